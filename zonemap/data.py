@@ -1,0 +1,159 @@
+"""Loading the embedded geodata (boundaries, gazetteer, named areas).
+
+Everything zonemap needs to work offline lives in the repository's
+``geodata/`` folder, built by ``scripts/build_geodata.py`` (see
+``geodata/SOURCES.md``). :class:`GeoData` reads each file on first use; pass
+your own instance (or directory) to use another copy of the data.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from .errors import GeodataError
+
+DEFAULT_GEODATA_DIR = Path(__file__).resolve().parent.parent / "geodata"
+
+ATTRIBUTION = "Boundaries: Natural Earth (public domain). Places: GeoNames (CC BY 4.0)."
+
+KIND_NAMES = ("country", "admin1", "named_area", "place")
+"""Gazetteer kind codes, by index, as stored in ``gazetteer.npz``."""
+
+
+@dataclass(frozen=True)
+class NamedArea:
+    """An area analysts name that is not a populated place (e.g. Eastern Ghouta).
+
+    Attributes
+    ----------
+    id, name, name_ar
+        Identifier and names.
+    governorate
+        ISO 3166-2 code of the governorate it lies in.
+    buffer_km
+        Default buffer around the member towns' hull, in kilometres.
+    members
+        ``(name, lat, lon)`` of each member town.
+    note, source
+        What it is and where the membership comes from.
+    """
+
+    id: str
+    name: str
+    name_ar: str
+    governorate: str
+    buffer_km: float
+    members: tuple[tuple[str, float, float], ...]
+    alternates: tuple[str, ...] = field(default=())
+    note: str = ""
+    source: str = ""
+
+
+class GeoData:
+    """Lazy access to the files of a geodata directory.
+
+    Parameters
+    ----------
+    directory
+        Folder holding the files listed in ``geodata/SOURCES.md``; defaults to
+        the repository's ``geodata/``.
+    """
+
+    def __init__(self, directory: str | Path | None = None):
+        self.directory = Path(directory) if directory is not None else DEFAULT_GEODATA_DIR
+
+    def path(self, name: str) -> Path:
+        """Return the path of one geodata file, failing clearly if it is missing."""
+        path = self.directory / name
+        if not path.is_file():
+            raise GeodataError(f"geodata file {path} is missing; run `make geodata` to rebuild geodata/")
+        return path
+
+    def _read(self, name: str) -> gpd.GeoDataFrame:
+        frame = gpd.read_file(self.path(name), engine="pyogrio")
+        return frame.set_crs("EPSG:4326", allow_override=True)
+
+    @cached_property
+    def syria_admin1(self) -> gpd.GeoDataFrame:
+        """The 14 governorates and the UNDOF strip of Syria, full detail."""
+        return self._read("syria_admin1.geojson")
+
+    @cached_property
+    def region_admin0(self) -> gpd.GeoDataFrame:
+        """Outlines of Syria and its neighbours, full detail."""
+        return self._read("region_admin0.geojson")
+
+    @cached_property
+    def world_admin0(self) -> gpd.GeoDataFrame:
+        """Every country, simplified."""
+        return self._read("world_admin0.geojson")
+
+    @cached_property
+    def world_admin1(self) -> gpd.GeoDataFrame:
+        """Every admin-1 unit of the world, simplified."""
+        return self._read("world_admin1.geojson")
+
+    def admin1(self, country: str) -> gpd.GeoDataFrame:
+        """Admin-1 units of one country: full detail for Syria, simplified elsewhere.
+
+        Parameters
+        ----------
+        country
+            ISO 3166-1 alpha-2 code.
+
+        Returns
+        -------
+        geopandas.GeoDataFrame
+            Columns ``iso_3166_2``, ``name_en``, ``name_ar``, ``is_governorate``,
+            ``geometry``, sorted by code.
+        """
+        country = country.upper()
+        if country == "SY":
+            frame = self.syria_admin1
+        else:
+            frame = self.world_admin1[self.world_admin1["iso_a2"] == country].copy()
+            frame["is_governorate"] = True
+        columns = ["iso_3166_2", "name_en", "name_ar", "is_governorate", "geometry"]
+        return frame[columns].sort_values("iso_3166_2").reset_index(drop=True)
+
+    def admin0(self, country: str | None = None) -> gpd.GeoDataFrame:
+        """Country outlines: full detail for Syria's region, simplified elsewhere."""
+        region = self.region_admin0
+        rest = self.world_admin0[~self.world_admin0["iso_a2"].isin(region["iso_a2"])]
+        frame = gpd.GeoDataFrame(pd.concat([region, rest[region.columns]], ignore_index=True), crs=region.crs)
+        if country is not None:
+            frame = frame[frame["iso_a2"] == country.upper()]
+        return frame.sort_values("iso_a2").reset_index(drop=True)
+
+    @cached_property
+    def gazetteer_arrays(self) -> dict[str, np.ndarray]:
+        """The raw arrays of ``gazetteer.npz`` (see :mod:`zonemap.geocode`)."""
+        with np.load(self.path("gazetteer.npz"), allow_pickle=False) as archive:
+            return {name: archive[name] for name in archive.files}
+
+    @cached_property
+    def named_areas(self) -> dict[str, NamedArea]:
+        """Named areas by id."""
+        records = json.loads(self.path("named_areas.json").read_text(encoding="utf-8"))
+        return {
+            r["id"]: NamedArea(
+                id=r["id"], name=r["name"], name_ar=r["name_ar"], governorate=r["governorate"],
+                buffer_km=float(r["buffer_km"]), alternates=tuple(r["alternates"]),
+                members=tuple((m["name"], m["lat"], m["lon"]) for m in r["members"]),
+                note=r["note"], source=r["source"],
+            )
+            for r in records
+        }
+
+
+@lru_cache(maxsize=1)
+def default_geodata() -> GeoData:
+    """The shared :class:`GeoData` of the repository's ``geodata/`` folder."""
+    return GeoData()
