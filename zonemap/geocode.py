@@ -33,6 +33,9 @@ from .text import has_admin_hint, name_key, skeleton_key
 
 MAX_NAME_LENGTH = 200
 COUNTRY_BIAS_BONUS = 0.1
+# A shared consonant skeleton alone is weak evidence for short names ("Zzzzz"
+# and "As Susah" share one); ask for some similarity of the spellings too.
+MIN_TRANSLITERATION_SIMILARITY = 0.6
 RUNNERS_UP = 5
 
 _KIND_RANK = {"country": 0, "named_area": 1, "place": 2, "admin1": 3}
@@ -153,6 +156,7 @@ class Gazetteer:
         self._skeleton_places = arrays["skeleton_places"]
         self._admin1_names = dict(zip((c.decode() for c in arrays["admin1_code"]), _decode_lines(arrays["admin1_name"])))
         self._fuzzy_blocks: dict[str | None, dict[str, list[str]]] = {}
+        self._keys_by_place: tuple[np.ndarray, np.ndarray] | None = None
 
     def __len__(self) -> int:
         return len(self._names)
@@ -170,6 +174,16 @@ class Gazetteer:
         if k is None:
             return self._skeleton_places[:0]
         return self._skeleton_places[self._skeleton_offsets[k] : self._skeleton_offsets[k + 1]]
+
+    def keys_of(self, index: int) -> list[str]:
+        """Every exact key of one place (its name and alternates, folded)."""
+        if self._keys_by_place is None:
+            key_of_posting = np.repeat(np.arange(len(self._exact_keys), dtype=np.int32), np.diff(self._exact_offsets))
+            order = np.argsort(self._exact_places, kind="stable")
+            starts = np.searchsorted(self._exact_places[order], np.arange(len(self._names) + 1))
+            self._keys_by_place = (key_of_posting[order], starts)
+        keys, starts = self._keys_by_place
+        return [self._exact_keys[k] for k in keys[starts[index] : starts[index + 1]]]
 
     def _blocks(self, country: str | None) -> dict[str, list[str]]:
         """Keys grouped by first letter, optionally only those of one country's places."""
@@ -360,12 +374,13 @@ def _match(gazetteer: Gazetteer, key: str, bias: str | None) -> list[tuple[int, 
     found = gazetteer.exact(key)
     if found.size:
         return [(int(i), 1.0, "exact") for i in found]
-    found = gazetteer.skeleton(skeleton_key(key))
-    if found.size:
-        return [
-            (int(i), 0.70 + 0.15 * fuzz.ratio(key, name_key(gazetteer.place_name(int(i)))) / 100, "transliteration")
-            for i in found
-        ]
+    scored = []
+    for i in gazetteer.skeleton(skeleton_key(key)).tolist():
+        similarity = max(fuzz.ratio(key, other) for other in gazetteer.keys_of(i)) / 100
+        if similarity >= MIN_TRANSLITERATION_SIMILARITY:
+            scored.append((i, 0.70 + 0.15 * similarity, "transliteration"))
+    if scored:
+        return scored
     for scope in ([bias, None] if bias else [None]):
         similar = gazetteer.similar_keys(key, scope)
         if similar:
