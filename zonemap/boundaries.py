@@ -14,9 +14,12 @@ import shapely
 from .data import GeoData, default_geodata
 from .errors import InputError
 
-SPECIAL_AREAS = {"SY-UNDOF"}
-"""Admin-1 features that are not provinces; points in them are reported with
-the nearest real province and the special area's code in ``special_area``."""
+SPECIAL_AREAS = {"SY-UNDOF": "SY-QU"}
+"""Admin-1 features that are not provinces, with the province that administers
+them. Points in them are reported with the nearest real province and the
+special area's code in ``special_area``; a zone made of whole provinces that
+includes the administering province includes the special area too (the UNDOF
+area of separation lies in Quneitra governorate)."""
 
 
 def _assign(xs: np.ndarray, ys: np.ndarray, unassigned: np.ndarray, geometries) -> np.ndarray:

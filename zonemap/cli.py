@@ -14,7 +14,9 @@ from collections.abc import Sequence
 
 from . import __version__
 from .errors import InputError, UnknownPlaceError
+from .build import DEFAULT_FORMATS, FORMATS, Prepared, build, prepare
 from .geocode import GeocodeResult, geocode
+from .render import TILE_ALIASES
 
 EXIT_OK, EXIT_BUG, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -54,7 +56,78 @@ def build_parser() -> argparse.ArgumentParser:
     bias.add_argument("--no-country", dest="country", action="store_const", const=None, help="no country preference")
     geocode_parser.add_argument("--json", action="store_true", help="print one JSON array, one object per name, in order")
     geocode_parser.set_defaults(handler=_run_geocode)
+
+    build_parser_ = commands.add_parser(
+        "build", help="build the map and exports of a scenario", description=BUILD_DESCRIPTION,
+        epilog=BUILD_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    build_parser_.add_argument("scenario", metavar="SCENARIO", help="scenario file (.yaml or .json)")
+    build_parser_.add_argument("-o", "--output", default="output", metavar="DIR",
+                               help="folder for the outputs (default: %(default)s)")
+    build_parser_.add_argument("--tiles", metavar="NAME", default=None,
+                               help="base map: none (default, works offline) or online tiles: "
+                                    f"{', '.join(TILE_ALIASES)} or any xyzservices name")
+    build_parser_.add_argument("--lang", choices=["en", "ar"], default=None, help="label language (default: the scenario's, else en)")
+    build_parser_.add_argument("--formats", default=",".join(DEFAULT_FORMATS), metavar="LIST",
+                               help=f"comma-separated outputs among {', '.join(FORMATS)} (default: %(default)s)")
+    build_parser_.add_argument("-q", "--quiet", action="store_true", help="print only errors")
+    build_parser_.set_defaults(handler=_run_build)
+
+    validate_parser = commands.add_parser(
+        "validate", help="check a scenario without writing anything",
+        description="Check a scenario: schema, dates, place and province names, zone geometry. Writes nothing; "
+                    "exit 0 if the scenario would build, 2 with the first problem otherwise.",
+    )
+    validate_parser.add_argument("scenario", metavar="SCENARIO", help="scenario file (.yaml or .json)")
+    validate_parser.set_defaults(handler=_run_validate)
     return parser
+
+
+BUILD_DESCRIPTION = """\
+Build a scenario's interactive map (one self-contained HTML file that works
+offline) and its GeoJSON export. Every place name is geocoded offline; each
+match is reported, and ambiguous ones are flagged so you can check them."""
+
+BUILD_EPILOG = """\
+examples:
+  zonemap build examples/astana-2017.yaml            # -> output/astana-2017.html, .geojson
+  zonemap build examples/astana-2017.yaml -o report --lang ar
+  zonemap build examples/astana-2017.yaml --tiles carto-light   # online tiles (opt-in)
+
+The scenario format is described in the README and in the JSON Schema
+zonemap/schema/scenario.schema.json. Nothing is written if the scenario has
+an error; previous outputs are replaced only when all new ones are complete."""
+
+
+def _report(prepared: Prepared) -> str:
+    scenario = prepared.scenario
+    lines = [f"{scenario.title}: {len(prepared.zones)} zones, {len(prepared.incidents)} incidents"]
+    lines += [f"  geocoded {r.field}: {r.describe()}" for r in prepared.resolutions]
+    for _, zone in prepared.zones.iterrows():
+        shape = "approximate" if zone["approximate"] else "as defined"
+        lines.append(f"  zone {zone['id']}: {zone['area_km2']:,.0f} km², provinces {zone['provinces'] or '-'}, "
+                     f"{zone['incidents']} incidents, {zone['fatalities']} fatalities ({shape})")
+    if prepared.ambiguous:
+        lines.append(f"  note: {len(prepared.ambiguous)} ambiguous name(s); check them above or write a fuller name")
+    return "\n".join(lines)
+
+
+def _run_build(args: argparse.Namespace) -> int:
+    formats = [f.strip() for f in args.formats.split(",") if f.strip()]
+    progress = None if args.quiet else (lambda message: print(f"zonemap: {message}...", file=sys.stderr))
+    result = build(args.scenario, args.output, formats=formats, tiles=args.tiles, lang=args.lang, progress=progress)
+    if not args.quiet:
+        print(_report(result.prepared))
+        for path in result.outputs.values():
+            print(f"wrote {path} ({path.stat().st_size:,} bytes)")
+    return EXIT_OK
+
+
+def _run_validate(args: argparse.Namespace) -> int:
+    prepared = prepare(args.scenario)
+    print(_report(prepared))
+    print(f"{args.scenario}: valid")
+    return EXIT_OK
 
 
 def _describe(result: GeocodeResult) -> str:

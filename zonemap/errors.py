@@ -7,6 +7,8 @@ exception is a bug in zonemap and exits with code 1.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 
 class ZonemapError(Exception):
     """Base class of every error zonemap raises on purpose."""
@@ -69,3 +71,39 @@ class GeodataError(ZonemapError):
 
 class OfflineAssetError(ZonemapError):
     """A page would depend on a network resource that zonemap cannot inline."""
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a piece of input was written: file, field path and line.
+
+    Attributes
+    ----------
+    file
+        The file, if the input came from one.
+    field
+        Path of the field, e.g. ``"zones[2].provinces"``.
+    line
+        1-based line, where known.
+    """
+
+    file: str | None
+    field: str
+    line: int | None = None
+    path: tuple = field(default=(), compare=False, repr=False)
+    lines: dict = field(default_factory=dict, compare=False, repr=False)
+    """Line of every field of the file, by path (shared, not copied)."""
+
+    @property
+    def location(self) -> str:
+        """``"line 12, zones[2].provinces"`` or just the field."""
+        return f"line {self.line}, {self.field}" if self.line else self.field
+
+    def child(self, name: str) -> "Origin":
+        """The origin of a sub-field such as ``"provinces"`` or ``"province_part.towns"``."""
+        path = self.path + tuple(name.split("."))
+        return Origin(self.file, f"{self.field}.{name}", self.lines.get(path, self.line), path, self.lines)
+
+    def error(self, message: str) -> ScenarioError:
+        """A :class:`ScenarioError` pointing here."""
+        return ScenarioError(message, source=self.file, location=self.location)

@@ -19,6 +19,7 @@ returned too, so that ambiguity is reported rather than hidden.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 
@@ -29,7 +30,7 @@ from rapidfuzz import fuzz, process
 
 from .data import KIND_NAMES, GeoData, default_geodata
 from .errors import GeocodeError, UnknownPlaceError
-from .text import has_admin_hint, name_key, skeleton_key
+from .text import analyse_name, name_key, skeleton_key
 
 MAX_NAME_LENGTH = 200
 COUNTRY_BIAS_BONUS = 0.1
@@ -138,20 +139,22 @@ class Gazetteer:
     def __init__(self, geodata: GeoData | None = None):
         arrays = (geodata or default_geodata()).gazetteer_arrays
         self._names = _decode_lines(arrays["place_name"])
-        self._lat = arrays["place_lat"]
-        self._lon = arrays["place_lon"]
-        self._kind = arrays["place_kind"]
-        self._country = arrays["place_country"]
-        self._admin1 = arrays["place_admin1"]
-        self._geonameid = arrays["place_geonameid"]
-        self._population = arrays["place_population"]
-        self._ref = arrays["place_ref"]
+        # Python lists: element access is several times faster than numpy scalars.
+        self._lat = arrays["place_lat"].tolist()
+        self._lon = arrays["place_lon"].tolist()
+        self._kind = arrays["place_kind"].tolist()
+        self._country_codes = arrays["place_country"]
+        self._country = arrays["place_country"].tolist()
+        self._admin1 = arrays["place_admin1"].tolist()
+        self._geonameid = arrays["place_geonameid"].tolist()
+        self._population = arrays["place_population"].tolist()
+        self._ref = arrays["place_ref"].tolist()
         self._exact_keys = _decode_lines(arrays["exact_keys"])
-        self._exact = dict(zip(self._exact_keys, range(len(self._exact_keys))))
+        self._exact_index = dict(zip(self._exact_keys, range(len(self._exact_keys))))
         self._exact_offsets = arrays["exact_offsets"]
         self._exact_places = arrays["exact_places"]
-        skeleton_keys = _decode_lines(arrays["skeleton_keys"])
-        self._skeleton = dict(zip(skeleton_keys, range(len(skeleton_keys))))
+        self._skeleton_blob = arrays["skeleton_keys"]
+        self._skeleton_keys: list[str] | None = None
         self._skeleton_offsets = arrays["skeleton_offsets"]
         self._skeleton_places = arrays["skeleton_places"]
         self._admin1_names = dict(zip((c.decode() for c in arrays["admin1_code"]), _decode_lines(arrays["admin1_name"])))
@@ -163,15 +166,19 @@ class Gazetteer:
 
     def exact(self, key: str) -> np.ndarray:
         """Indices of the places having ``key`` as a :func:`~zonemap.text.name_key`."""
-        k = self._exact.get(key)
+        k = self._exact_index.get(key)
         if k is None:
             return self._exact_places[:0]
         return self._exact_places[self._exact_offsets[k] : self._exact_offsets[k + 1]]
 
     def skeleton(self, key: str) -> np.ndarray:
         """Indices of the places having ``key`` as a :func:`~zonemap.text.skeleton_key`."""
-        k = self._skeleton.get(key)
-        if k is None:
+        # Only needed when an exact key misses; sorted, so bisect needs no dict.
+        if self._skeleton_keys is None:
+            self._skeleton_keys = _decode_lines(self._skeleton_blob)
+        keys = self._skeleton_keys
+        k = bisect_left(keys, key)
+        if k == len(keys) or keys[k] != key:
             return self._skeleton_places[:0]
         return self._skeleton_places[self._skeleton_offsets[k] : self._skeleton_offsets[k + 1]]
 
@@ -193,7 +200,7 @@ class Gazetteer:
                 key_ids = range(len(self._exact_keys))
             else:
                 key_of_posting = np.repeat(np.arange(len(self._exact_keys)), np.diff(self._exact_offsets))
-                in_country = self._country[self._exact_places] == country.encode()
+                in_country = self._country_codes[self._exact_places] == country.encode()
                 key_ids = np.unique(key_of_posting[in_country]).tolist()
             blocks = {}
             for k in key_ids:
@@ -230,23 +237,24 @@ class Gazetteer:
         found = process.extract(key, choices, scorer=fuzz.ratio, score_cutoff=cutoff, limit=limit)
         return [(choice, score) for choice, score, _ in found]
 
-    def candidate(self, index: int, score: float, match: str) -> Candidate:
-        """The :class:`Candidate` of one place."""
+    def candidate(self, index: int, score: float, match: str, cls: type = Candidate, **extra) -> Candidate:
+        """The :class:`Candidate` (or ``cls``, given ``extra`` fields) of one place."""
         admin1_code = self._admin1[index].decode() or None
-        geonameid = int(self._geonameid[index])
-        return Candidate(
+        geonameid = self._geonameid[index]
+        return cls(
             name=self._names[index],
-            lat=float(self._lat[index]),
-            lon=float(self._lon[index]),
+            lat=self._lat[index],
+            lon=self._lon[index],
             kind=KIND_NAMES[self._kind[index]],
             country=self._country[index].decode(),
             admin1=self._admin1_names.get(admin1_code) if admin1_code else None,
             admin1_code=admin1_code,
             geonameid=geonameid or None,
-            population=int(self._population[index]),
+            population=self._population[index],
             score=round(score, 3),
             match=match,
             ref=self._ref[index].decode() or None,
+            **extra,
         )
 
     def admin1_name(self, code: str) -> str | None:
@@ -263,7 +271,7 @@ class Gazetteer:
         return self._names[index]
 
     def place_population(self, index: int) -> int:
-        return int(self._population[index])
+        return self._population[index]
 
 
 @lru_cache(maxsize=4)
@@ -300,9 +308,16 @@ def check_name(name: object, *, field: str | None = None) -> str:
         raise GeocodeError("a place name must not be empty", location=field)
     if len(stripped) > MAX_NAME_LENGTH:
         raise GeocodeError(f"a place name must be at most {MAX_NAME_LENGTH} characters, got {len(stripped)}", location=field)
-    if not name_key(stripped):
-        raise GeocodeError(f"place name {stripped!r} has no letters or digits", location=field)
     return stripped
+
+
+def _prepare(name: object) -> tuple[str, str, bool]:
+    """The checked query, its key and whether it asks for a province."""
+    query = check_name(name)
+    key, admin_hint = analyse_name(query)
+    if not key:
+        raise GeocodeError(f"place name {query!r} has no letters or digits")
+    return query, key, admin_hint
 
 
 def _check_country(country: str | None) -> str | None:
@@ -346,14 +361,13 @@ def geocode(name: str, country: str | None = "SY", *, gazetteer: Gazetteer | Non
     >>> r.admin1, r.country
     ('Rif Dimashq', 'SY')
     """
-    query = check_name(name)
+    query, key, admin_hint = _prepare(name)
     bias = _check_country(country)
     gazetteer = gazetteer or load_gazetteer()
-    key = name_key(query)
     scored = _match(gazetteer, key, bias)
     if not scored:
         raise UnknownPlaceError(query, suggestions(query, country=bias, gazetteer=gazetteer))
-    kind_rank = _KIND_RANK_ADMIN_FIRST if has_admin_hint(query) else _KIND_RANK
+    kind_rank = _KIND_RANK_ADMIN_FIRST if admin_hint else _KIND_RANK
 
     def rank(item: tuple[int, float, str]):
         index, score, _ = item
@@ -361,12 +375,13 @@ def geocode(name: str, country: str | None = "SY", *, gazetteer: Gazetteer | Non
         population = gazetteer.place_population(index)
         return (-(score + bonus), kind_rank[gazetteer.place_kind(index)], -population, index)
 
-    ordered = sorted(scored, key=rank)
-    best_index, best_score, best_match = ordered[0]
-    best = gazetteer.candidate(best_index, best_score, best_match)
+    ordered = sorted(scored, key=rank) if len(scored) > 1 else scored
     runners = tuple(gazetteer.candidate(i, s, m) for i, s, m in ordered[1 : 1 + RUNNERS_UP])
-    ambiguous = any(c.kind == best.kind and c.score == best.score for c in runners)
-    return GeocodeResult(**asdict(best), query=query, candidates=runners, ambiguous=ambiguous)
+    best_index, best_score, best_match = ordered[0]
+    best_kind = gazetteer.place_kind(best_index)
+    ambiguous = any(c.kind == best_kind and c.score == round(best_score, 3) for c in runners)
+    return gazetteer.candidate(best_index, best_score, best_match, GeocodeResult, query=query, candidates=runners,
+                               ambiguous=ambiguous)
 
 
 def _match(gazetteer: Gazetteer, key: str, bias: str | None) -> list[tuple[int, float, str]]:

@@ -66,10 +66,13 @@ def fold(text: str) -> str:
     str
         The folded string, words separated by single spaces.
     """
-    text = unicodedata.normalize("NFKC", text).casefold().translate(_APOSTROPHES)
-    text = text.translate(_LATIN_EXTRA)
-    text = "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
-    text = _ARABIC_MARKS.sub("", text).translate(_ARABIC_LETTERS)
+    if text.isascii():
+        text = text.lower().translate(_APOSTROPHES)
+    else:
+        text = unicodedata.normalize("NFKC", text).casefold().translate(_APOSTROPHES)
+        text = text.translate(_LATIN_EXTRA)
+        text = "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
+        text = _ARABIC_MARKS.sub("", text).translate(_ARABIC_LETTERS)
     text = _NON_WORD.sub(" ", text).replace("_", " ")
     return " ".join(text.split())
 
@@ -94,7 +97,10 @@ def name_words(text: str) -> list[str]:
         The significant words; if stripping would leave nothing, the folded
         words themselves.
     """
-    words = fold(text).split()
+    return _significant(fold(text).split())
+
+
+def _significant(words: list[str]) -> list[str]:
     kept = []
     for i, word in enumerate(words):
         if word in LATIN_ARTICLES and i + 1 < len(words):
@@ -160,6 +166,12 @@ def skeleton_key(text: str) -> str:
         word = _DOUBLED.sub(r"\1", _SKELETON_DROP.sub("", word))
         skeletons.append(initial + word)
     return " ".join(skeletons)
+
+
+def analyse_name(text: str) -> tuple[str, bool]:
+    """Return ``(name_key(text), has_admin_hint(text))`` with one pass of folding."""
+    words = fold(text).split()
+    return " ".join(_significant(words)), any(word in ADMIN_HINT_WORDS for word in words)
 
 
 def has_admin_hint(text: str) -> bool:

@@ -1,0 +1,169 @@
+import datetime as dt
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from zonemap import ScenarioError
+from zonemap.scenario import load_scenario, scenario_schema
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "examples" / "astana-2017.yaml"
+
+VALID = """\
+title: Test map
+as_of: 2017-07-04
+country: SY
+sources:
+  - id: src
+    outlet: Some outlet
+    url: https://example.org/story
+zones:
+  - id: idlib
+    name: Idlib zone
+    provinces: [Idlib]
+incidents:
+  - date: 2017-07-04
+    place: Douma
+    type: air strike
+    fatalities: 2
+    source: src
+"""
+
+
+def write(tmp_path: Path, text: str, name: str = "scenario.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return path
+
+
+def test_example_scenario_loads():
+    scenario = load_scenario(EXAMPLE)
+    assert scenario.name == "astana-2017"
+    assert [z.id for z in scenario.zones] == ["idlib", "northern-homs", "eastern-ghouta", "southern-syria"]
+    assert [z.rule.kind for z in scenario.zones] == ["provinces", "province_part", "area", "provinces"]
+    douma = next(i for i in scenario.incidents if i.place == "Douma")
+    assert (douma.date, douma.type, douma.fatalities) == (dt.date(2017, 7, 4), "air strike", 2)
+    assert douma.source.outlet.startswith("The National")
+
+
+def test_valid_minimal_scenario(tmp_path):
+    scenario = load_scenario(write(tmp_path, VALID))
+    assert scenario.as_of == dt.date(2017, 7, 4)
+    assert scenario.incidents[0].source.url == "https://example.org/story"
+
+
+def test_json_is_accepted(tmp_path):
+    path = write(tmp_path, '{"title": "T", "zones": [{"id": "z", "name": "Z", "provinces": ["Homs"]}]}', "s.json")
+    assert load_scenario(path).zones[0].rule.provinces == ("Homs",)
+
+
+def test_schema_ships_with_the_package():
+    schema = scenario_schema()
+    assert schema["$defs"]["zone"]["properties"]["status"]["enum"] == ["proposed", "agreed", "in force", "collapsed"]
+
+
+# (mutation of VALID, expected words in the message, expected line or field)
+BAD = {
+    "bad date": (VALID.replace("as_of: 2017-07-04", "as_of: 2017-02-30"), "not a real calendar date", "line 2"),
+    "date format": (VALID.replace("as_of: 2017-07-04", "as_of: 4 July 2017"), "expected YYYY-MM-DD", "line 2"),
+    "missing rule": (VALID.replace("    provinces: [Idlib]\n", ""), "no geometry rule", "line 9"),
+    "two rules": (VALID.replace("    provinces: [Idlib]\n", "    provinces: [Idlib]\n    towns: [Douma]\n"), "2 geometry rules", "line 12"),
+    "unknown field": (VALID.replace("    name: Idlib zone\n", "    name: Idlib zone\n    colour: red\n"), "unknown field 'colour'", "line 11, zones[0].colour"),
+    "unknown top field": (VALID + "extra: 1\n", "unknown field 'extra'", "line 18, extra"),
+    "malformed yaml": (VALID.replace("    name: Idlib zone", "    name: [Idlib zone"), "malformed YAML", "line"),
+    "bad status": (VALID.replace("    name: Idlib zone\n", "    name: Idlib zone\n    status: maybe\n"), "'maybe' is not one of", "line 11"),
+    "wrong type": (VALID.replace("fatalities: 2", "fatalities: two"), "expected an integer", "line 16"),
+    "lat without lon": (VALID.replace("    place: Douma\n", "    lat: 33.5\n"), "both lat and lon", "line 14"),
+    "place and coordinates": (VALID.replace("    place: Douma\n", "    place: Douma\n    lat: 33.5\n    lon: 36.4\n"), "exactly one", "line 13"),
+    "unknown source": (VALID.replace("source: src", "source: nowhere"), "neither a source id", "line 17"),
+    "javascript url": (VALID.replace("https://example.org/story", "javascript:alert(1)"), "not an http(s) URL", "line 7"),
+    "duplicate zone id": (VALID.replace("incidents:", "  - id: idlib\n    name: Again\n    provinces: [Homs]\nincidents:"), "used twice", "zones[1].id"),
+    "duplicate key": (VALID.replace("country: SY", "country: SY\ncountry: LB"), "duplicate key 'country'", "line 4"),
+    "nan coordinate": (VALID.replace("    place: Douma\n", "    lat: .nan\n    lon: 36.4\n"), "finite number", "incidents[0].lat"),
+    "no zones": ("title: T\nzones: []\n", "must not be empty", "zones"),
+    "not a mapping": ("- just\n- a list\n", "expected a mapping", ""),
+    "valid_to before from": (VALID.replace("    provinces: [Idlib]\n", "    provinces: [Idlib]\n    valid_from: 2017-05-06\n    valid_to: 2017-01-01\n"), "before valid_from", "line 13"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD))
+def test_bad_scenarios_name_the_file_line_and_field(tmp_path, case):
+    text, words, where = BAD[case]
+    path = write(tmp_path, text)
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(path)
+    message = str(caught.value)
+    assert words in message
+    assert where in message
+    assert str(path) in message
+
+
+def test_empty_file(tmp_path):
+    with pytest.raises(ScenarioError, match="file is empty"):
+        load_scenario(write(tmp_path, "   \n"))
+
+
+def test_missing_file(tmp_path):
+    with pytest.raises(ScenarioError, match="file not found"):
+        load_scenario(tmp_path / "nope.yaml")
+
+
+def test_not_utf8(tmp_path):
+    path = tmp_path / "latin1.yaml"
+    path.write_bytes(VALID.replace("Some outlet", "Caf\xe9").encode("latin-1"))
+    with pytest.raises(ScenarioError, match="not UTF-8.*line 6|line 6.*not UTF-8"):
+        load_scenario(path)
+
+
+def test_bom_is_accepted(tmp_path):
+    path = tmp_path / "bom.yaml"
+    path.write_bytes(b"\xef\xbb\xbf" + VALID.encode())
+    assert load_scenario(path).title == "Test map"
+
+
+def test_norway_is_not_false(tmp_path):
+    scenario = load_scenario(write(tmp_path, VALID.replace("country: SY", "country: NO")))
+    assert scenario.country == "NO"
+
+
+def run_cli(*args, cwd=None):
+    return subprocess.run([sys.executable, "-m", "zonemap", *map(str, args)], capture_output=True, text=True,
+                          timeout=120, cwd=cwd)
+
+
+BUILD_ERRORS = {
+    "unknown place": (VALID.replace("place: Douma", "place: Xqzzyville"), "unknown place 'Xqzzyville'", "line 14, incidents[0].place"),
+    "unknown province": (VALID.replace("provinces: [Idlib]", "provinces: [Narnia]"), "unknown province 'Narnia'", "line 11, zones[0].provinces"),
+    "bad date": BAD["bad date"],
+    "missing rule": BAD["missing rule"],
+    "two rules": BAD["two rules"],
+    "unknown field": BAD["unknown field"],
+    "malformed yaml": BAD["malformed yaml"],
+    "missing geojson": (VALID.replace("provinces: [Idlib]", "geojson: shapes/missing.geojson"), "missing.geojson not found", "line 9, zones[0]"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BUILD_ERRORS))
+def test_build_errors_exit_2_and_leave_output_untouched(tmp_path, case):
+    text, words, where = BUILD_ERRORS[case]
+    path = write(tmp_path, text)
+    output = tmp_path / "output"
+    output.mkdir()
+    (output / "scenario.html").write_text("previous good map")
+    before = sorted((p.name, p.read_bytes()) for p in output.iterdir())
+    done = run_cli("build", path, "-o", output)
+    assert done.returncode == 2, done.stderr
+    errors = [line for line in done.stderr.splitlines() if line.startswith("zonemap: error:")]
+    assert len(errors) == 1
+    assert words in errors[0] and where in errors[0] and str(path) in errors[0]
+    assert "Traceback" not in done.stderr
+    assert sorted((p.name, p.read_bytes()) for p in output.iterdir()) == before
+
+
+def test_validate_accepts_the_example():
+    done = run_cli("validate", EXAMPLE)
+    assert done.returncode == 0, done.stderr
+    assert "valid" in done.stdout and "Douma" in done.stdout

@@ -1,0 +1,247 @@
+"""Zone geometry: from a scenario's geometry rules to polygons.
+
+Rules (see :class:`~zonemap.scenario.GeometryRule`):
+
+* whole provinces: the union of the governorates' polygons;
+* part of a province: the province clipped to the buffered convex hull of
+  member towns;
+* a named area or a list of towns: the buffered hull of the towns;
+* a drawn shape: the polygons of a GeoJSON file.
+
+Hulls and buffers are approximations and are flagged as such. Every geometry
+is made valid and clipped to the scenario's country. Buffers are computed in
+an azimuthal equidistant projection centred on the towns, areas in a Lambert
+equal-area projection centred on the zone.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+import geopandas as gpd
+import numpy as np
+import pyproj
+import shapely
+from shapely.geometry import shape
+
+from .boundaries import SPECIAL_AREAS
+from .data import GeoData, default_geodata
+from .errors import ScenarioError
+from .resolve import PlaceResolver
+from .scenario import DEFAULT_BUFFER_KM, Scenario, Zone
+
+MIN_PROVINCE_SHARE = 0.01
+"""A province counts as covered by a zone if it holds at least this share of the zone's area."""
+
+ZONE_COLUMNS = ["id", "name", "name_ar", "status", "guarantors", "valid_from", "valid_to", "notes", "rule",
+                "approximate", "provinces", "province_codes", "area_km2", "geometry"]
+
+
+@dataclass(frozen=True)
+class _Projection:
+    forward: pyproj.Transformer
+    inverse: pyproj.Transformer
+
+    @classmethod
+    def centred(cls, name: str, lon: float, lat: float) -> _Projection:
+        crs = pyproj.CRS.from_proj4(f"+proj={name} +lat_0={lat:.6f} +lon_0={lon:.6f} +datum=WGS84 +units=m +no_defs")
+        return cls(pyproj.Transformer.from_crs("EPSG:4326", crs, always_xy=True),
+                   pyproj.Transformer.from_crs(crs, "EPSG:4326", always_xy=True))
+
+    def to_metres(self, geometry):
+        return shapely.transform(geometry, self.forward.transform, interleaved=False)
+
+    def to_degrees(self, geometry):
+        return shapely.transform(geometry, self.inverse.transform, interleaved=False)
+
+
+def area_km2(geometry) -> float:
+    """Area of a WGS 84 geometry in km², in a Lambert equal-area projection centred on it."""
+    if geometry is None or geometry.is_empty:
+        return 0.0
+    centre = geometry.centroid
+    return _Projection.centred("laea", centre.x, centre.y).to_metres(geometry).area / 1e6
+
+
+def buffered_hull(points: list[tuple[float, float]], buffer_km: float):
+    """Convex hull of ``(lon, lat)`` points, buffered by ``buffer_km``, as a WGS 84 polygon.
+
+    Parameters
+    ----------
+    points
+        Longitude/latitude pairs (one point gives a disc, two a rounded strip).
+    buffer_km
+        Buffer distance in kilometres.
+
+    Returns
+    -------
+    shapely.Polygon
+    """
+    lons, lats = zip(*points)
+    projection = _Projection.centred("aeqd", float(np.mean(lons)), float(np.mean(lats)))
+    hull = projection.to_metres(shapely.MultiPoint(points)).convex_hull
+    return shapely.make_valid(projection.to_degrees(hull.buffer(buffer_km * 1000, quad_segs=16)))
+
+
+def _polygonal(geometry):
+    """Only the polygon parts of a geometry (make_valid and intersections can add lines and points)."""
+    if geometry.is_empty:
+        return geometry
+    parts = [g for g in shapely.get_parts(geometry) if g.geom_type in ("Polygon", "MultiPolygon")]
+    return shapely.union_all(parts) if parts else shapely.Polygon()
+
+
+def read_drawn_shape(zone: Zone):
+    """The polygons of a zone's drawn GeoJSON file, made valid.
+
+    Raises
+    ------
+    ScenarioError
+        If the file is missing, is not GeoJSON, has no polygons or has
+        coordinates out of range.
+    """
+    path = zone.rule.geojson
+    origin = zone.origin
+    if not path.is_file():
+        raise origin.error(f"GeoJSON file {path} not found (paths are relative to the scenario file)")
+    try:
+        data = json.loads(path.read_text(encoding="utf-8-sig"), parse_constant=lambda c: float("nan"))
+    except UnicodeDecodeError:
+        raise origin.error(f"GeoJSON file {path} is not UTF-8 text") from None
+    except json.JSONDecodeError as error:
+        raise origin.error(f"GeoJSON file {path} is malformed: {error.msg} at line {error.lineno}") from None
+    if isinstance(data, dict) and data.get("type") == "FeatureCollection":
+        geometries = [f.get("geometry") for f in data.get("features") or [] if isinstance(f, dict)]
+    elif isinstance(data, dict) and data.get("type") == "Feature":
+        geometries = [data.get("geometry")]
+    else:
+        geometries = [data]
+    shapes = []
+    for geometry in geometries:
+        if not isinstance(geometry, dict) or geometry.get("type") not in ("Polygon", "MultiPolygon"):
+            continue
+        try:
+            shapes.append(shape(geometry))
+        except (ValueError, TypeError, AttributeError, IndexError, shapely.errors.GEOSException) as error:
+            raise origin.error(f"GeoJSON file {path} has a malformed {geometry.get('type')}: {error}") from None
+    if not shapes:
+        raise origin.error(f"GeoJSON file {path} has no Polygon or MultiPolygon")
+    coordinates = np.concatenate([shapely.get_coordinates(s) for s in shapes])
+    if not np.isfinite(coordinates).all() or (np.abs(coordinates[:, 0]) > 180).any() or (np.abs(coordinates[:, 1]) > 90).any():
+        raise origin.error(f"GeoJSON file {path} has coordinates that are not finite WGS 84 longitude/latitude")
+    return _polygonal(shapely.make_valid(shapely.union_all([shapely.make_valid(s) for s in shapes])))
+
+
+def zone_geometry(zone: Zone, country_shape, provinces: gpd.GeoDataFrame, resolver: PlaceResolver,
+                  geodata: GeoData) -> tuple[object, bool]:
+    """Build one zone's polygon (clipped to the country) and whether it is approximate.
+
+    Parameters
+    ----------
+    zone
+        The zone as described in the scenario.
+    country_shape
+        Polygon of the scenario's country.
+    provinces
+        The country's admin-1 units (``GeoData.admin1``), indexed by ISO code.
+    resolver
+        Geocoder that records every name it resolves.
+    geodata
+        Source of named areas.
+
+    Returns
+    -------
+    (geometry, approximate)
+    """
+    rule = zone.rule
+    where = zone.origin
+    if rule.kind == "provinces":
+        codes = [resolver.province(name, where, "provinces").admin1_code for name in rule.provinces]
+        codes += [area for area, parent in SPECIAL_AREAS.items() if parent in codes and area in provinces.index]
+        geometry, approximate = shapely.union_all(provinces.loc[codes].geometry.to_numpy()), False
+    elif rule.kind == "province_part":
+        code = resolver.province(rule.province, where, "province_part.province").admin1_code
+        towns = [resolver.place(name, where, "province_part.towns") for name in rule.towns]
+        hull = buffered_hull([(t.lon, t.lat) for t in towns], rule.buffer_km or DEFAULT_BUFFER_KM)
+        geometry, approximate = shapely.intersection(provinces.loc[code].geometry, hull), True
+    elif rule.kind == "area":
+        found = resolver.place(rule.area, where, "area")
+        area = geodata.named_areas.get(found.ref) if found.kind == "named_area" else None
+        if area is None:
+            raise where.error(f"{rule.area!r} is not a named area (it matched {found.name}, a {found.kind_label}); "
+                              f"known areas: {', '.join(a.name for a in geodata.named_areas.values())}; "
+                              "or list the member towns under `towns`")
+        members = [(lon, lat) for _, lat, lon in area.members]
+        geometry, approximate = buffered_hull(members, rule.buffer_km or area.buffer_km), True
+    elif rule.kind == "towns":
+        towns = [resolver.place(name, where, "towns") for name in rule.towns]
+        geometry, approximate = buffered_hull([(t.lon, t.lat) for t in towns], rule.buffer_km or DEFAULT_BUFFER_KM), True
+    else:
+        geometry, approximate = read_drawn_shape(zone), False
+    geometry = _polygonal(shapely.make_valid(shapely.intersection(shapely.make_valid(geometry), country_shape)))
+    if geometry.is_empty:
+        raise where.error(f"zone {zone.id!r} lies entirely outside {resolver.country}")
+    if zone.approximate is not None:
+        approximate = zone.approximate
+    return geometry, approximate
+
+
+def build_zones(scenario: Scenario, resolver: PlaceResolver, *, geodata: GeoData | None = None) -> gpd.GeoDataFrame:
+    """Polygons and figures of every zone of a scenario.
+
+    Parameters
+    ----------
+    scenario
+        A loaded scenario.
+    resolver
+        Geocoder for place and province names (records what it matched).
+    geodata
+        Boundaries and named areas; defaults to the embedded ones.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        One row per zone, in scenario order, with columns ``id``, ``name``,
+        ``name_ar``, ``status``, ``guarantors`` (``"; "``-joined),
+        ``valid_from``, ``valid_to`` (ISO dates or None), ``notes``, ``rule``,
+        ``approximate``, ``provinces`` and ``province_codes`` (covered
+        provinces, ``"; "``-joined), ``area_km2`` and ``geometry`` (EPSG:4326).
+
+    Raises
+    ------
+    ScenarioError
+        For unknown places or provinces, unusable drawn shapes, or zones that
+        fall outside the country; the message points at the zone.
+    """
+    geodata = geodata or default_geodata()
+    provinces = geodata.admin1(scenario.country).set_index("iso_3166_2")
+    if provinces.empty:
+        raise ScenarioError(f"no provinces are known for country {scenario.country!r}", source=_origin_file(scenario), location="country")
+    country_shape = shapely.union_all(provinces.geometry.to_numpy())
+    governorates = provinces[provinces["is_governorate"]]
+    rows = []
+    for zone in scenario.zones:
+        geometry, approximate = zone_geometry(zone, country_shape, provinces, resolver, geodata)
+        zone_area = area_km2(geometry)
+        covered = []
+        for code, unit in governorates.iterrows():
+            shared = shapely.intersection(unit.geometry, geometry)
+            if not shared.is_empty and area_km2(shared) >= MIN_PROVINCE_SHARE * zone_area:
+                covered.append((code, unit["name_en"]))
+        rows.append({
+            "id": zone.id, "name": zone.name, "name_ar": zone.name_ar, "status": zone.status,
+            "guarantors": "; ".join(zone.guarantors), "valid_from": _iso(zone.valid_from), "valid_to": _iso(zone.valid_to),
+            "notes": zone.notes, "rule": zone.rule.kind, "approximate": approximate,
+            "provinces": "; ".join(name for _, name in covered), "province_codes": "; ".join(code for code, _ in covered),
+            "area_km2": round(zone_area, 1), "geometry": geometry,
+        })
+    return gpd.GeoDataFrame(rows, columns=ZONE_COLUMNS, geometry="geometry", crs="EPSG:4326")
+
+
+def _iso(date) -> str | None:
+    return date.isoformat() if date else None
+
+
+def _origin_file(scenario: Scenario) -> str | None:
+    return str(scenario.path) if scenario.path else None
