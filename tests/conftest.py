@@ -1,0 +1,104 @@
+"""Shared fixtures: the example scenario, built once, and a real browser.
+
+Browser tests drive Debian's Chromium through Playwright for Python. Where no
+Chromium is installed they skip and say so; ``make test`` installs it when
+``CI=true``.
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "examples" / "astana-2017.yaml"
+SEED_ARTICLE = ROOT.parent / "shared" / "seed" / "astana-talks-article.txt"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+
+@pytest.fixture(scope="session")
+def example_build(tmp_path_factory):
+    """The example scenario built once into a temporary folder (a BuildResult)."""
+    from zonemap.build import build
+
+    return build(EXAMPLE, tmp_path_factory.mktemp("example-build"))
+
+
+@pytest.fixture(scope="session")
+def artifacts_dir() -> Path:
+    """``tests/artifacts/`` (git-ignored): screenshots and other test artefacts."""
+    path = ROOT / "tests" / "artifacts"
+    path.mkdir(exist_ok=True)
+    return path
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    path = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
+    if path is None:
+        pytest.skip("no Chromium on this machine: install Debian's chromium package (make test does so when CI=true)")
+    return path
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_path):
+    """A headless Chromium driven by Playwright, shared by the session."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS, headless=True)
+        yield instance
+        instance.close()
+
+
+@dataclass
+class OfflinePage:
+    """A browser page whose every non-``file:``/``data:`` request is aborted, with what happened."""
+
+    page: object
+    blocked_requests: list[str] = field(default_factory=list)
+    failed_requests: list[str] = field(default_factory=list)
+    console_errors: list[str] = field(default_factory=list)
+    page_errors: list[str] = field(default_factory=list)
+    dialogs: list[str] = field(default_factory=list)
+
+    @property
+    def problems(self) -> list[str]:
+        return self.blocked_requests + self.failed_requests + self.console_errors + self.page_errors + self.dialogs
+
+
+def open_offline_page(browser, viewport=None) -> tuple[object, OfflinePage]:
+    context = browser.new_context(viewport=viewport or {"width": 1280, "height": 800})
+    page = context.new_page()
+    record = OfflinePage(page)
+
+    def route(route_):
+        url = route_.request.url
+        if url.startswith(("file:", "data:", "about:")):
+            route_.continue_()
+        else:
+            record.blocked_requests.append(url)
+            route_.abort()
+
+    page.route("**/*", route)
+    page.on("requestfailed", lambda request: record.failed_requests.append(request.url))
+    page.on("console", lambda message: message.type == "error" and record.console_errors.append(message.text))
+    page.on("pageerror", lambda error: record.page_errors.append(str(error)))
+
+    def dialog(d):
+        record.dialogs.append(f"{d.type}: {d.message}")
+        d.dismiss()
+
+    page.on("dialog", dialog)
+    return context, record
+
+
+@pytest.fixture
+def offline_page(browser):
+    """A fresh page with the network cut off (see :class:`OfflinePage`)."""
+    context, record = open_offline_page(browser)
+    yield record
+    context.close()

@@ -1,0 +1,102 @@
+import json
+import textwrap
+
+import pytest
+
+from zonemap.build import build
+from zonemap.page import external_urls
+
+pytestmark = []
+
+
+def test_page_is_self_contained(example_build):
+    html = example_build.outputs["html"].read_text(encoding="utf-8")
+    assert external_urls(html) == []
+    assert "<script src=" not in html and 'rel="stylesheet"' not in html
+    assert "L.map(" in html and "zonemap.zone(" in html
+
+
+def test_two_builds_are_byte_identical(example_build, tmp_path):
+    again = build(example_build.prepared.scenario.path, tmp_path)
+    for kind in ("html", "geojson"):
+        assert again.outputs[kind].read_bytes() == example_build.outputs[kind].read_bytes()
+
+
+def test_geojson_export_has_zones_provinces_and_incidents(example_build):
+    data = json.loads(example_build.outputs["geojson"].read_text(encoding="utf-8"))
+    layers = {}
+    for feature in data["features"]:
+        layers.setdefault(feature["properties"]["layer"], []).append(feature["properties"])
+    assert [z["id"] for z in layers["zone"]] == ["idlib", "northern-homs", "eastern-ghouta", "southern-syria"]
+    assert len(layers["province"]) == 15
+    douma = next(i for i in layers["incident"] if i["id"] == "douma-air-strike")
+    assert (douma["admin1_code"], douma["zones"], douma["fatalities"]) == ("SY-RD", "eastern-ghouta", 2)
+    ghouta = next(z for z in layers["zone"] if z["id"] == "eastern-ghouta")
+    assert (ghouta["incidents"], ghouta["fatalities"], ghouta["approximate"]) == (1, 2, True)
+    idlib = next(p for p in layers["province"] if p["iso_3166_2"] == "SY-ID")
+    assert idlib["zones"] == "idlib"
+
+
+@pytest.mark.browser
+def test_example_map_in_a_real_browser_offline(example_build, offline_page, artifacts_dir):
+    page = offline_page.page
+    page.goto(example_build.outputs["html"].as_uri())
+    page.wait_for_selector("path.zm-zone")
+    governorates = page.locator("path.zm-province:not(.zm-special-area)")
+    assert governorates.count() == 14
+    for zone_id in ["idlib", "northern-homs", "eastern-ghouta", "southern-syria"]:
+        assert page.locator(f"path.zm-zone-{zone_id}").count() == 1
+    assert page.locator("path.zm-zone-northern-homs.zm-approximate").get_attribute("stroke-dasharray")
+    assert page.locator(".zm-incident").count() == len(example_build.prepared.incidents) == 5
+
+    page.locator(".zm-incident-douma-air-strike").click()
+    popup = page.locator(".leaflet-popup-content")
+    popup.wait_for()
+    text = popup.inner_text()
+    assert "2017-07-04" in text and "Fatalities" in text and "\t2" in text.replace("\n", "\t") + "\t"
+    page.screenshot(path=str(artifacts_dir / "astana-2017.png"))
+
+    page.locator(".leaflet-control-layers-overlays label", has_text="Idlib zone").locator("input").uncheck()
+    assert page.locator("path.zm-zone-idlib").count() == 0
+    assert page.locator("path.zm-zone-southern-syria").count() == 1
+    assert offline_page.problems == []
+
+
+HOSTILE = "<img src=x onerror=\"window.__xss=1\"></script><script>window.__xss=2</script>`${window.__xss=3}`"
+
+
+@pytest.mark.browser
+def test_hostile_text_is_shown_as_text_and_runs_nothing(tmp_path, offline_page):
+    scenario = tmp_path / "hostile.yaml"
+    scenario.write_text(textwrap.dedent(f"""\
+        title: {json.dumps(HOSTILE)}
+        sources:
+          - id: s
+            outlet: {json.dumps(HOSTILE)}
+            url: https://example.org/
+        zones:
+          - id: z
+            name: {json.dumps(HOSTILE)}
+            notes: {json.dumps(HOSTILE)}
+            provinces: [Rif Dimashq]
+        incidents:
+          - id: hostile
+            date: 2017-07-04
+            place: Douma
+            type: shelling
+            description: {json.dumps(HOSTILE)}
+            source: s
+        """), encoding="utf-8")
+    result = build(scenario, tmp_path / "out")
+    page = offline_page.page
+    page.add_init_script("window.__xss = 0;")
+    page.goto(result.outputs["html"].as_uri())
+    page.wait_for_selector(".zm-incident-hostile")
+    page.locator(".zm-incident-hostile").click()
+    popup = page.locator(".leaflet-popup-content")
+    popup.wait_for()
+    assert HOSTILE in popup.inner_text()
+    assert HOSTILE in page.locator("#zm-title h1").inner_text()
+    assert page.locator(".leaflet-control-layers-overlays", has_text=HOSTILE).count() == 1
+    assert page.evaluate("window.__xss") == 0
+    assert offline_page.dialogs == []
