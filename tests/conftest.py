@@ -97,8 +97,21 @@ def open_offline_page(browser, viewport=None) -> tuple[object, OfflinePage]:
 
 
 @pytest.fixture
-def offline_page(browser):
-    """A fresh page with the network cut off (see :class:`OfflinePage`)."""
-    context, record = open_offline_page(browser)
-    yield record
-    context.close()
+def open_page(browser):
+    """Factory: ``open_page(viewport=None)`` gives a fresh :class:`OfflinePage`; closed after the test."""
+    contexts = []
+
+    def factory(viewport=None) -> OfflinePage:
+        context, record = open_offline_page(browser, viewport)
+        contexts.append(context)
+        return record
+
+    yield factory
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def offline_page(open_page) -> OfflinePage:
+    """A fresh 1280×800 page with the network cut off (see :class:`OfflinePage`)."""
+    return open_page()

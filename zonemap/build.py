@@ -17,14 +17,16 @@ import geopandas as gpd
 from .data import GeoData, default_geodata
 from .errors import InputError
 from .incidents import build_incidents, zone_figures
-from .outputs import layers_geojson, write_files
+from .outputs import (embed_snippet, geopackage_bytes, kml_text, layers_geojson, publish, summary_csv,
+                      summary_markdown)
 from .render import render_html
 from .resolve import PlaceResolver, Resolution
 from .scenario import Scenario, load_scenario
 from .zones import build_zones
 
-FORMATS = ("html", "geojson")
-DEFAULT_FORMATS = ("html", "geojson")
+FORMATS = ("html", "png", "svg", "pdf", "geojson", "gpkg", "kml", "csv", "md", "embed")
+DEFAULT_FORMATS = ("html", "geojson", "md")
+STATIC_FORMATS = ("png", "svg", "pdf")
 
 
 @dataclass
@@ -103,7 +105,7 @@ def prepare(scenario: Scenario | str | Path, *, geodata: GeoData | None = None) 
 
 
 def build(scenario: Scenario | str | Path, output_dir: str | Path = "output", *, formats: Sequence[str] = DEFAULT_FORMATS,
-          tiles: str | None = None, lang: str | None = None, geodata: GeoData | None = None,
+          tiles: str | None = None, lang: str | None = None, dpi: int = 200, geodata: GeoData | None = None,
           progress: Callable[[str], None] | None = None) -> BuildResult:
     """Build a scenario's map and exports into ``output_dir``.
 
@@ -113,13 +115,18 @@ def build(scenario: Scenario | str | Path, output_dir: str | Path = "output", *,
         A :class:`~zonemap.scenario.Scenario` or the path of a scenario file.
     output_dir
         Folder for the outputs (created if needed). Files are named after the
-        scenario file: ``<name>.html``, ``<name>.geojson``.
+        scenario file: ``<name>.html``, ``<name>.geojson``, ``<name>.embed.html``…
     formats
-        Which outputs to write: any of ``"html"``, ``"geojson"``.
+        Which outputs to write, among :data:`FORMATS`: the interactive map
+        (``html``), an embeddable fragment (``embed``), static maps (``png``,
+        ``svg``, ``pdf``), exports (``geojson``, ``gpkg``, ``kml``) and the zone
+        summary (``csv``, ``md``).
     tiles
         ``"none"`` (offline base map) or a tile provider; defaults to the scenario's.
     lang
         ``"en"`` or ``"ar"``; defaults to the scenario's.
+    dpi
+        Resolution of the PNG map.
     geodata
         Embedded data to use; defaults to the repository's.
     progress
@@ -142,15 +149,36 @@ def build(scenario: Scenario | str | Path, output_dir: str | Path = "output", *,
     prepared = prepare(scenario, geodata=geodata)
     name = prepared.scenario.name
     output_dir = Path(output_dir)
-    files: dict[Path, str] = {}
-    if "html" in formats:
+    files: dict[str, str | bytes] = {}
+    if "html" in formats or "embed" in formats:
         step("rendering the interactive map")
-        files[output_dir / f"{name}.html"] = render_html(prepared.scenario, prepared.zones, prepared.incidents,
-                                                         tiles=tiles, lang=lang, geodata=geodata)
+        page = render_html(prepared.scenario, prepared.zones, prepared.incidents, tiles=tiles, lang=lang, geodata=geodata)
+        if "html" in formats:
+            files[f"{name}.html"] = page
+        if "embed" in formats:
+            files[f"{name}.embed.html"] = embed_snippet(page, prepared.scenario.title, f"{name}.html")
+    for fmt in (f for f in STATIC_FORMATS if f in formats):
+        from .static import render_static
+
+        step(f"drawing the static map ({fmt.upper()})")
+        files[f"{name}.{fmt}"] = render_static(prepared, fmt, dpi=dpi, lang=lang)
     if "geojson" in formats:
         step("exporting GeoJSON")
-        files[output_dir / f"{name}.geojson"] = layers_geojson(
+        files[f"{name}.geojson"] = layers_geojson(
             {"zone": prepared.zones, "province": prepared.provinces, "incident": prepared.incidents})
+    if "gpkg" in formats:
+        step("exporting GeoPackage")
+        files[f"{name}.gpkg"] = geopackage_bytes(prepared.zones, prepared.provinces, prepared.incidents)
+    if "kml" in formats:
+        files[f"{name}.kml"] = kml_text(prepared.zones, prepared.incidents, prepared.scenario.title)
+    if "csv" in formats:
+        files[f"{name}.csv"] = summary_csv(prepared.zones)
+    if "md" in formats:
+        files[f"{name}.md"] = summary_markdown(prepared.zones, prepared.scenario.title)
     step("writing outputs")
-    written = write_files(files)
-    return BuildResult(prepared, {path.suffix.lstrip("."): path for path in written})
+    written = publish(output_dir, name, files)
+    return BuildResult(prepared, {_format_of(file_name): path for file_name, path in written.items()})
+
+
+def _format_of(file_name: str) -> str:
+    return "embed" if file_name.endswith(".embed.html") else Path(file_name).suffix.lstrip(".")

@@ -10,6 +10,7 @@ import argparse
 import json
 import os
 import sys
+import webbrowser
 from collections.abc import Sequence
 
 from . import __version__
@@ -70,6 +71,8 @@ def build_parser() -> argparse.ArgumentParser:
     build_parser_.add_argument("--lang", choices=["en", "ar"], default=None, help="label language (default: the scenario's, else en)")
     build_parser_.add_argument("--formats", default=",".join(DEFAULT_FORMATS), metavar="LIST",
                                help=f"comma-separated outputs among {', '.join(FORMATS)} (default: %(default)s)")
+    build_parser_.add_argument("--dpi", type=int, default=200, help="resolution of the PNG map (default: %(default)s)")
+    build_parser_.add_argument("--open", action="store_true", help="open the HTML map (or the first output) in the browser")
     build_parser_.add_argument("-q", "--quiet", action="store_true", help="print only errors")
     build_parser_.set_defaults(handler=_run_build)
 
@@ -93,6 +96,10 @@ examples:
   zonemap build examples/astana-2017.yaml            # -> output/astana-2017.html, .geojson
   zonemap build examples/astana-2017.yaml -o report --lang ar
   zonemap build examples/astana-2017.yaml --tiles carto-light   # online tiles (opt-in)
+  zonemap build examples/astana-2017.yaml --formats html,png,pdf,gpkg,kml,csv,embed --open
+
+formats: html (interactive map), embed (responsive fragment for a CMS),
+png/svg/pdf (static map), geojson/gpkg/kml (exports), csv/md (zone summary).
 
 The scenario format is described in the README and in the JSON Schema
 zonemap/schema/scenario.schema.json. Nothing is written if the scenario has
@@ -115,11 +122,17 @@ def _report(prepared: Prepared) -> str:
 def _run_build(args: argparse.Namespace) -> int:
     formats = [f.strip() for f in args.formats.split(",") if f.strip()]
     progress = None if args.quiet else (lambda message: print(f"zonemap: {message}...", file=sys.stderr))
-    result = build(args.scenario, args.output, formats=formats, tiles=args.tiles, lang=args.lang, progress=progress)
+    if not 10 <= args.dpi <= 1200:
+        raise InputError(f"--dpi must be between 10 and 1200, got {args.dpi}")
+    result = build(args.scenario, args.output, formats=formats, tiles=args.tiles, lang=args.lang, dpi=args.dpi,
+                   progress=progress)
     if not args.quiet:
         print(_report(result.prepared))
         for path in result.outputs.values():
             print(f"wrote {path} ({path.stat().st_size:,} bytes)")
+    if args.open:
+        target = result.outputs.get("html") or next(iter(result.outputs.values()))
+        webbrowser.open(target.resolve().as_uri())
     return EXIT_OK
 
 

@@ -220,7 +220,7 @@ def _incident_data(incidents: gpd.GeoDataFrame, zone_names: dict[str, str], lang
             link = {"label": labels["source"], "url": row["source_url"], "text": text}
         items.append({"id": row["id"], "type": row["type"] if row["type"] in INCIDENT_STYLES else "other",
                       "lat": round(point.y, COORDINATE_DECIMALS), "lon": round(point.x, COORDINATE_DECIMALS),
-                      "popup": {"title": f"{type_label}: {place}", "rows": rows, "link": link}})
+                      "popup": {"title": f"{type_label}: {row['place'] or place}", "rows": rows, "link": link}})
     return items
 
 
@@ -228,7 +228,7 @@ def _icons() -> dict:
     return {kind: {"svg": incident_icon_svg(kind), "className": style.css_class} for kind, style in INCIDENT_STYLES.items()}
 
 
-def _panels_html(scenario: Scenario, zones: gpd.GeoDataFrame, incidents: gpd.GeoDataFrame, lang: str) -> str:
+def _panels_html(scenario: Scenario, zones: gpd.GeoDataFrame, incidents: gpd.GeoDataFrame, figures, lang: str) -> str:
     labels = FIELD_LABELS[lang]
     rtl = ' dir="rtl"' if lang == "ar" else ""
     title = [f'<div id="zm-title" class="zm-panel zm-title" hidden{rtl}>', f"<h1>{html_text(scenario.title)}</h1>"]
@@ -242,6 +242,17 @@ def _panels_html(scenario: Scenario, zones: gpd.GeoDataFrame, incidents: gpd.Geo
             label = source.outlet + (f": {source.title}" if source.title else "") + (f" ({source.date.isoformat()})" if source.date else "")
             title.append(f"<li>{link_html(source.url, label)}</li>")
         title.append("</ul></details>")
+    title.append(f"<details class=\"zm-summary\"><summary>{html_text(labels['summary'])}</summary><table>"
+                 f"<tr><th>{html_text(labels['zones'])}</th><th>{html_text(labels['status'])}</th>"
+                 f"<th>{html_text(labels['area'])} ({html_text(labels['km2'])})</th><th>{html_text(labels['incidents'])}</th>"
+                 f"<th>{html_text(labels['fatalities'])}</th></tr>")
+    for _, zone in zones.iterrows():
+        style = zone_style(zone["status"])
+        title.append(f"<tr><td>{html_text(_zone_name(zone, lang))}</td>"
+                     f"<td>{html_text(style.label_ar if lang == 'ar' else style.label_en)}</td>"
+                     f'<td class="zm-num">{zone["area_km2"]:,.0f}</td><td class="zm-num">{int(figures.loc[zone["id"], "incidents"])}</td>'
+                     f'<td class="zm-num">{int(figures.loc[zone["id"], "fatalities"])}</td></tr>')
+    title.append("</table></details>")
     title.append("</div>")
 
     legend = [f'<div id="zm-legend" class="zm-panel zm-legend" hidden{rtl}><details open><summary>{html_text(labels["legend"])}</summary>']
@@ -334,7 +345,7 @@ def render_map(scenario: Scenario, zones: gpd.GeoDataFrame, incidents: gpd.GeoDa
         incident_group = folium.FeatureGroup(name=html_text(FIELD_LABELS[lang]["incidents"])).add_to(fmap)
         _Call("incidents", _incident_data(incidents, zone_names, lang), _icons(), rtl).add_to(incident_group)
 
-    panels = _Panels(_panels_html(scenario, zones, incidents, lang), [("zm-title", "topright"), ("zm-legend", "bottomleft")],
+    panels = _Panels(_panels_html(scenario, zones, incidents, figures, lang), [("zm-title", "topright"), ("zm-legend", "bottomleft")],
                      _credits_html(scenario, provider))
     fmap.add_child(panels)
     Fullscreen(position="topleft").add_to(fmap)
