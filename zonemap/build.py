@@ -9,7 +9,7 @@ can do exactly the same.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import geopandas as gpd
@@ -45,6 +45,8 @@ class Prepared:
         The country's provinces, with the ids of the zones covering each.
     resolutions
         Every name geocoded, with what it matched (for the build report).
+    warnings
+        Input that was usable only after repair (e.g. a self-intersecting drawn zone).
     """
 
     scenario: Scenario
@@ -52,6 +54,7 @@ class Prepared:
     incidents: gpd.GeoDataFrame
     provinces: gpd.GeoDataFrame
     resolutions: list[Resolution] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def ambiguous(self) -> list[Resolution]:
@@ -67,13 +70,16 @@ class BuildResult:
     outputs: dict[str, Path]
 
 
-def prepare(scenario: Scenario | str | Path, *, geodata: GeoData | None = None) -> Prepared:
+def prepare(scenario: Scenario | str | Path, *, incident_files: Sequence[str | Path] = (),
+            geodata: GeoData | None = None) -> Prepared:
     """Geocode a scenario's names and build its zones and incidents.
 
     Parameters
     ----------
     scenario
         A :class:`~zonemap.scenario.Scenario` or the path of a scenario file.
+    incident_files
+        CSV incident tables to add to the scenario's own.
     geodata
         Boundaries, gazetteer and named areas; defaults to the embedded ones.
 
@@ -89,8 +95,11 @@ def prepare(scenario: Scenario | str | Path, *, geodata: GeoData | None = None) 
     geodata = geodata or default_geodata()
     if not isinstance(scenario, Scenario):
         scenario = load_scenario(scenario)
+    if incident_files:
+        scenario = replace(scenario, incident_files=scenario.incident_files + tuple(Path(p) for p in incident_files))
     resolver = PlaceResolver(scenario.country)
-    zones = build_zones(scenario, resolver, geodata=geodata)
+    warnings: list[str] = []
+    zones = build_zones(scenario, resolver, geodata=geodata, warnings=warnings)
     incidents = build_incidents(scenario, resolver, zones, geodata=geodata)
     figures = zone_figures(zones, incidents)
     zones = zones.join(figures, on="id")
@@ -101,12 +110,12 @@ def prepare(scenario: Scenario | str | Path, *, geodata: GeoData | None = None) 
         for code in filter(None, codes.split("; ")):
             covering[code].append(zone_id)
     provinces = provinces.assign(zones=["; ".join(covering[c]) for c in provinces["iso_3166_2"]])
-    return Prepared(scenario, zones, incidents, provinces, list(resolver.resolutions))
+    return Prepared(scenario, zones, incidents, provinces, list(resolver.resolutions), warnings)
 
 
 def build(scenario: Scenario | str | Path, output_dir: str | Path = "output", *, formats: Sequence[str] = DEFAULT_FORMATS,
-          tiles: str | None = None, lang: str | None = None, dpi: int = 200, geodata: GeoData | None = None,
-          progress: Callable[[str], None] | None = None) -> BuildResult:
+          tiles: str | None = None, lang: str | None = None, dpi: int = 200, incident_files: Sequence[str | Path] = (),
+          geodata: GeoData | None = None, progress: Callable[[str], None] | None = None) -> BuildResult:
     """Build a scenario's map and exports into ``output_dir``.
 
     Parameters
@@ -127,6 +136,8 @@ def build(scenario: Scenario | str | Path, output_dir: str | Path = "output", *,
         ``"en"`` or ``"ar"``; defaults to the scenario's.
     dpi
         Resolution of the PNG map.
+    incident_files
+        CSV incident tables to add to the scenario's own.
     geodata
         Embedded data to use; defaults to the repository's.
     progress
@@ -146,7 +157,7 @@ def build(scenario: Scenario | str | Path, output_dir: str | Path = "output", *,
         raise InputError(f"unknown output format {', '.join(map(repr, unknown))}; choose from {', '.join(FORMATS)}")
     step = progress or (lambda message: None)
     step("reading scenario and geocoding names")
-    prepared = prepare(scenario, geodata=geodata)
+    prepared = prepare(scenario, incident_files=incident_files, geodata=geodata)
     name = prepared.scenario.name
     output_dir = Path(output_dir)
     files: dict[str, str | bytes] = {}

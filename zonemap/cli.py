@@ -17,6 +17,7 @@ from . import __version__
 from .errors import InputError, UnknownPlaceError
 from .build import DEFAULT_FORMATS, FORMATS, Prepared, build, prepare
 from .geocode import GeocodeResult, geocode
+from .incidents import CSV_COLUMNS
 from .render import TILE_ALIASES
 
 EXIT_OK, EXIT_BUG, EXIT_BAD_INPUT = 0, 1, 2
@@ -71,6 +72,8 @@ def build_parser() -> argparse.ArgumentParser:
     build_parser_.add_argument("--lang", choices=["en", "ar"], default=None, help="label language (default: the scenario's, else en)")
     build_parser_.add_argument("--formats", default=",".join(DEFAULT_FORMATS), metavar="LIST",
                                help=f"comma-separated outputs among {', '.join(FORMATS)} (default: %(default)s)")
+    build_parser_.add_argument("--incidents", action="append", default=[], metavar="CSV",
+                               help="add incidents from a CSV table (columns: " + ", ".join(CSV_COLUMNS) + "); repeatable")
     build_parser_.add_argument("--dpi", type=int, default=200, help="resolution of the PNG map (default: %(default)s)")
     build_parser_.add_argument("--open", action="store_true", help="open the HTML map (or the first output) in the browser")
     build_parser_.add_argument("-q", "--quiet", action="store_true", help="print only errors")
@@ -82,6 +85,7 @@ def build_parser() -> argparse.ArgumentParser:
                     "exit 0 if the scenario would build, 2 with the first problem otherwise.",
     )
     validate_parser.add_argument("scenario", metavar="SCENARIO", help="scenario file (.yaml or .json)")
+    validate_parser.add_argument("--incidents", action="append", default=[], metavar="CSV", help="also check these incident tables")
     validate_parser.set_defaults(handler=_run_validate)
     return parser
 
@@ -114,6 +118,7 @@ def _report(prepared: Prepared) -> str:
         shape = "approximate" if zone["approximate"] else "as defined"
         lines.append(f"  zone {zone['id']}: {zone['area_km2']:,.0f} km², provinces {zone['provinces'] or '-'}, "
                      f"{zone['incidents']} incidents, {zone['fatalities']} fatalities ({shape})")
+    lines += [f"  warning: {message}" for message in prepared.warnings]
     if prepared.ambiguous:
         lines.append(f"  note: {len(prepared.ambiguous)} ambiguous name(s); check them above or write a fuller name")
     return "\n".join(lines)
@@ -125,7 +130,7 @@ def _run_build(args: argparse.Namespace) -> int:
     if not 10 <= args.dpi <= 1200:
         raise InputError(f"--dpi must be between 10 and 1200, got {args.dpi}")
     result = build(args.scenario, args.output, formats=formats, tiles=args.tiles, lang=args.lang, dpi=args.dpi,
-                   progress=progress)
+                   incident_files=args.incidents, progress=progress)
     if not args.quiet:
         print(_report(result.prepared))
         for path in result.outputs.values():
@@ -137,7 +142,7 @@ def _run_build(args: argparse.Namespace) -> int:
 
 
 def _run_validate(args: argparse.Namespace) -> int:
-    prepared = prepare(args.scenario)
+    prepared = prepare(args.scenario, incident_files=args.incidents)
     print(_report(prepared))
     print(f"{args.scenario}: valid")
     return EXIT_OK

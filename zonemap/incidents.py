@@ -8,6 +8,10 @@ handful of incidents in a scenario file.
 
 from __future__ import annotations
 
+import csv
+import io
+from pathlib import Path
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -15,16 +19,118 @@ import shapely
 
 from .boundaries import locate_points
 from .data import GeoData, default_geodata
+from .errors import Origin, ScenarioError
 from .resolve import PlaceResolver
-from .scenario import Scenario
+from .scenario import Incident, Scenario, Source, incident_from_record, incident_schema_validator, schema_message
+
+MAX_TABLE_BYTES = 200 * 1024 * 1024
+MAX_TABLE_ROWS = 1_000_000
+CSV_COLUMNS = ("id", "date", "type", "place", "lat", "lon", "fatalities", "actors", "description", "source")
+"""Columns of an incident table; ``date`` and ``type`` are required, and ``place`` or ``lat`` and ``lon``."""
 
 INCIDENT_COLUMNS = ["id", "date", "type", "place", "matched_place", "country", "admin1", "admin1_code", "zones",
                     "fatalities", "actors", "description", "source_outlet", "source_url", "source_date", "geometry"]
 
 
+def _cell_value(column: str, text: str, origin: Origin):
+    if column in ("lat", "lon"):
+        try:
+            value = float(text)
+        except ValueError:
+            raise origin.error(f"{text!r} is not a number") from None
+        if not np.isfinite(value):
+            raise origin.error(f"{text!r} is not a finite number")
+        return value
+    if column == "fatalities":
+        try:
+            return int(text)
+        except ValueError:
+            raise origin.error(f"{text!r} is not a whole number") from None
+    if column == "actors":
+        return [actor.strip() for actor in text.split(";") if actor.strip()]
+    return text
+
+
+def read_incident_table(path: str | Path, sources: dict[str, Source] | None = None) -> list[Incident]:
+    """Read and validate a CSV table of incidents.
+
+    The table is UTF-8 (a byte-order mark is accepted) with a header row of
+    :data:`CSV_COLUMNS`; ``actors`` are separated by ``;``; empty cells are
+    missing values. Each row is checked like an incident of a scenario file.
+
+    Parameters
+    ----------
+    path
+        The CSV file.
+    sources
+        Source ids that the ``source`` column may cite.
+
+    Returns
+    -------
+    list of Incident
+
+    Raises
+    ------
+    ScenarioError
+        With the file, row, line and column of the first problem.
+    """
+    path = Path(path)
+    file = str(path)
+    if not path.is_file():
+        raise ScenarioError("incident table not found (paths are relative to the scenario file)", source=file)
+    size = path.stat().st_size
+    if size > MAX_TABLE_BYTES:
+        raise ScenarioError(f"incident table is {size:,} bytes; the limit is {MAX_TABLE_BYTES:,}", source=file)
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        raise ScenarioError(f"not UTF-8 text (byte 0x{raw[error.start]:02x}); save the table as UTF-8 CSV",
+                            source=file, location=f"line {line}") from None
+    if "\x00" in text:
+        raise ScenarioError("incident table contains NUL characters; expected UTF-8 CSV text", source=file)
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        header = next(reader, None)
+        if header is None:
+            raise ScenarioError(f"incident table is empty; expected a header row with {', '.join(CSV_COLUMNS)}", source=file)
+        header = [column.strip() for column in header]
+        unknown = [column for column in header if column not in CSV_COLUMNS]
+        if unknown:
+            raise ScenarioError(f"unknown column {', '.join(map(repr, unknown))}; allowed columns: {', '.join(CSV_COLUMNS)}",
+                                source=file, location="line 1")
+        repeated = sorted({column for column in header if header.count(column) > 1})
+        if repeated:
+            raise ScenarioError(f"column {', '.join(map(repr, repeated))} appears twice", source=file, location="line 1")
+        missing = [column for column in ("date", "type") if column not in header]
+        if missing:
+            raise ScenarioError(f"missing column {', '.join(map(repr, missing))}", source=file, location="line 1")
+        validator = incident_schema_validator()
+        incidents = []
+        for number, row in enumerate(reader, start=1):
+            origin = Origin(file, f"row {number}", reader.line_num)
+            if number > MAX_TABLE_ROWS:
+                raise origin.error(f"more than {MAX_TABLE_ROWS:,} rows; split the table")
+            if not any(cell.strip() for cell in row):
+                continue
+            if len(row) != len(header):
+                raise origin.error(f"has {len(row)} cells, the header has {len(header)}")
+            record = {column: _cell_value(column, cell.strip(), origin.child(column))
+                      for column, cell in zip(header, row) if cell.strip()}
+            error = next(iter(sorted(validator.iter_errors(record), key=lambda e: list(map(str, e.absolute_path)))), None)
+            if error is not None:
+                where = origin.child(str(error.absolute_path[0])) if error.absolute_path else origin
+                raise where.error(schema_message(error))
+            incidents.append(incident_from_record(record, origin, sources or {}))
+    except csv.Error as error:
+        raise ScenarioError(f"malformed CSV: {error}", source=file, location=f"line {reader.line_num}") from None
+    return incidents
+
+
 def build_incidents(scenario: Scenario, resolver: PlaceResolver, zones: gpd.GeoDataFrame, *,
                     geodata: GeoData | None = None) -> gpd.GeoDataFrame:
-    """Locate a scenario's incidents and join them to provinces and zones.
+    """Locate a scenario's incidents, and those of its incident tables, and join them to provinces and zones.
 
     Parameters
     ----------
@@ -54,8 +160,12 @@ def build_incidents(scenario: Scenario, resolver: PlaceResolver, zones: gpd.GeoD
         For unknown place names, pointing at the incident's line.
     """
     geodata = geodata or default_geodata()
+    sources = {s.id: s for s in scenario.sources}
+    incidents = list(scenario.incidents)
+    for table in scenario.incident_files:
+        incidents += read_incident_table(table, sources)
     rows = []
-    for number, incident in enumerate(scenario.incidents):
+    for number, incident in enumerate(incidents):
         if incident.place is not None:
             found = resolver.place(incident.place, incident.origin, "place")
             lon, lat, matched = found.lon, found.lat, found.name

@@ -323,6 +323,7 @@ def render_map(scenario: Scenario, zones: gpd.GeoDataFrame, incidents: gpd.GeoDa
                       zoom_snap=0.25, min_zoom=3, max_zoom=14, world_copy_jump=False)
     fmap.add_child(_Assets(SEA))
     fmap.get_root().header.add_child(Element('<meta name="referrer" content="no-referrer">'), name="zonemap_referrer")
+    fmap.get_root().header.add_child(Element(f"<title>{html_text(scenario.title)}</title>"), name="zonemap_title")
     if provider is not None:
         folium.TileLayer(tiles=provider.build_url(), attr=provider.html_attribution, name=provider.name,
                          max_zoom=provider.get("max_zoom", 18), control=False).add_to(fmap)

@@ -137,6 +137,7 @@ class Scenario:
     country: str = "SY"
     sources: tuple[Source, ...] = ()
     incidents: tuple[Incident, ...] = ()
+    incident_files: tuple[Path, ...] = ()
     map: MapOptions = field(default_factory=MapOptions)
     path: Path | None = None
 
@@ -167,9 +168,18 @@ def _path_text(path: tuple) -> str:
     return text or "(top level)"
 
 
-def _line_map(node: yaml.Node, origin: str | None, path: tuple = (), lines: dict | None = None) -> dict[tuple, int]:
-    """Line (1-based) of every mapping key and sequence item; rejects duplicate keys."""
+def _line_map(node: yaml.Node, origin: str | None, path: tuple = (), lines: dict | None = None,
+              seen_nodes: set | None = None) -> dict[tuple, int]:
+    """Line (1-based) of every mapping key and sequence item; rejects duplicate keys and aliases."""
     lines = {} if lines is None else lines
+    seen_nodes = set() if seen_nodes is None else seen_nodes
+    if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
+        # An alias is the same node again; allowing them lets a few lines expand
+        # into billions of entries ("billion laughs").
+        if id(node) in seen_nodes:
+            raise ScenarioError("YAML anchors and aliases (& and *) are not supported; write the values out",
+                                source=origin, location=f"line {node.start_mark.line + 1}, {_path_text(path)}")
+        seen_nodes.add(id(node))
     lines.setdefault(path, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
         seen = set()
@@ -180,10 +190,10 @@ def _line_map(node: yaml.Node, origin: str | None, path: tuple = (), lines: dict
                                     location=f"line {key_node.start_mark.line + 1}, {_path_text(path + (key,))}")
             seen.add(key)
             lines[path + (key,)] = key_node.start_mark.line + 1
-            _line_map(value_node, origin, path + (key,), lines)
+            _line_map(value_node, origin, path + (key,), lines, seen_nodes)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
-            _line_map(item, origin, path + (index,), lines)
+            _line_map(item, origin, path + (index,), lines, seen_nodes)
     return lines
 
 
@@ -272,7 +282,8 @@ def parse_text(text: str, *, origin: str | None = None, fmt: str = "yaml") -> tu
     return data, lines
 
 
-def _schema_message(error: jsonschema.ValidationError) -> str:
+def schema_message(error: jsonschema.ValidationError) -> str:
+    """A one-line, user-facing message for a JSON Schema error."""
     if error.validator == "additionalProperties":
         allowed = sorted(error.schema.get("properties", {}))
         extra = sorted(set(error.instance) - set(allowed)) if isinstance(error.instance, dict) else []
@@ -327,12 +338,7 @@ class _Context:
         return self.at(*path).error(message)
 
     def date(self, value: str | None, *path) -> dt.date | None:
-        if value is None:
-            return None
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            raise self.error(f"{value!r} is not a real calendar date; expected YYYY-MM-DD", *path) from None
+        return parse_date(value, self.at(*path))
 
 
 def parse_scenario(data: Any, *, origin: str | None = None, lines: dict[tuple, int] | None = None,
@@ -374,7 +380,7 @@ def parse_scenario(data: Any, *, origin: str | None = None, lines: dict[tuple, i
         if error.validator == "additionalProperties" and isinstance(error.instance, dict):
             allowed = error.schema.get("properties", {})
             path.append(next(k for k in error.instance if k not in allowed))
-        raise ctx.error(_schema_message(error), *path)
+        raise ctx.error(schema_message(error), *path)
 
     sources = []
     for i, s in enumerate(data.get("sources", [])):
@@ -387,14 +393,19 @@ def parse_scenario(data: Any, *, origin: str | None = None, lines: dict[tuple, i
 
     zones = [_zone(z, i, ctx, base_dir) for i, z in enumerate(data["zones"])]
     _unique([z.id for z in zones], ctx, "zones")
-    incidents = [_incident(x, i, ctx, by_id) for i, x in enumerate(data.get("incidents", []))]
+    incidents = [incident_from_record(x, ctx.at("incidents", i), by_id) for i, x in enumerate(data.get("incidents", []))]
     options = data.get("map", {})
     return Scenario(
         title=data["title"], subtitle=data.get("subtitle", ""), as_of=ctx.date(data.get("as_of"), "as_of"),
         country=data.get("country", "SY").upper(), sources=tuple(sources), zones=tuple(zones),
-        incidents=tuple(incidents), map=MapOptions(tiles=options.get("tiles", "none"), lang=options.get("lang", "en")),
+        incidents=tuple(incidents), incident_files=tuple(_relative(Path(p), base_dir) for p in data.get("incident_files", [])),
+        map=MapOptions(tiles=options.get("tiles", "none"), lang=options.get("lang", "en")),
         name=name,
     )
+
+
+def _relative(path: Path, base_dir: Path | None) -> Path:
+    return path if path.is_absolute() or base_dir is None else base_dir / path
 
 
 def _unique(ids: list[str], ctx: _Context, section: str) -> None:
@@ -429,8 +440,7 @@ def _zone(z: dict, i: int, ctx: _Context, base_dir: Path | None) -> Zone:
     else:
         if buffer_km is not None:
             raise ctx.error("buffer_km does not apply to a drawn shape", "zones", i, "buffer_km")
-        path = Path(z["geojson"])
-        rule = GeometryRule(kind, geojson=path if path.is_absolute() or base_dir is None else base_dir / path)
+        rule = GeometryRule(kind, geojson=_relative(Path(z["geojson"]), base_dir))
     valid_from = ctx.date(z.get("valid_from"), "zones", i, "valid_from")
     valid_to = ctx.date(z.get("valid_to"), "zones", i, "valid_to")
     if valid_from and valid_to and valid_to < valid_from:
@@ -442,12 +452,36 @@ def _zone(z: dict, i: int, ctx: _Context, base_dir: Path | None) -> Zone:
     )
 
 
-def _incident(x: dict, i: int, ctx: _Context, sources: dict[str, Source]) -> Incident:
+def incident_schema_validator() -> jsonschema.Draft202012Validator:
+    """Validator for one incident (the ``incident`` definition of the scenario schema)."""
+    schema = scenario_schema()
+    return jsonschema.Draft202012Validator({"$defs": schema["$defs"], "$ref": "#/$defs/incident"})
+
+
+def parse_date(value: str | None, origin: Origin) -> dt.date | None:
+    """An ISO ``YYYY-MM-DD`` date, or a :class:`ScenarioError` at ``origin``."""
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise origin.error(f"{value!r} is not a real calendar date; expected YYYY-MM-DD") from None
+
+
+def incident_from_record(x: dict, origin: Origin, sources: dict[str, Source]) -> Incident:
+    """Build an :class:`Incident` from a schema-valid record (from YAML, JSON or a CSV row).
+
+    Raises
+    ------
+    ScenarioError
+        For what the schema cannot check: place or coordinates (exactly one),
+        unknown source ids, impossible dates.
+    """
     has_place, has_lat, has_lon = "place" in x, "lat" in x, "lon" in x
     if has_lat != has_lon:
-        raise ctx.error("give both lat and lon, or neither", "incidents", i, "lat" if has_lat else "lon")
+        raise origin.child("lat" if has_lat else "lon").error("give both lat and lon, or neither")
     if has_place == has_lat:
-        raise ctx.error("give either a place name or lat and lon (exactly one)", "incidents", i)
+        raise origin.error("give either a place name or lat and lon (exactly one)")
     source = None
     if "source" in x:
         ref = x["source"]
@@ -457,10 +491,9 @@ def _incident(x: dict, i: int, ctx: _Context, sources: dict[str, Source]) -> Inc
             source = Source(id="", outlet=ref, url=ref)
         else:
             known = ", ".join(sorted(sources)) or "none defined"
-            raise ctx.error(f"source {ref!r} is neither a source id (known: {known}) nor an http(s) URL",
-                            "incidents", i, "source")
+            raise origin.child("source").error(f"source {ref!r} is neither a source id (known: {known}) nor an http(s) URL")
     return Incident(
-        date=ctx.date(x["date"], "incidents", i, "date"), type=x["type"], origin=ctx.at("incidents", i),
+        date=parse_date(x["date"], origin.child("date")), type=x["type"], origin=origin,
         id=x.get("id"), place=x.get("place"), lat=x.get("lat"), lon=x.get("lon"), fatalities=x.get("fatalities"),
         actors=tuple(x.get("actors", [])), description=x.get("description", ""), source=source,
     )

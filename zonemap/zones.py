@@ -92,8 +92,19 @@ def _polygonal(geometry):
     return shapely.union_all(parts) if parts else shapely.Polygon()
 
 
-def read_drawn_shape(zone: Zone):
+MAX_DRAWN_BYTES = 50 * 1024 * 1024
+
+
+def read_drawn_shape(zone: Zone, warnings: list[str] | None = None):
     """The polygons of a zone's drawn GeoJSON file, made valid.
+
+    Parameters
+    ----------
+    zone
+        A zone whose rule is ``geojson``.
+    warnings
+        Receives a message when the drawn shape had to be repaired
+        (self-intersections, wrong ring order…).
 
     Raises
     ------
@@ -105,12 +116,16 @@ def read_drawn_shape(zone: Zone):
     origin = zone.origin
     if not path.is_file():
         raise origin.error(f"GeoJSON file {path} not found (paths are relative to the scenario file)")
+    if path.stat().st_size > MAX_DRAWN_BYTES:
+        raise origin.error(f"GeoJSON file {path} is {path.stat().st_size:,} bytes; drawn shapes are limited to {MAX_DRAWN_BYTES:,}")
     try:
         data = json.loads(path.read_text(encoding="utf-8-sig"), parse_constant=lambda c: float("nan"))
     except UnicodeDecodeError:
         raise origin.error(f"GeoJSON file {path} is not UTF-8 text") from None
     except json.JSONDecodeError as error:
         raise origin.error(f"GeoJSON file {path} is malformed: {error.msg} at line {error.lineno}") from None
+    except RecursionError:
+        raise origin.error(f"GeoJSON file {path} is nested too deeply") from None
     if isinstance(data, dict) and data.get("type") == "FeatureCollection":
         geometries = [f.get("geometry") for f in data.get("features") or [] if isinstance(f, dict)]
     elif isinstance(data, dict) and data.get("type") == "Feature":
@@ -130,11 +145,15 @@ def read_drawn_shape(zone: Zone):
     coordinates = np.concatenate([shapely.get_coordinates(s) for s in shapes])
     if not np.isfinite(coordinates).all() or (np.abs(coordinates[:, 0]) > 180).any() or (np.abs(coordinates[:, 1]) > 90).any():
         raise origin.error(f"GeoJSON file {path} has coordinates that are not finite WGS 84 longitude/latitude")
+    problems = [shapely.is_valid_reason(s) for s in shapes if not s.is_valid]
+    if problems and warnings is not None:
+        warnings.append(f"{origin.file}: {origin.location}: the drawn shape in {path.name} was not a valid polygon "
+                        f"({problems[0]}); it was repaired, check the zone's outline")
     return _polygonal(shapely.make_valid(shapely.union_all([shapely.make_valid(s) for s in shapes])))
 
 
 def zone_geometry(zone: Zone, country_shape, provinces: gpd.GeoDataFrame, resolver: PlaceResolver,
-                  geodata: GeoData) -> tuple[object, bool]:
+                  geodata: GeoData, warnings: list[str] | None = None) -> tuple[object, bool]:
     """Build one zone's polygon (clipped to the country) and whether it is approximate.
 
     Parameters
@@ -149,6 +168,8 @@ def zone_geometry(zone: Zone, country_shape, provinces: gpd.GeoDataFrame, resolv
         Geocoder that records every name it resolves.
     geodata
         Source of named areas.
+    warnings
+        Receives messages about repaired input.
 
     Returns
     -------
@@ -178,7 +199,7 @@ def zone_geometry(zone: Zone, country_shape, provinces: gpd.GeoDataFrame, resolv
         towns = [resolver.place(name, where, "towns") for name in rule.towns]
         geometry, approximate = buffered_hull([(t.lon, t.lat) for t in towns], rule.buffer_km or DEFAULT_BUFFER_KM), True
     else:
-        geometry, approximate = read_drawn_shape(zone), False
+        geometry, approximate = read_drawn_shape(zone, warnings), False
     geometry = _polygonal(shapely.make_valid(shapely.intersection(shapely.make_valid(geometry), country_shape)))
     if geometry.is_empty:
         raise where.error(f"zone {zone.id!r} lies entirely outside {resolver.country}")
@@ -187,7 +208,8 @@ def zone_geometry(zone: Zone, country_shape, provinces: gpd.GeoDataFrame, resolv
     return geometry, approximate
 
 
-def build_zones(scenario: Scenario, resolver: PlaceResolver, *, geodata: GeoData | None = None) -> gpd.GeoDataFrame:
+def build_zones(scenario: Scenario, resolver: PlaceResolver, *, geodata: GeoData | None = None,
+                warnings: list[str] | None = None) -> gpd.GeoDataFrame:
     """Polygons and figures of every zone of a scenario.
 
     Parameters
@@ -198,6 +220,8 @@ def build_zones(scenario: Scenario, resolver: PlaceResolver, *, geodata: GeoData
         Geocoder for place and province names (records what it matched).
     geodata
         Boundaries and named areas; defaults to the embedded ones.
+    warnings
+        Receives messages about repaired input (e.g. self-intersecting drawn shapes).
 
     Returns
     -------
@@ -222,7 +246,7 @@ def build_zones(scenario: Scenario, resolver: PlaceResolver, *, geodata: GeoData
     governorates = provinces[provinces["is_governorate"]]
     rows = []
     for zone in scenario.zones:
-        geometry, approximate = zone_geometry(zone, country_shape, provinces, resolver, geodata)
+        geometry, approximate = zone_geometry(zone, country_shape, provinces, resolver, geodata, warnings)
         zone_area = area_km2(geometry)
         covered = []
         for code, unit in governorates.iterrows():
