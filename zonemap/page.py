@@ -28,13 +28,17 @@ from .errors import OfflineAssetError
 
 _SCRIPT_TAG = re.compile(r'<script\s+src="(?P<url>[^"]+)"\s*>\s*</script>', re.IGNORECASE)
 _STYLESHEET_TAG = re.compile(r'<link\s+rel="stylesheet"\s+href="(?P<url>[^"]+)"\s*/?>', re.IGNORECASE)
-_FETCHING = [
+_FETCHING_MARKUP = [
     re.compile(r'<(?:script|img|iframe|embed|source|audio|video|input)\b[^>]*?\bsrc\s*=\s*["\']?(?P<url>[^"\'\s>]+)', re.IGNORECASE),
     re.compile(r'<link\b[^>]*?\bhref\s*=\s*["\']?(?P<url>[^"\'\s>]+)', re.IGNORECASE),
     re.compile(r'<object\b[^>]*?\bdata\s*=\s*["\']?(?P<url>[^"\'\s>]+)', re.IGNORECASE),
+]
+_FETCHING_CSS = [
     re.compile(r'url\(\s*["\']?(?P<url>[^"\')\s]+)', re.IGNORECASE),
     re.compile(r'@import\s+["\'](?P<url>[^"\']+)', re.IGNORECASE),
 ]
+_STYLE_BLOCK = re.compile(r"<style\b[^>]*>(?P<css>.*?)</style>", re.IGNORECASE | re.DOTALL)
+_STYLE_ATTRIBUTE = re.compile(r"""<[a-z][^>]*?\bstyle\s*=\s*(?:"(?P<double>[^"]*)"|'(?P<single>[^']*)')""", re.IGNORECASE)
 
 
 @lru_cache(maxsize=1)
@@ -105,13 +109,12 @@ def external_urls(html: str) -> list[str]:
         Sorted, unique.
     """
     markup = _without_scripts(html)
-    found = set()
-    for pattern in _FETCHING:
-        for match in pattern.finditer(markup):
-            url = match["url"]
-            if not url.lower().startswith(("data:", "#", "about:")):
-                found.add(url)
-    return sorted(found)
+    # Escaped text such as "url(javascript:…)" in a description is not CSS: look only in stylesheets.
+    css = [m["css"] for m in _STYLE_BLOCK.finditer(markup)]
+    css += [m["double"] or m["single"] or "" for m in _STYLE_ATTRIBUTE.finditer(markup)]
+    candidates = [m["url"] for pattern in _FETCHING_MARKUP for m in pattern.finditer(markup)]
+    candidates += [m["url"] for pattern in _FETCHING_CSS for block in css for m in pattern.finditer(block)]
+    return sorted({url for url in candidates if not url.lower().startswith(("data:", "#", "about:"))})
 
 
 def assert_offline(html: str, allow: Iterable[str] = ()) -> None:

@@ -19,7 +19,6 @@ import shapely
 import xyzservices.providers as xyz
 from branca.element import Element, MacroElement
 from folium.plugins import Fullscreen
-from jinja2 import Template
 
 from .boundaries import SPECIAL_AREAS
 from .data import ATTRIBUTION, GeoData, default_geodata
@@ -56,12 +55,46 @@ class _LeafletMap(folium.Map):
     default_css = [(name, url) for name, url in folium.Map.default_css if name == "leaflet_css"]
 
 
-class _Assets(MacroElement):
-    """Our stylesheet and script, inline in the page head."""
+class _Raw(Element):
+    """Finished markup or script, emitted as is.
 
-    _template = Template(
-        "{% macro header(this, kwargs) %}<style>{{ this.css }}</style>\n<script>{{ this.js }}</script>\n{% endmacro %}"
-    )
+    branca turns the output of an element's macros into a new Jinja template
+    and renders it again; scenario text passing through that would be
+    evaluated as template code ("{{ ... }}"). Our elements hand their finished
+    text to the page through this class instead, so no scenario text ever
+    meets Jinja.
+    """
+
+    def __init__(self, text: str):
+        super().__init__()
+        self.text = text
+
+    def render(self, **kwargs) -> str:
+        return self.text
+
+
+class _Direct(MacroElement):
+    """An element that contributes finished header, body and script text (see :class:`_Raw`)."""
+
+    def header_text(self) -> str:
+        return ""
+
+    def html_text(self) -> str:
+        return ""
+
+    def script_text(self) -> str:
+        return ""
+
+    def render(self, **kwargs) -> None:
+        figure = self.get_root()
+        for part, text in ((figure.header, self.header_text()), (figure.html, self.html_text()),
+                           (figure.script, self.script_text())):
+            if text:
+                part.add_child(_Raw(text), name=self.get_name())
+
+
+class _Assets(_Direct):
+    """Our stylesheet and script, inline in the page head."""
 
     def __init__(self, sea: str):
         super().__init__()
@@ -69,14 +102,12 @@ class _Assets(MacroElement):
         self.css = _template("zonemap.css").replace("var(--zm-sea, #dbe9f4)", sea)
         self.js = _template("zonemap.js")
 
+    def header_text(self) -> str:
+        return f"<style>{self.css}</style>\n<script>{self.js}</script>\n"
 
-class _Call(MacroElement):
+
+class _Call(_Direct):
     """``zonemap.<function>(<parent layer>, <JSON arguments>...)`` in the map script."""
-
-    _template = Template(
-        "{% macro script(this, kwargs) %}zonemap.{{ this.function }}({{ this._parent.get_name() }}"
-        "{% for argument in this.arguments %}, {{ argument }}{% endfor %});\n{% endmacro %}"
-    )
 
     def __init__(self, function: str, *arguments):
         super().__init__()
@@ -84,16 +115,12 @@ class _Call(MacroElement):
         self.function = function
         self.arguments = [script_json(a) for a in arguments]
 
+    def script_text(self) -> str:
+        return f"zonemap.{self.function}({', '.join([self._parent.get_name(), *self.arguments])});\n"
 
-class _Panels(MacroElement):
+
+class _Panels(_Direct):
     """Title, legend and credits: static escaped HTML moved into Leaflet controls by our script."""
-
-    _template = Template(
-        "{% macro html(this, kwargs) %}{{ this.body }}{% endmacro %}"
-        "{% macro script(this, kwargs) %}{% for id, position in this.panels %}"
-        "zonemap.panel({{ this._parent.get_name() }}, {{ id|tojson }}, {{ position|tojson }});\n"
-        "{% endfor %}{{ this._parent.get_name() }}.attributionControl.addAttribution({{ this.credits }});\n{% endmacro %}"
-    )
 
     def __init__(self, body: str, panels: list[tuple[str, str]], credits_html: str):
         super().__init__()
@@ -101,6 +128,15 @@ class _Panels(MacroElement):
         self.body = body
         self.panels = panels
         self.credits = script_json(credits_html)
+
+    def html_text(self) -> str:
+        return self.body
+
+    def script_text(self) -> str:
+        map_name = self._parent.get_name()
+        calls = [f"zonemap.panel({map_name}, {script_json(id_)}, {script_json(position)});" for id_, position in self.panels]
+        calls.append(f"{map_name}.attributionControl.addAttribution({self.credits});")
+        return "\n".join(calls) + "\n"
 
 
 def _rounded(geometry):
@@ -322,8 +358,8 @@ def render_map(scenario: Scenario, zones: gpd.GeoDataFrame, incidents: gpd.GeoDa
     fmap = _LeafletMap(location=[(miny + maxy) / 2, (minx + maxx) / 2], zoom_start=7, tiles=None, control_scale=True,
                       zoom_snap=0.25, min_zoom=3, max_zoom=14, world_copy_jump=False)
     fmap.add_child(_Assets(SEA))
-    fmap.get_root().header.add_child(Element('<meta name="referrer" content="no-referrer">'), name="zonemap_referrer")
-    fmap.get_root().header.add_child(Element(f"<title>{html_text(scenario.title)}</title>"), name="zonemap_title")
+    fmap.get_root().header.add_child(_Raw('<meta name="referrer" content="no-referrer">'), name="zonemap_referrer")
+    fmap.get_root().header.add_child(_Raw(f"<title>{html_text(scenario.title)}</title>"), name="zonemap_title")
     if provider is not None:
         folium.TileLayer(tiles=provider.build_url(), attr=provider.html_attribution, name=provider.name,
                          max_zoom=provider.get("max_zoom", 18), control=False).add_to(fmap)

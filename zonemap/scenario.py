@@ -307,6 +307,26 @@ def schema_message(error: jsonschema.ValidationError) -> str:
     return error.message
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _fix_text(data: Any, ctx: "_Context", path: tuple = ()) -> Any:
+    """Join surrogate pairs (YAML's "\\ud83d\\ude42" escapes) and reject lone surrogates."""
+    if isinstance(data, str):
+        if not _SURROGATE.search(data):
+            return data
+        try:
+            return data.encode("utf-16", "surrogatepass").decode("utf-16")
+        except UnicodeDecodeError:
+            raise ctx.error("contains an unpaired UTF-16 surrogate escape (\\uD800-\\uDFFF); write the character itself",
+                            *path) from None
+    if isinstance(data, dict):
+        return {key: _fix_text(value, ctx, path + (key,)) for key, value in data.items()}
+    if isinstance(data, list):
+        return [_fix_text(value, ctx, path + (index,)) for index, value in enumerate(data)]
+    return data
+
+
 def _finite_numbers(data: Any, path: tuple = ()):
     """Yield the path of every NaN or infinite number (YAML's .nan, .inf)."""
     if isinstance(data, float) and not math.isfinite(data):
@@ -372,6 +392,7 @@ def parse_scenario(data: Any, *, origin: str | None = None, lines: dict[tuple, i
         raise ctx.error(f"expected a mapping with title, zones, incidents…; got {type(data).__name__}")
     for path in _finite_numbers(data):
         raise ctx.error("must be a finite number (NaN and infinity are not coordinates)", *path)
+    data = _fix_text(data, ctx)
     validator = jsonschema.Draft202012Validator(scenario_schema())
     errors = sorted(validator.iter_errors(data), key=lambda e: (list(map(str, e.absolute_path)), e.validator))
     if errors:
