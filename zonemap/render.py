@@ -122,12 +122,13 @@ class _Call(_Direct):
 class _Panels(_Direct):
     """Title, legend and credits: static escaped HTML moved into Leaflet controls by our script."""
 
-    def __init__(self, body: str, panels: list[tuple[str, str]], credits_html: str):
+    def __init__(self, body: str, panels: list[tuple[str, str]], credits_html: str, bounds: list[list[float]]):
         super().__init__()
         self._name = "ZonemapPanels"
         self.body = body
         self.panels = panels
         self.credits = script_json(credits_html)
+        self.bounds = script_json(bounds)
 
     def html_text(self) -> str:
         return self.body
@@ -136,6 +137,8 @@ class _Panels(_Direct):
         map_name = self._parent.get_name()
         calls = [f"zonemap.panel({map_name}, {script_json(id_)}, {script_json(position)});" for id_, position in self.panels]
         calls.append(f"{map_name}.attributionControl.addAttribution({self.credits});")
+        # Without animation: markers must not be moving when a reader (or a test) first clicks.
+        calls.append(f'{map_name}.fitBounds({self.bounds}, {{"padding": [20, 20], "animate": false}});')
         return "\n".join(calls) + "\n"
 
 
@@ -382,12 +385,12 @@ def render_map(scenario: Scenario, zones: gpd.GeoDataFrame, incidents: gpd.GeoDa
         incident_group = folium.FeatureGroup(name=html_text(FIELD_LABELS[lang]["incidents"])).add_to(fmap)
         _Call("incidents", _incident_data(incidents, zone_names, lang), _icons(), rtl).add_to(incident_group)
 
+    bounds = [[round(miny, 5), round(minx, 5)], [round(maxy, 5), round(maxx, 5)]]
     panels = _Panels(_panels_html(scenario, zones, incidents, figures, lang), [("zm-title", "topright"), ("zm-legend", "bottomleft")],
-                     _credits_html(scenario, provider))
+                     _credits_html(scenario, provider), bounds)
     fmap.add_child(panels)
     Fullscreen(position="topleft").add_to(fmap)
     folium.LayerControl(position="topright", collapsed=False).add_to(fmap)
-    fmap.fit_bounds([[miny, minx], [maxy, maxx]], padding=(20, 20))
     return fmap
 
 
