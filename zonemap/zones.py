@@ -113,7 +113,7 @@ def read_drawn_shape(zone: Zone, warnings: list[str] | None = None):
         coordinates out of range.
     """
     path = zone.rule.geojson
-    origin = zone.origin
+    origin = zone.origin.child("geojson")
     if not path.is_file():
         raise origin.error(f"GeoJSON file {path} not found (paths are relative to the scenario file)")
     if path.stat().st_size > MAX_DRAWN_BYTES:
@@ -137,7 +137,8 @@ def read_drawn_shape(zone: Zone, warnings: list[str] | None = None):
         if not isinstance(geometry, dict) or geometry.get("type") not in ("Polygon", "MultiPolygon"):
             continue
         try:
-            shapes.append(shape(geometry))
+            with np.errstate(invalid="ignore"):  # NaN coordinates are reported below, not warned about
+                shapes.append(shape(geometry))
         except (ValueError, TypeError, AttributeError, IndexError, shapely.errors.GEOSException) as error:
             raise origin.error(f"GeoJSON file {path} has a malformed {geometry.get('type')}: {error}") from None
     if not shapes:
