@@ -142,7 +142,7 @@ BUILD_ERRORS = {
     "two rules": BAD["two rules"],
     "unknown field": BAD["unknown field"],
     "malformed yaml": BAD["malformed yaml"],
-    "missing geojson": (VALID.replace("provinces: [Idlib]", "geojson: shapes/missing.geojson"), "missing.geojson not found", "line 9, zones[0]"),
+    "missing geojson": (VALID.replace("provinces: [Idlib]", "geojson: shapes/missing.geojson"), "missing.geojson not found", "line 11, zones[0].geojson"),
 }
 
 
