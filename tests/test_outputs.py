@@ -96,3 +96,55 @@ def test_publish_switches_all_files_at_once_and_cleans_up(tmp_path):
     assert (tmp_path / "s.html").read_text() == "new html"
     assert not (tmp_path / "s.png").is_symlink()  # a dangling link to the old PNG is removed
     assert len(os.listdir(tmp_path / ".s.builds")) == 1
+
+
+def visible_state(folder: Path) -> dict[str, bytes]:
+    """What a reader sees: every non-hidden file that resolves, with its content."""
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if not p.name.startswith(".") and p.exists()}
+
+
+@pytest.mark.slow
+def test_killed_builds_leave_the_previous_or_the_new_outputs(tmp_path):
+    import random
+    import shutil
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    formats = "html,geojson,md,csv,kml"
+    old_scenario, new_scenario = tmp_path / "old" / "map.yaml", tmp_path / "new" / "map.yaml"
+    for path, title in ((old_scenario, "Before"), (new_scenario, "After")):
+        path.parent.mkdir()
+        path.write_text(EXAMPLE.read_text(encoding="utf-8").replace(
+            "title: Syria's four de-escalation zones at the fifth Astana round", f"title: {title}"), encoding="utf-8")
+    build(old_scenario, tmp_path / "pristine", formats=formats.split(","))
+    build(new_scenario, tmp_path / "expected", formats=formats.split(","))
+    old, new = visible_state(tmp_path / "pristine"), visible_state(tmp_path / "expected")
+    assert old.keys() == new.keys() and old != new
+
+    command = [sys.executable, "-m", "zonemap", "build", str(new_scenario), "--formats", formats, "-q", "-o"]
+    started = time.perf_counter()
+    subprocess.run(command + [str(tmp_path / "timing")], check=True, capture_output=True)
+    duration = time.perf_counter() - started
+
+    rng = random.Random(20171104)
+    outcomes = []
+    for trial in range(20):
+        folder = tmp_path / f"trial-{trial}"
+        shutil.copytree(tmp_path / "pristine", folder, symlinks=True)
+        # Half the kills anywhere, half in the last third of the run, where outputs are written.
+        delay = rng.uniform(0, duration) if trial % 2 else rng.uniform(0.66 * duration, 1.05 * duration)
+        process = subprocess.Popen(command + [str(folder)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(delay)
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        state = visible_state(folder)
+        assert state in (old, new), f"trial {trial}: killed after {delay:.2f} s, saw a mix of old and new outputs"
+        outcomes.append("new" if state == new else "old")
+        if trial % 5 == 0:
+            # The next build recovers: complete new outputs, no leftovers from the killed one.
+            subprocess.run(command + [str(folder)], check=True, capture_output=True)
+            assert visible_state(folder) == new
+            assert len(list((folder / ".map.builds").iterdir())) == 1
+    assert "old" in outcomes
