@@ -46,6 +46,7 @@ geodata: install
 
 bench: install
 	$(PY) bench/geocode.py
+	$(PY) bench/build.py
 
 clean:
 	rm -rf $(VENV) $(CACHE) output/*.html output/*.geojson

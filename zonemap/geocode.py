@@ -19,7 +19,7 @@ returned too, so that ambiguity is reported rather than hidden.
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 
@@ -44,7 +44,7 @@ _KIND_RANK_ADMIN_FIRST = {"admin1": 0, "country": 1, "named_area": 2, "place": 3
 _KIND_LABELS = {"country": "country", "admin1": "admin-1", "named_area": "named area", "place": "populated place"}
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Candidate:
     """One gazetteer entry matching a name.
 
@@ -91,7 +91,7 @@ class Candidate:
         return _KIND_LABELS[self.kind]
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class GeocodeResult(Candidate):
     """The best match for a query, with the runners-up.
 
@@ -142,58 +142,50 @@ class Gazetteer:
         # Python lists: element access is several times faster than numpy scalars.
         self._lat = arrays["place_lat"].tolist()
         self._lon = arrays["place_lon"].tolist()
-        self._kind = arrays["place_kind"].tolist()
+        self._kind = [KIND_NAMES[code] for code in arrays["place_kind"].tolist()]
         self._country_codes = arrays["place_country"]
-        self._country = arrays["place_country"].tolist()
-        self._admin1 = arrays["place_admin1"].tolist()
+        self._country = arrays["place_country"].astype(str).tolist()
+        self._admin1 = arrays["place_admin1"].astype(str).tolist()
         self._geonameid = arrays["place_geonameid"].tolist()
         self._population = arrays["place_population"].tolist()
-        self._ref = arrays["place_ref"].tolist()
+        self._ref = arrays["place_ref"].astype(str).tolist()
         self._exact_keys = _decode_lines(arrays["exact_keys"])
         self._exact_index = dict(zip(self._exact_keys, range(len(self._exact_keys))))
         self._exact_offsets = arrays["exact_offsets"]
         self._exact_places = arrays["exact_places"]
-        self._skeleton_blob = arrays["skeleton_keys"]
-        self._skeleton_keys: list[str] | None = None
-        self._skeleton_offsets = arrays["skeleton_offsets"]
-        self._skeleton_places = arrays["skeleton_places"]
+        # Lists: exact lookups are the hot path, and slicing a list yields ints directly.
+        self._exact_offset_list = self._exact_offsets.tolist()
+        self._exact_place_list = self._exact_places.tolist()
+        self._arrays = arrays
+        self._skeleton: tuple[list[str], np.ndarray, np.ndarray] | None = None
         self._admin1_names = dict(zip((c.decode() for c in arrays["admin1_code"]), _decode_lines(arrays["admin1_name"])))
-        self._fuzzy_blocks: dict[str | None, dict[str, list[str]]] = {}
-        self._keys_by_place: tuple[np.ndarray, np.ndarray] | None = None
+        self._fuzzy_blocks: dict[str | None, dict[str, tuple[list[str], list[int]]]] = {}
 
     def __len__(self) -> int:
         return len(self._names)
 
-    def exact(self, key: str) -> np.ndarray:
+    def exact(self, key: str) -> list[int]:
         """Indices of the places having ``key`` as a :func:`~zonemap.text.name_key`."""
         k = self._exact_index.get(key)
         if k is None:
-            return self._exact_places[:0]
-        return self._exact_places[self._exact_offsets[k] : self._exact_offsets[k + 1]]
+            return []
+        return self._exact_place_list[self._exact_offset_list[k] : self._exact_offset_list[k + 1]]
 
-    def skeleton(self, key: str) -> np.ndarray:
-        """Indices of the places having ``key`` as a :func:`~zonemap.text.skeleton_key`."""
-        # Only needed when an exact key misses; sorted, so bisect needs no dict.
-        if self._skeleton_keys is None:
-            self._skeleton_keys = _decode_lines(self._skeleton_blob)
-        keys = self._skeleton_keys
+    def skeleton(self, key: str) -> list[str]:
+        """The exact keys (spellings) whose :func:`~zonemap.text.skeleton_key` is ``key``."""
+        # Only needed when an exact key misses: loaded then; sorted, so bisect needs no dict.
+        if self._skeleton is None:
+            arrays = self._arrays
+            self._skeleton = (_decode_lines(arrays["skeleton_keys"]), arrays["skeleton_offsets"], arrays["skeleton_exact_keys"])
+        keys, offsets, exact_keys = self._skeleton
         k = bisect_left(keys, key)
         if k == len(keys) or keys[k] != key:
-            return self._skeleton_places[:0]
-        return self._skeleton_places[self._skeleton_offsets[k] : self._skeleton_offsets[k + 1]]
+            return []
+        return [self._exact_keys[i] for i in exact_keys[offsets[k] : offsets[k + 1]].tolist()]
 
-    def keys_of(self, index: int) -> list[str]:
-        """Every exact key of one place (its name and alternates, folded)."""
-        if self._keys_by_place is None:
-            key_of_posting = np.repeat(np.arange(len(self._exact_keys), dtype=np.int32), np.diff(self._exact_offsets))
-            order = np.argsort(self._exact_places, kind="stable")
-            starts = np.searchsorted(self._exact_places[order], np.arange(len(self._names) + 1))
-            self._keys_by_place = (key_of_posting[order], starts)
-        keys, starts = self._keys_by_place
-        return [self._exact_keys[k] for k in keys[starts[index] : starts[index + 1]]]
-
-    def _blocks(self, country: str | None) -> dict[str, list[str]]:
-        """Keys grouped by first letter, optionally only those of one country's places."""
+    def _blocks(self, country: str | None) -> dict[str, tuple[list[str], list[int]]]:
+        """Keys grouped by first letter and sorted by length (with the lengths, for bisection),
+        optionally only those of one country's places."""
         blocks = self._fuzzy_blocks.get(country)
         if blocks is None:
             if country is None:
@@ -202,11 +194,15 @@ class Gazetteer:
                 key_of_posting = np.repeat(np.arange(len(self._exact_keys)), np.diff(self._exact_offsets))
                 in_country = self._country_codes[self._exact_places] == country.encode()
                 key_ids = np.unique(key_of_posting[in_country]).tolist()
-            blocks = {}
+            grouped: dict[str, list[str]] = {}
             for k in key_ids:
                 key = self._exact_keys[k]
                 if key:
-                    blocks.setdefault(key[0], []).append(key)
+                    grouped.setdefault(key[0], []).append(key)
+            blocks = {}
+            for letter, keys in grouped.items():
+                keys.sort(key=len)
+                blocks[letter] = (keys, [len(k) for k in keys])
             self._fuzzy_blocks[country] = blocks
         return blocks
 
@@ -231,41 +227,30 @@ class Gazetteer:
         """
         if not key:
             return []
-        choices = self._blocks(country).get(key[0], [])
+        keys, lengths = self._blocks(country).get(key[0], ([], []))
         slack = max(2, len(key) // 4)
-        choices = [c for c in choices if abs(len(c) - len(key)) <= slack]
+        choices = keys[bisect_left(lengths, len(key) - slack) : bisect_right(lengths, len(key) + slack)]
         found = process.extract(key, choices, scorer=fuzz.ratio, score_cutoff=cutoff, limit=limit)
         return [(choice, score) for choice, score, _ in found]
 
-    def candidate(self, index: int, score: float, match: str, cls: type = Candidate, **extra) -> Candidate:
-        """The :class:`Candidate` (or ``cls``, given ``extra`` fields) of one place."""
-        admin1_code = self._admin1[index].decode() or None
-        geonameid = self._geonameid[index]
-        return cls(
-            name=self._names[index],
-            lat=self._lat[index],
-            lon=self._lon[index],
-            kind=KIND_NAMES[self._kind[index]],
-            country=self._country[index].decode(),
-            admin1=self._admin1_names.get(admin1_code) if admin1_code else None,
-            admin1_code=admin1_code,
-            geonameid=geonameid or None,
-            population=self._population[index],
-            score=round(score, 3),
-            match=match,
-            ref=self._ref[index].decode() or None,
-            **extra,
-        )
+    def candidate(self, index: int, score: float, match: str, cls: type = Candidate, *extra) -> Candidate:
+        """The :class:`Candidate` of one place (or a ``cls`` built with ``extra`` trailing fields)."""
+        admin1_code = self._admin1[index] or None
+        # Positional arguments: this runs for every result and runner-up, and keywords cost.
+        return cls(self._names[index], self._lat[index], self._lon[index], self._kind[index], self._country[index],
+                   self._admin1_names.get(admin1_code) if admin1_code else None, admin1_code,
+                   self._geonameid[index] or None, self._population[index], round(score, 3), match,
+                   self._ref[index] or None, *extra)
 
     def admin1_name(self, code: str) -> str | None:
         """English name of an admin-1 unit from its ISO 3166-2 code."""
         return self._admin1_names.get(code)
 
     def place_kind(self, index: int) -> str:
-        return KIND_NAMES[self._kind[index]]
+        return self._kind[index]
 
     def place_country(self, index: int) -> str:
-        return self._country[index].decode()
+        return self._country[index]
 
     def place_name(self, index: int) -> str:
         return self._names[index]
@@ -364,38 +349,42 @@ def geocode(name: str, country: str | None = "SY", *, gazetteer: Gazetteer | Non
     query, key, admin_hint = _prepare(name)
     bias = _check_country(country)
     gazetteer = gazetteer or load_gazetteer()
-    scored = _match(gazetteer, key, bias)
+    exact = gazetteer.exact(key)
+    if len(exact) == 1:  # the common case, kept short: most names are unambiguous
+        return gazetteer.candidate(exact[0], 1.0, "exact", GeocodeResult, query, (), False)
+    scored = [(i, 1.0, "exact") for i in exact] if exact else _inexact_match(gazetteer, key, bias)
     if not scored:
         raise UnknownPlaceError(query, suggestions(query, country=bias, gazetteer=gazetteer))
+    if len(scored) == 1:
+        index, score, match = scored[0]
+        return gazetteer.candidate(index, score, match, GeocodeResult, query, (), False)
     kind_rank = _KIND_RANK_ADMIN_FIRST if admin_hint else _KIND_RANK
+    countries, kinds, populations = gazetteer._country, gazetteer._kind, gazetteer._population
 
     def rank(item: tuple[int, float, str]):
         index, score, _ = item
-        bonus = COUNTRY_BIAS_BONUS if bias and gazetteer.place_country(index) == bias else 0.0
-        population = gazetteer.place_population(index)
-        return (-(score + bonus), kind_rank[gazetteer.place_kind(index)], -population, index)
+        bonus = COUNTRY_BIAS_BONUS if countries[index] == bias else 0.0
+        return (-(score + bonus), kind_rank[kinds[index]], -populations[index], index)
 
-    ordered = sorted(scored, key=rank) if len(scored) > 1 else scored
+    ordered = sorted(scored, key=rank)
     runners = tuple(gazetteer.candidate(i, s, m) for i, s, m in ordered[1 : 1 + RUNNERS_UP])
     best_index, best_score, best_match = ordered[0]
-    best_kind = gazetteer.place_kind(best_index)
+    best_kind = kinds[best_index]
     ambiguous = any(c.kind == best_kind and c.score == round(best_score, 3) for c in runners)
-    return gazetteer.candidate(best_index, best_score, best_match, GeocodeResult, query=query, candidates=runners,
-                               ambiguous=ambiguous)
+    return gazetteer.candidate(best_index, best_score, best_match, GeocodeResult, query, runners, ambiguous)
 
 
-def _match(gazetteer: Gazetteer, key: str, bias: str | None) -> list[tuple[int, float, str]]:
-    """(place index, score, tier) of every candidate of the first tier that finds any."""
-    found = gazetteer.exact(key)
-    if found.size:
-        return [(int(i), 1.0, "exact") for i in found]
-    scored = []
-    for i in gazetteer.skeleton(skeleton_key(key)).tolist():
-        similarity = max(fuzz.ratio(key, other) for other in gazetteer.keys_of(i)) / 100
-        if similarity >= MIN_TRANSLITERATION_SIMILARITY:
-            scored.append((i, 0.70 + 0.15 * similarity, "transliteration"))
-    if scored:
-        return scored
+def _inexact_match(gazetteer: Gazetteer, key: str, bias: str | None) -> list[tuple[int, float, str]]:
+    """(place index, score, tier) of every candidate of the first inexact tier that finds any."""
+    spellings = gazetteer.skeleton(skeleton_key(key))
+    if spellings:
+        best: dict[int, float] = {}
+        for spelling, similarity, _ in process.extract(key, spellings, scorer=fuzz.ratio, limit=None,
+                                                       score_cutoff=100 * MIN_TRANSLITERATION_SIMILARITY):
+            for i in gazetteer.exact(spelling):
+                best[i] = max(best.get(i, 0.0), similarity / 100)
+        if best:
+            return [(i, 0.70 + 0.15 * similarity, "transliteration") for i, similarity in best.items()]
     for scope in ([bias, None] if bias else [None]):
         similar = gazetteer.similar_keys(key, scope)
         if similar:

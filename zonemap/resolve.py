@@ -115,8 +115,9 @@ class PlaceResolver:
         if not key:
             raise origin.error(f"province name {name!r} has no letters or digits")
         provinces = set(self._country_provinces())
-        for tier, found in (("exact", g.exact(key)), ("transliteration", g.skeleton(skeleton_key(key)))):
-            hits = sorted(int(i) for i in found if int(i) in provinces)
+        transliterated = [i for spelling in g.skeleton(skeleton_key(key)) for i in g.exact(spelling)]
+        for tier, found in (("exact", g.exact(key)), ("transliteration", transliterated)):
+            hits = sorted(i for i in found if i in provinces)
             if hits:
                 return g.candidate(hits[0], 1.0 if tier == "exact" else 0.85, tier)
         names = {g.place_name(i): i for i in provinces}

