@@ -22,10 +22,11 @@ from .outputs import (embed_snippet, geopackage_bytes, kml_text, layers_geojson,
 from .render import render_html
 from .resolve import PlaceResolver, Resolution
 from .scenario import Scenario, load_scenario
+from .static import render_static
 from .zones import build_zones
 
 FORMATS = ("html", "png", "svg", "pdf", "geojson", "gpkg", "kml", "csv", "md", "embed")
-DEFAULT_FORMATS = ("html", "geojson", "md")
+DEFAULT_FORMATS = ("html", "png", "geojson", "md")
 STATIC_FORMATS = ("png", "svg", "pdf")
 
 
@@ -169,8 +170,6 @@ def build(scenario: Scenario | str | Path, output_dir: str | Path = "output", *,
         if "embed" in formats:
             files[f"{name}.embed.html"] = embed_snippet(page, prepared.scenario.title, f"{name}.html")
     for fmt in (f for f in STATIC_FORMATS if f in formats):
-        from .static import render_static
-
         step(f"drawing the static map ({fmt.upper()})")
         files[f"{name}.{fmt}"] = render_static(prepared, fmt, dpi=dpi, lang=lang)
     if "geojson" in formats:

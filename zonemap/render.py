@@ -274,7 +274,7 @@ def _panels_html(scenario: Scenario, zones: gpd.GeoDataFrame, incidents: gpd.Geo
     if scenario.subtitle:
         title.append(f'<p class="zm-subtitle">{html_text(scenario.subtitle)}</p>')
     if scenario.as_of:
-        title.append(f'<p class="zm-asof">{html_text(labels["as_of"])} {html_text(scenario.as_of.isoformat())}</p>')
+        title.append(f'<p class="zm-asof">{html_text(labels["as_of"])} <bdi dir="ltr">{html_text(scenario.as_of.isoformat())}</bdi></p>')
     if scenario.sources:
         title.append(f"<details><summary>{html_text(labels['sources'])}</summary><ul>")
         for source in scenario.sources:

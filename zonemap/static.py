@@ -1,0 +1,416 @@
+"""Static maps for reports: PNG, SVG and PDF with matplotlib, no browser, no network.
+
+The static map shows what the interactive one does, styled from the same
+:mod:`zonemap.style`: sea and land, provinces with labels, zones (dashed where
+approximate), incident symbols, a legend, title and as-of date, scale bar,
+north arrow, a locator inset and credits. Labels are placed greedily by rank
+(incidents, then larger provinces) and dropped when they would overlap one
+already placed. Arabic labels are shaped and laid out right to left by
+matplotlib itself (3.11+ lays text out with libraqm) in DejaVu Sans, which
+has the Arabic glyphs. The same inputs give the same bytes in every format.
+
+In SVG output every layer is a group: ``sea``, ``countries``, ``provinces``,
+``zones``, ``incidents``, ``labels``, ``legend``, ``title``, ``scalebar``,
+``north-arrow``, ``locator`` and ``credits``.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import re
+from functools import lru_cache
+
+import geopandas as gpd
+import matplotlib
+import numpy as np
+import shapely
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.legend_handler import HandlerTuple
+from matplotlib.lines import Line2D
+from matplotlib.patches import FancyArrow, Patch, Rectangle
+from matplotlib.path import Path as MplPath
+
+from .boundaries import SPECIAL_AREAS
+from .data import ATTRIBUTION, GeoData, default_geodata
+from .errors import InputError
+from .style import (APPROXIMATE_DASH, COUNTRY_BORDER, FIELD_LABELS, LABEL, LAND_FOCUS, LAND_OTHER, PROVINCE_BORDER,
+                    SEA, SPECIAL_AREA_BORDER, incident_style, zone_style)
+
+FORMATS = ("png", "svg", "pdf")
+FONT = "DejaVu Sans"  # ships with matplotlib and has the Arabic presentation forms
+PADDING = 0.12
+
+
+def ltr(text: str) -> str:
+    """Keep a left-to-right run (a date, a number) in order inside right-to-left text (Unicode isolates)."""
+    return f"\u2066{text}\u2069"
+
+
+@lru_cache(maxsize=None)
+def glyph_path(kind: str) -> MplPath:
+    """The white glyph of an incident type as a matplotlib path (y up, centred, unit size)."""
+    vertices, codes = _parse_svg_path(incident_style(kind).glyph)
+    points = np.array(vertices, dtype=float)
+    points = (points - 12.0) / 12.0
+    points[:, 1] *= -1
+    return MplPath(points, codes)
+
+
+def _parse_svg_path(data: str) -> tuple[list[tuple[float, float]], list[int]]:
+    """Parse the subset of SVG path syntax our glyphs use: M L H V Z A, absolute and relative."""
+    tokens = re.findall(r"[MLHVZAmlhvza]|-?(?:\d+\.?\d*|\.\d+)", data)
+    vertices: list[tuple[float, float]] = []
+    codes: list[int] = []
+    x = y = start_x = start_y = 0.0
+    command = None
+    position = 0
+
+    def number() -> float:
+        nonlocal position
+        value = float(tokens[position])
+        position += 1
+        return value
+
+    while position < len(tokens):
+        if re.fullmatch(r"[A-Za-z]", tokens[position]):
+            command = tokens[position]
+            position += 1
+            if command in "Zz":
+                codes.append(MplPath.CLOSEPOLY)
+                vertices.append((start_x, start_y))
+                x, y = start_x, start_y
+                continue
+        relative = command.islower()
+        upper = command.upper()
+        if upper in "ML":
+            dx, dy = number(), number()
+            x, y = (x + dx, y + dy) if relative else (dx, dy)
+            codes.append(MplPath.MOVETO if upper == "M" else MplPath.LINETO)
+            vertices.append((x, y))
+            if upper == "M":
+                start_x, start_y = x, y
+                command = "l" if relative else "L"
+        elif upper == "H":
+            value = number()
+            x = x + value if relative else value
+            codes.append(MplPath.LINETO)
+            vertices.append((x, y))
+        elif upper == "V":
+            value = number()
+            y = y + value if relative else value
+            codes.append(MplPath.LINETO)
+            vertices.append((x, y))
+        elif upper == "A":
+            radius, _, _, _, sweep = number(), number(), number(), number(), number()
+            end_x, end_y = number(), number()
+            if relative:
+                end_x, end_y = x + end_x, y + end_y
+            for px, py in _arc(x, y, end_x, end_y, radius, sweep == 1.0):
+                codes.append(MplPath.LINETO)
+                vertices.append((px, py))
+            x, y = end_x, end_y
+        else:
+            raise ValueError(f"unsupported SVG path command {command!r}")
+    return vertices, codes
+
+
+def _arc(x0, y0, x1, y1, radius, sweep):
+    """Points along a circular arc (the half-circle arcs of our glyphs)."""
+    cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+    start = math.atan2(y0 - cy, x0 - cx)
+    end = math.atan2(y1 - cy, x1 - cx)
+    if sweep and end <= start:
+        end += 2 * math.pi
+    if not sweep and end >= start:
+        end -= 2 * math.pi
+    radius = math.hypot(x0 - cx, y0 - cy)
+    return [(cx + radius * math.cos(a), cy + radius * math.sin(a)) for a in np.linspace(start, end, 12)[1:]]
+
+
+def _nice_length(km: float) -> float:
+    """The largest 1, 2 or 5 × 10^n not above ``km``."""
+    exponent = 10 ** math.floor(math.log10(km))
+    return max(step * exponent for step in (1, 2, 5) if step * exponent <= km)
+
+
+class _Layout:
+    """The map frame: extent in degrees and the aspect that keeps shapes true at its latitude."""
+
+    def __init__(self, bounds, width_in: float, height_in: float):
+        minx, miny, maxx, maxy = bounds
+        pad_x, pad_y = (maxx - minx) * PADDING + 0.2, (maxy - miny) * PADDING + 0.2
+        minx, maxx, miny, maxy = minx - pad_x, maxx + pad_x, miny - pad_y, maxy + pad_y
+        self.aspect = 1 / math.cos(math.radians((miny + maxy) / 2))
+        # Widen the shorter side so the frame fills the axes box without distortion.
+        box_ratio = (height_in * 0.80) / (width_in * 0.96)
+        if (maxy - miny) * self.aspect / (maxx - minx) < box_ratio:
+            extra = ((maxx - minx) * box_ratio / self.aspect - (maxy - miny)) / 2
+            miny, maxy = miny - extra, maxy + extra
+        else:
+            extra = ((maxy - miny) * self.aspect / box_ratio - (maxx - minx)) / 2
+            minx, maxx = minx - extra, maxx + extra
+        self.bounds = (minx, miny, maxx, maxy)
+        self.box = shapely.box(*self.bounds)
+
+
+def _plot_polygons(ax, frame: gpd.GeoDataFrame | gpd.GeoSeries, gid: str, **style) -> None:
+    if len(frame) == 0:
+        return
+    before = len(ax.collections)
+    frame.plot(ax=ax, **style)
+    for collection in ax.collections[before:]:
+        collection.set_gid(gid)
+
+
+def _place_labels(fig, ax, candidates, placed_boxes) -> list:
+    """Add labels best rank first, skipping any that would overlap one already placed."""
+    renderer = fig.canvas.get_renderer()
+    kept = []
+    for _, x, y, text, style in sorted(candidates, key=lambda c: c[0]):
+        artist = ax.text(x, y, text, fontfamily=FONT, parse_math=False, zorder=8, gid="labels", **style)
+        box = artist.get_window_extent(renderer).expanded(1.08, 1.15)
+        inside = ax.get_window_extent(renderer)
+        if any(box.overlaps(other) for other in placed_boxes) or not (
+                inside.x0 <= box.x0 and box.x1 <= inside.x1 and inside.y0 <= box.y0 and box.y1 <= inside.y1):
+            artist.remove()
+            continue
+        placed_boxes.append(box)
+        kept.append(artist)
+    return kept
+
+
+def draw_static(prepared, *, lang: str | None = None, width_in: float = 10, height_in: float = 7.5,
+                geodata: GeoData | None = None) -> tuple[Figure, object]:
+    """Draw a prepared scenario on a new matplotlib figure.
+
+    Parameters
+    ----------
+    prepared
+        Output of :func:`zonemap.build.prepare`.
+    lang
+        ``"en"`` or ``"ar"`` labels; defaults to the scenario's.
+    width_in, height_in
+        Figure size in inches.
+    geodata
+        Boundaries; defaults to the embedded ones.
+
+    Returns
+    -------
+    (Figure, Axes)
+        The figure (with an Agg canvas) and its map axes, whose data
+        coordinates are longitude and latitude.
+    """
+    geodata = geodata or default_geodata()
+    scenario = prepared.scenario
+    lang = lang or scenario.map.lang
+    if lang not in FIELD_LABELS:
+        raise InputError(f"unknown language {lang!r}; use en or ar")
+    labels = FIELD_LABELS[lang]
+    zones, incidents = prepared.zones, prepared.incidents
+    country_units = geodata.admin1(scenario.country)
+    bounds = zones.total_bounds if len(zones) else shapely.bounds(shapely.union_all(country_units.geometry.to_numpy()))
+    layout = _Layout(bounds, width_in, height_in)
+    minx, miny, maxx, maxy = layout.bounds
+
+    fig = Figure(figsize=(width_in, height_in))
+    FigureCanvasAgg(fig)
+    fig.patch.set_facecolor("white")
+    ax = fig.add_axes((0.02, 0.09, 0.96, 0.80))
+    ax.set_xlim(minx, maxx)
+    ax.set_ylim(miny, maxy)
+    ax.set_aspect(layout.aspect)
+    ax.set_axis_off()
+    ax.add_patch(Rectangle((minx, miny), maxx - minx, maxy - miny, facecolor=SEA, edgecolor="none", zorder=0, gid="sea"))
+
+    countries = geodata.admin0()
+    countries = countries[countries.intersects(layout.box)]
+    clipped = countries.set_geometry(countries.geometry.intersection(layout.box))
+    focus = clipped["iso_a2"] == scenario.country
+    _plot_polygons(ax, clipped[~focus], "countries", facecolor=LAND_OTHER, edgecolor=COUNTRY_BORDER, linewidth=0.7, zorder=1)
+    _plot_polygons(ax, clipped[focus], "countries", facecolor=LAND_FOCUS, edgecolor=COUNTRY_BORDER, linewidth=1.2, zorder=1)
+
+    special = country_units["iso_3166_2"].isin(SPECIAL_AREAS)
+    _plot_polygons(ax, country_units[~special], "provinces", facecolor="none", edgecolor=PROVINCE_BORDER, linewidth=0.5, zorder=2)
+    _plot_polygons(ax, country_units[special], "provinces", facecolor="none", edgecolor=SPECIAL_AREA_BORDER,
+                   linewidth=0.6, linestyle=(0, (2, 2)), zorder=2)
+
+    dash = tuple(float(v) / 2 for v in APPROXIMATE_DASH.split())
+    for _, zone in zones.iterrows():
+        style = zone_style(zone["status"])
+        series = gpd.GeoSeries([zone.geometry], crs="EPSG:4326")
+        _plot_polygons(ax, series, "zones", facecolor=style.colour, alpha=style.fill_opacity, edgecolor="none", zorder=3)
+        _plot_polygons(ax, series, "zones", facecolor="none", edgecolor=style.colour, linewidth=1.6,
+                       linestyle=(0, dash) if zone["approximate"] else "solid", zorder=4)
+
+    fig.canvas.draw()
+    placed: list = []
+    inside = incidents[incidents.geometry.within(layout.box)] if len(incidents) else incidents
+    for _, incident in inside.iterrows():
+        style = incident_style(incident["type"])
+        x, y = incident.geometry.x, incident.geometry.y
+        ax.scatter([x], [y], s=70, c=style.colour, edgecolors="white", linewidths=0.9, zorder=6, gid="incidents")
+        ax.scatter([x], [y], s=28, marker=glyph_path(incident["type"]), c="white", linewidths=0, zorder=7, gid="incidents")
+        centre = ax.transData.transform((x, y))
+        placed.append(matplotlib.transforms.Bbox.from_extents(centre[0] - 7, centre[1] - 7, centre[0] + 7, centre[1] + 7))
+
+    # Rank 0: incident places (beside their symbol); then provinces, larger first.
+    label_candidates = []
+    offset = 0.012 * (maxx - minx)
+    for _, incident in inside.iterrows():
+        name = incident["place"] or incident["matched_place"]
+        if isinstance(name, str) and name:
+            label_candidates.append((0, incident.geometry.x + offset, incident.geometry.y, name,
+                                     {"fontsize": 8, "color": "#222222", "fontweight": "bold", "ha": "left", "va": "center"}))
+    for _, unit in country_units[~special].iterrows():
+        point = shapely.point_on_surface(unit.geometry)
+        if not layout.box.contains(point):
+            continue
+        name = unit["name_ar"] if lang == "ar" and unit["name_ar"] else unit["name_en"]
+        label_candidates.append((1 + 1 / (1 + unit.geometry.area), point.x, point.y, name,
+                                 {"fontsize": 8, "color": LABEL, "ha": "center", "va": "center"}))
+    legend = _draw_legend(ax, zones, inside, labels, lang)
+    scale_bar = _draw_scale_bar(ax, layout)
+    _draw_north_arrow(ax)
+    locator = _draw_locator(fig, ax, scenario.country, layout, geodata)
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    placed += [artist.get_window_extent(renderer) for artist in [legend, locator, *scale_bar] if artist is not None]
+    _place_labels(fig, ax, label_candidates, placed)
+    _draw_title(fig, scenario, labels, lang)
+    outlets = "; ".join(dict.fromkeys(s.outlet for s in scenario.sources))
+    credits = ATTRIBUTION + (f" Sources: {outlets}." if outlets else "")
+    fig.text(0.02, 0.02, credits, fontsize=7, color="#555555", fontfamily=FONT, parse_math=False,
+             gid="credits", wrap=True)
+    return fig, ax
+
+
+def _draw_legend(ax, zones, incidents, labels, lang) -> None:
+    handles, names = [], []
+    for status in dict.fromkeys(zones["status"]):
+        style = zone_style(status)
+        handles.append(Patch(facecolor=matplotlib.colors.to_rgba(style.colour, style.fill_opacity), edgecolor=style.colour, linewidth=1.4))
+        names.append(style.label_ar if lang == "ar" else style.label_en)
+    if zones["approximate"].any():
+        handles.append(Patch(facecolor="none", edgecolor="#444444", linewidth=1.2, linestyle=(0, (3, 2))))
+        names.append(f"{labels['approximate']}: {labels['approximate_yes']}")
+    for kind in dict.fromkeys(incidents["type"]) if len(incidents) else []:
+        style = incident_style(kind)
+        disc = Line2D([], [], linestyle="none", marker="o", markersize=11, markerfacecolor=style.colour,
+                      markeredgecolor="white")
+        glyph = Line2D([], [], linestyle="none", marker=glyph_path(kind), markersize=7, markerfacecolor="white",
+                       markeredgewidth=0)
+        handles.append((disc, glyph))
+        names.append(style.label_ar if lang == "ar" else style.label_en)
+    if not handles:
+        return None
+    legend = ax.legend(handles, [n for n in names], loc="lower left", fontsize=8, framealpha=0.95,
+                       title=labels["legend"], title_fontsize=9, handler_map={tuple: HandlerTuple(ndivide=1)},
+                       prop={"family": FONT})
+    legend.set_zorder(10)
+    legend.set_gid("legend")
+    return legend
+
+
+def _draw_scale_bar(ax, layout: _Layout) -> list:
+    """Draw the scale bar; returns its artists."""
+    minx, miny, maxx, maxy = layout.bounds
+    latitude = (miny + maxy) / 2
+    km_per_degree = 111.32 * math.cos(math.radians(latitude))
+    length_km = _nice_length((maxx - minx) * km_per_degree / 5)
+    length_deg = length_km / km_per_degree
+    x0 = maxx - (maxx - minx) * 0.04 - length_deg
+    y0 = miny + (maxy - miny) * 0.05
+    tick = (maxy - miny) * 0.008
+    artists = ax.plot([x0, x0 + length_deg], [y0, y0], color="#222222", linewidth=2, solid_capstyle="butt", zorder=9)
+    for x in (x0, x0 + length_deg / 2, x0 + length_deg):
+        artists += ax.plot([x, x], [y0, y0 + tick], color="#222222", linewidth=1, zorder=9)
+    artists.append(ax.text(x0 + length_deg / 2, y0 + tick * 1.8, f"{length_km:g} km", ha="center", va="bottom",
+                           fontsize=8, fontfamily=FONT, zorder=9))
+    for artist in artists:
+        artist.set_gid("scalebar")
+    return artists
+
+
+def _draw_north_arrow(ax) -> None:
+    arrow = FancyArrow(0.035, 0.80, 0, 0.08, width=0.008, head_width=0.025, head_length=0.03, transform=ax.transAxes,
+                       color="#222222", zorder=9)
+    arrow.set_gid("north-arrow")
+    ax.add_patch(arrow)
+    ax.text(0.035, 0.92, "N", transform=ax.transAxes, ha="center", va="bottom", fontsize=10, fontweight="bold",
+            fontfamily=FONT, zorder=9, gid="north-arrow")
+
+
+def _draw_locator(fig, ax, country: str, layout: _Layout, geodata: GeoData):
+    inset = ax.inset_axes((0.76, 0.70, 0.23, 0.29))
+    inset.set_gid("locator")
+    focus = geodata.admin0(country)
+    region = shapely.box(*focus.total_bounds).buffer(6, join_style="mitre")
+    countries = geodata.admin0()
+    countries = countries[countries.intersects(region)]
+    countries = countries.set_geometry(countries.geometry.intersection(region))
+    minx, miny, maxx, maxy = region.bounds
+    inset.set_xlim(minx, maxx)
+    inset.set_ylim(miny, maxy)
+    inset.set_aspect(layout.aspect)
+    inset.set_xticks([])
+    inset.set_yticks([])
+    inset.set_facecolor(SEA)
+    for spine in inset.spines.values():
+        spine.set_edgecolor("#777777")
+    _plot_polygons(inset, countries, "locator", facecolor=LAND_OTHER, edgecolor=COUNTRY_BORDER, linewidth=0.3)
+    _plot_polygons(inset, focus, "locator", facecolor="#bdbdbd", edgecolor="#444444", linewidth=0.6)
+    x0, y0, x1, y1 = layout.bounds
+    extent = Rectangle((x0, y0), x1 - x0, y1 - y0, facecolor="none", edgecolor="#d7301f", linewidth=1.2, gid="locator")
+    inset.add_patch(extent)
+    inset.set_xlabel("")
+    inset.set_ylabel("")
+    return inset
+
+
+def _draw_title(fig, scenario, labels, lang) -> None:
+    align = {"x": 0.98, "ha": "right"} if lang == "ar" else {"x": 0.02, "ha": "left"}
+    fig.text(y=0.955, s=scenario.title, fontsize=15, fontweight="bold", fontfamily=FONT, parse_math=False,
+             gid="title", va="top", **align)
+    line = " · ".join(p for p in (scenario.subtitle,
+                                  f"{labels['as_of']} {ltr(scenario.as_of.isoformat())}" if scenario.as_of else "") if p)
+    if line:
+        fig.text(y=0.912, s=line, fontsize=9.5, color="#444444", fontfamily=FONT, parse_math=False,
+                 gid="title", va="top", **align)
+
+
+def render_static(prepared, fmt: str = "png", *, dpi: int = 200, lang: str | None = None, width_in: float = 10,
+                  height_in: float = 7.5, geodata: GeoData | None = None) -> bytes:
+    """The static map of a prepared scenario as PNG, SVG or PDF bytes.
+
+    Parameters
+    ----------
+    prepared
+        Output of :func:`zonemap.build.prepare`.
+    fmt
+        ``"png"``, ``"svg"`` or ``"pdf"``.
+    dpi
+        Resolution (PNG; also the rasterisation of nothing else, since SVG and
+        PDF are vector).
+    lang
+        ``"en"`` or ``"ar"`` labels; defaults to the scenario's.
+    width_in, height_in
+        Page size in inches.
+    geodata
+        Boundaries; defaults to the embedded ones.
+
+    Returns
+    -------
+    bytes
+        The file's content; identical for identical inputs.
+    """
+    if fmt not in FORMATS:
+        raise InputError(f"unknown static format {fmt!r}; use one of {', '.join(FORMATS)}")
+    metadata = {"png": {"Software": None}, "svg": {"Date": None, "Creator": None}, "pdf": {"CreationDate": None, "Creator": None, "Producer": None}}
+    with matplotlib.rc_context({"svg.hashsalt": "zonemap", "svg.fonttype": "path", "pdf.fonttype": 42,
+                                "font.family": FONT}):
+        fig, _ = draw_static(prepared, lang=lang, width_in=width_in, height_in=height_in, geodata=geodata)
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format=fmt, dpi=dpi, metadata=metadata[fmt])
+    return buffer.getvalue()
