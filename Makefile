@@ -47,6 +47,7 @@ geodata: install
 bench: install
 	$(PY) bench/geocode.py
 	$(PY) bench/build.py
+	$(PY) bench/static.py
 
 clean:
 	rm -rf $(VENV) $(CACHE) output/*.html output/*.geojson
