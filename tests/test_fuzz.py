@@ -7,6 +7,7 @@ valid ones. Each goes through the command line in process: a stray exception
 failed build fail the test.
 """
 
+import datetime
 import json
 import signal
 import tempfile
@@ -109,8 +110,8 @@ def plausible_scenario(draw):
     """Mostly valid: known names, right types; hostile or odd only in free text."""
     zone_list = [draw(plausible_zone(i)) for i in range(draw(st.integers(1, 3)))]
     incident_list = []
-    for i in range(draw(st.integers(0, 3))):
-        incident = {"date": str(draw(st.dates(min_value=__import__("datetime").date(1990, 1, 1)))),
+    for _ in range(draw(st.integers(0, 3))):
+        incident = {"date": str(draw(st.dates(min_value=datetime.date(1990, 1, 1)))),
                     "type": draw(st.sampled_from(["air strike", "shelling", "clashes", "ceasefire", "talks", "other"])),
                     "description": draw(safe_text)}
         if draw(st.booleans()):

@@ -19,7 +19,7 @@ from __future__ import annotations
 import io
 import math
 import re
-from functools import lru_cache
+from functools import cache
 
 import geopandas as gpd
 import matplotlib
@@ -48,7 +48,7 @@ def ltr(text: str) -> str:
     return f"\u2066{text}\u2069"
 
 
-@lru_cache(maxsize=None)
+@cache
 def glyph_path(kind: str) -> MplPath:
     """The white glyph of an incident type as a matplotlib path (y up, centred, unit size)."""
     vertices, codes = _parse_svg_path(incident_style(kind).glyph)
