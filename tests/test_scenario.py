@@ -107,7 +107,7 @@ def test_empty_file(tmp_path):
 
 
 def test_missing_file(tmp_path):
-    with pytest.raises(ScenarioError, match="file not found"):
+    with pytest.raises(ScenarioError, match="scenario file not found"):
         load_scenario(tmp_path / "nope.yaml")
 
 
@@ -142,7 +142,7 @@ BUILD_ERRORS = {
     "two rules": BAD["two rules"],
     "unknown field": BAD["unknown field"],
     "malformed yaml": BAD["malformed yaml"],
-    "missing geojson": (VALID.replace("provinces: [Idlib]", "geojson: shapes/missing.geojson"), "missing.geojson not found", "line 11, zones[0].geojson"),
+    "missing geojson": (VALID.replace("provinces: [Idlib]", "geojson: shapes/missing.geojson"), "GeoJSON file not found", "line 11, zones[0].geojson"),
 }
 
 

@@ -21,7 +21,8 @@ from .boundaries import locate_points
 from .data import GeoData, default_geodata
 from .errors import Origin, ScenarioError
 from .resolve import PlaceResolver
-from .scenario import Incident, Scenario, Source, incident_from_record, incident_schema_validator, schema_message
+from .scenario import (Incident, Scenario, Source, incident_from_record, incident_schema_validator, read_text_file,
+                       schema_message)
 
 MAX_TABLE_BYTES = 200 * 1024 * 1024
 MAX_TABLE_ROWS = 1_000_000
@@ -76,20 +77,7 @@ def read_incident_table(path: str | Path, sources: dict[str, Source] | None = No
     """
     path = Path(path)
     file = str(path)
-    if not path.is_file():
-        raise ScenarioError("incident table not found (paths are relative to the scenario file)", source=file)
-    size = path.stat().st_size
-    if size > MAX_TABLE_BYTES:
-        raise ScenarioError(f"incident table is {size:,} bytes; the limit is {MAX_TABLE_BYTES:,}", source=file)
-    raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
-        raise ScenarioError(f"not UTF-8 text (byte 0x{raw[error.start]:02x}); save the table as UTF-8 CSV",
-                            source=file, location=f"line {line}") from None
-    if "\x00" in text:
-        raise ScenarioError("incident table contains NUL characters; expected UTF-8 CSV text", source=file)
+    text = read_text_file(path, "incident table", MAX_TABLE_BYTES)
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         header = next(reader, None)

@@ -197,28 +197,44 @@ def _line_map(node: yaml.Node, origin: str | None, path: tuple = (), lines: dict
     return lines
 
 
-def _read_text(path: Path) -> str:
+def read_text_file(path: Path, kind: str, max_bytes: int) -> str:
+    """Read a user's UTF-8 text file (a byte-order mark is accepted), or fail clearly.
+
+    Parameters
+    ----------
+    path
+        The file.
+    kind
+        What it is, for messages ("scenario file", "incident table"…).
+    max_bytes
+        Largest size accepted.
+
+    Raises
+    ------
+    ScenarioError
+        If the file is missing, a folder, unreadable, too large, not UTF-8 or
+        contains NUL characters.
+    """
+    file = str(path)
     try:
+        if path.is_dir():
+            raise ScenarioError(f"is a folder, expected a {kind}", source=file)
         size = path.stat().st_size
+        if size > max_bytes:
+            raise ScenarioError(f"{kind} is {size:,} bytes; the limit is {max_bytes:,}", source=file)
+        raw = path.read_bytes()
     except FileNotFoundError:
-        raise ScenarioError("file not found", source=str(path)) from None
+        raise ScenarioError(f"{kind} not found", source=file) from None
     except OSError as error:
-        raise ScenarioError(f"cannot read file: {error.strerror}", source=str(path)) from None
-    if path.is_dir():
-        raise ScenarioError("is a folder, expected a scenario file (.yaml or .json)", source=str(path))
-    if size > MAX_FILE_BYTES:
-        raise ScenarioError(f"file is {size:,} bytes; scenario files are limited to {MAX_FILE_BYTES:,}", source=str(path))
-    raw = path.read_bytes()
+        raise ScenarioError(f"cannot read {kind}: {error.strerror}", source=file) from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
-        raise ScenarioError(f"not UTF-8 text (byte 0x{raw[error.start]:02x}); save the file as UTF-8",
-                            source=str(path), location=f"line {line}") from None
+        raise ScenarioError(f"not UTF-8 text (byte 0x{raw[error.start]:02x}); save the {kind} as UTF-8",
+                            source=file, location=f"line {line}") from None
     if "\x00" in text:
-        raise ScenarioError("file contains NUL characters; expected UTF-8 text", source=str(path))
-    if not text.strip():
-        raise ScenarioError("file is empty; expected a scenario with at least a title and zones", source=str(path))
+        raise ScenarioError(f"{kind} contains NUL characters; expected UTF-8 text", source=file)
     return text
 
 
@@ -539,7 +555,9 @@ def load_scenario(path: str | Path) -> Scenario:
         names the file, line and field.
     """
     path = Path(path)
-    text = _read_text(path)
+    text = read_text_file(path, "scenario file", MAX_FILE_BYTES)
+    if not text.strip():
+        raise ScenarioError("file is empty; expected a scenario with at least a title and zones", source=str(path))
     fmt = "json" if path.suffix.lower() == ".json" else "yaml"
     data, lines = parse_text(text, origin=str(path), fmt=fmt)
     scenario = parse_scenario(data, origin=str(path), lines=lines, base_dir=path.parent, name=_output_name(path))

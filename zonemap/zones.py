@@ -30,7 +30,7 @@ from .boundaries import SPECIAL_AREAS
 from .data import GeoData, default_geodata
 from .errors import ScenarioError
 from .resolve import PlaceResolver
-from .scenario import DEFAULT_BUFFER_KM, Scenario, Zone
+from .scenario import DEFAULT_BUFFER_KM, Scenario, Zone, read_text_file
 
 MIN_PROVINCE_SHARE = 0.01
 """A province counts as covered by a zone if it holds at least this share of the zone's area."""
@@ -119,14 +119,12 @@ def read_drawn_shape(zone: Zone, warnings: list[str] | None = None):
     """
     path = zone.rule.geojson
     origin = zone.origin.child("geojson")
-    if not path.is_file():
-        raise origin.error(f"GeoJSON file {path} not found (paths are relative to the scenario file)")
-    if path.stat().st_size > MAX_DRAWN_BYTES:
-        raise origin.error(f"GeoJSON file {path} is {path.stat().st_size:,} bytes; drawn shapes are limited to {MAX_DRAWN_BYTES:,}")
     try:
-        data = json.loads(path.read_text(encoding="utf-8-sig"), parse_constant=lambda c: float("nan"))
-    except UnicodeDecodeError:
-        raise origin.error(f"GeoJSON file {path} is not UTF-8 text") from None
+        text = read_text_file(path, "GeoJSON file", MAX_DRAWN_BYTES)
+    except ScenarioError as error:
+        raise origin.error(f"{error.message}: {path} (paths are relative to the scenario file)") from None
+    try:
+        data = json.loads(text, parse_constant=lambda c: float("nan"))
     except json.JSONDecodeError as error:
         raise origin.error(f"GeoJSON file {path} is malformed: {error.msg} at line {error.lineno}") from None
     except RecursionError:
