@@ -24,6 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from tables import print_table  # noqa: E402
 from zonemap.build import build, prepare  # noqa: E402
 from zonemap.render import render_html  # noqa: E402
 
@@ -102,6 +103,7 @@ def main() -> int:
         prepared = prepare(EXAMPLE)
         render_time, _ = timed(lambda: render_html(prepared.scenario, prepared.zones, prepared.incidents), args.repeat)
         explore_html = out / "explore.html"
+        explore_page(prepared, explore_html)  # warm-up: imports mapclassify, branca templates
         explore_time, _ = timed(lambda: explore_page(prepared, explore_html), args.repeat)
         verdicts = offline_check({"zonemap": zonemap_html, "explore": explore_html})
         rows = [
@@ -112,9 +114,7 @@ def main() -> int:
             ("renders offline", verdicts["zonemap"], verdicts["explore"], ""),
         ]
     header = ("measure", "zonemap build", "geopandas.explore", "zonemap / explore")
-    widths = [max(len(str(r[i])) for r in rows + [header]) for i in range(4)]
-    for row in [header, tuple("-" * w for w in widths)] + rows:
-        print(" | ".join(str(cell).ljust(width) for cell, width in zip(row, widths)))
+    print_table(header, rows)
     return 0
 
 

@@ -30,6 +30,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from tables import print_table  # noqa: E402
+
 CHILD_COLD_START = """
 import json, resource, sys, time
 sys.path.insert(0, {root!r})
@@ -182,12 +184,7 @@ def main() -> int:
                  points["seconds"] <= 2 and points["rss_mb"] <= 1024))
 
     header = ("measure", "zonemap", "peer", "peer result", "ratio (x faster)", "target", "met?")
-    table = [header] + [(m, z, p, pr, f"{ratio:,.1f}x", t, "yes" if ok else "NO") for m, z, p, pr, ratio, t, ok in rows]
-    widths = [max(len(row[i]) for row in table) for i in range(len(header))]
-    for index, row in enumerate(table):
-        print(" | ".join(cell.ljust(width) for cell, width in zip(row, widths)))
-        if index == 0:
-            print(" | ".join("-" * width for width in widths))
+    print_table(header, [(m, z, p, pr, f"{ratio:,.1f}x", t, "yes" if ok else "NO") for m, z, p, pr, ratio, t, ok in rows])
     return 0
 
 

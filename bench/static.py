@@ -19,6 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from tables import print_table  # noqa: E402
 from zonemap.build import prepare  # noqa: E402
 from zonemap.outputs import (embed_snippet, geopackage_bytes, kml_text, layers_geojson, summary_csv,  # noqa: E402
                              summary_markdown)
@@ -63,11 +64,7 @@ def main() -> int:
             size = len(content.encode("utf-8") if isinstance(content, str) else content)
         rows.append((name, f"{statistics.median(times) * 1000:,.0f} ms", f"{size:,} bytes"))
     header = ("format", "time", "size")
-    widths = [max(len(r[i]) for r in rows + [header]) for i in range(3)]
-    for index, row in enumerate([header] + rows):
-        print(" | ".join(cell.ljust(width) for cell, width in zip(row, widths)))
-        if index == 0:
-            print(" | ".join("-" * width for width in widths))
+    print_table(header, rows)
     return 0
 
 
