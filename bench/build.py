@@ -107,7 +107,7 @@ def main() -> int:
         explore_time, _ = timed(lambda: explore_page(prepared, explore_html), args.repeat)
         verdicts = offline_check({"zonemap": zonemap_html, "explore": explore_html})
         rows = [
-            ("whole build from the YAML (s)", f"{zonemap_time:.3f}", "-", ""),
+            ("whole build from the YAML: html, png, geojson, md (s)", f"{zonemap_time:.3f}", "-", ""),
             ("render prepared layers (s)", f"{render_time:.3f}", f"{explore_time:.3f}", f"{render_time / explore_time:.2f}x"),
             ("HTML size (bytes)", f"{zonemap_html.stat().st_size:,}", f"{explore_html.stat().st_size:,}",
              f"{zonemap_html.stat().st_size / explore_html.stat().st_size:.2f}x"),

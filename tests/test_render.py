@@ -100,3 +100,19 @@ def test_hostile_text_is_shown_as_text_and_runs_nothing(tmp_path, offline_page):
     assert page.locator(".leaflet-control-layers-overlays", has_text=HOSTILE).count() == 1
     assert page.evaluate("window.__xss") == 0
     assert offline_page.dialogs == []
+
+
+@pytest.mark.browser
+def test_arabic_labels_in_the_browser(example_build, tmp_path, offline_page):
+    result = build(example_build.prepared.scenario.path, tmp_path, formats=["html"], lang="ar")
+    page = offline_page.page
+    page.goto(result.outputs["html"].as_uri())
+    page.wait_for_selector(".zm-province-label")
+    labels = page.locator(".zm-province-label").all_inner_texts()
+    assert "إدلب" in labels and "درعا" in labels
+    assert page.locator("#zm-legend").get_attribute("dir") == "rtl"
+    assert "منطقة إدلب" in page.locator(".leaflet-control-layers-overlays").inner_text()
+    page.locator(".zm-incident-douma-air-strike").click()
+    popup = page.locator(".leaflet-popup-content .zm-popup")
+    assert popup.get_attribute("dir") == "rtl" and "التاريخ" in popup.inner_text()
+    assert offline_page.problems == []
