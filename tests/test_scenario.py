@@ -167,3 +167,23 @@ def test_validate_accepts_the_example():
     done = run_cli("validate", EXAMPLE)
     assert done.returncode == 0, done.stderr
     assert "valid" in done.stdout and "Douma" in done.stdout
+
+
+SEED_ARTICLE = ROOT.parent / "shared" / "seed" / "astana-talks-article.txt"
+
+
+@pytest.mark.skipif(not SEED_ARTICLE.exists(), reason="the seed article (../shared/seed/) is not beside this checkout")
+def test_example_covers_the_places_of_the_seed_article():
+    from zonemap import geocode
+
+    article = SEED_ARTICLE.read_text(encoding="utf-8")
+    scenario = load_scenario(EXAMPLE)
+    written = {z.rule.area for z in scenario.zones} | {p for z in scenario.zones for p in z.rule.provinces}
+    written |= {z.rule.province for z in scenario.zones} | {i.place for i in scenario.incidents}
+    for name in ["Idlib", "Homs", "Eastern Ghouta", "Daraa", "Quneitra", "Sweida", "Douma", "Astana"]:
+        assert name in article, name
+        assert name in written, f"the example scenario does not use {name}"
+        assert geocode(name).score == 1.0
+    douma = next(i for i in scenario.incidents if i.place == "Douma")
+    assert "woman and a child" in article and douma.fatalities == 2
+    assert "July 6" in article and any("6 July" in i.description for i in scenario.incidents)
