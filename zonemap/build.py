@@ -16,6 +16,7 @@ import geopandas as gpd
 
 from .data import GeoData, default_geodata
 from .errors import InputError
+from .formats import DEFAULT_FORMATS, FORMATS, STATIC_FORMATS
 from .incidents import build_incidents, zone_figures
 from .outputs import (embed_snippet, geopackage_bytes, kml_text, layers_geojson, publish, summary_csv,
                       summary_markdown)
@@ -24,10 +25,6 @@ from .resolve import PlaceResolver, Resolution
 from .scenario import Scenario, load_scenario
 from .static import render_static
 from .zones import build_zones
-
-FORMATS = ("html", "png", "svg", "pdf", "geojson", "gpkg", "kml", "csv", "md", "embed")
-DEFAULT_FORMATS = ("html", "png", "geojson", "md")
-STATIC_FORMATS = ("png", "svg", "pdf")
 
 
 @dataclass

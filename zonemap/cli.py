@@ -15,10 +15,13 @@ from collections.abc import Sequence
 
 from . import __version__
 from .errors import InputError, UnknownPlaceError
-from .build import DEFAULT_FORMATS, FORMATS, Prepared, build, prepare
+from .formats import DEFAULT_FORMATS, FORMATS
 from .geocode import GeocodeResult, geocode
-from .incidents import CSV_COLUMNS
-from .render import TILE_ALIASES
+from .scenario import CSV_COLUMNS
+from .style import TILE_ALIASES
+
+# The map pipeline (folium, matplotlib, geopandas) is imported by the build and validate
+# handlers only, so that `zonemap geocode` starts quickly.
 
 EXIT_OK, EXIT_BUG, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -97,7 +100,7 @@ match is reported, and ambiguous ones are flagged so you can check them."""
 
 BUILD_EPILOG = """\
 examples:
-  zonemap build examples/astana-2017.yaml            # -> output/astana-2017.html, .geojson
+  zonemap build examples/astana-2017.yaml            # -> output/astana-2017.html, .png, .geojson, .md
   zonemap build examples/astana-2017.yaml -o report --lang ar
   zonemap build examples/astana-2017.yaml --tiles carto-light   # online tiles (opt-in)
   zonemap build examples/astana-2017.yaml --formats html,png,pdf,gpkg,kml,csv,embed --open
@@ -110,7 +113,7 @@ zonemap/schema/scenario.schema.json. Nothing is written if the scenario has
 an error; previous outputs are replaced only when all new ones are complete."""
 
 
-def _report(prepared: Prepared) -> str:
+def _report(prepared) -> str:
     scenario = prepared.scenario
     lines = [f"{scenario.title}: {len(prepared.zones)} zones, {len(prepared.incidents)} incidents"]
     lines += [f"  geocoded {r.field}: {r.describe()}" for r in prepared.resolutions]
@@ -125,6 +128,8 @@ def _report(prepared: Prepared) -> str:
 
 
 def _run_build(args: argparse.Namespace) -> int:
+    from .build import build
+
     formats = [f.strip() for f in args.formats.split(",") if f.strip()]
     progress = None if args.quiet else (lambda message: print(f"zonemap: {message}...", file=sys.stderr))
     if not 10 <= args.dpi <= 1200:
@@ -142,6 +147,8 @@ def _run_build(args: argparse.Namespace) -> int:
 
 
 def _run_validate(args: argparse.Namespace) -> int:
+    from .build import prepare
+
     prepared = prepare(args.scenario, incident_files=args.incidents)
     print(_report(prepared))
     print(f"{args.scenario}: valid")

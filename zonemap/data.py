@@ -8,17 +8,20 @@ your own instance (or directory) to use another copy of the data.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
 
-import geopandas as gpd
 import numpy as np
-import pandas as pd
 
 from .errors import GeodataError
+
+if TYPE_CHECKING:
+    import geopandas as gpd
 
 DEFAULT_GEODATA_DIR = Path(__file__).resolve().parent.parent / "geodata"
 
@@ -78,6 +81,8 @@ class GeoData:
         return path
 
     def _read(self, name: str) -> gpd.GeoDataFrame:
+        import geopandas as gpd  # loaded on first use: geocoding alone does not need it
+
         frame = gpd.read_file(self.path(name), engine="pyogrio")
         return frame.set_crs("EPSG:4326", allow_override=True)
 
@@ -128,6 +133,9 @@ class GeoData:
         """Country outlines: full detail for Syria's region, simplified elsewhere."""
         region = self.region_admin0
         rest = self.world_admin0[~self.world_admin0["iso_a2"].isin(region["iso_a2"])]
+        import geopandas as gpd
+        import pandas as pd
+
         frame = gpd.GeoDataFrame(pd.concat([region, rest[region.columns]], ignore_index=True), crs=region.crs)
         if country is not None:
             frame = frame[frame["iso_a2"] == country.upper()]

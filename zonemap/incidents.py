@@ -21,13 +21,11 @@ from .boundaries import locate_points
 from .data import GeoData, default_geodata
 from .errors import Origin, ScenarioError
 from .resolve import PlaceResolver
-from .scenario import (Incident, Scenario, Source, incident_from_record, incident_schema_validator, read_text_file,
+from .scenario import (CSV_COLUMNS, Incident, Scenario, Source, incident_from_record, incident_schema_validator, read_text_file,
                        schema_message)
 
 MAX_TABLE_BYTES = 200 * 1024 * 1024
 MAX_TABLE_ROWS = 1_000_000
-CSV_COLUMNS = ("id", "date", "type", "place", "lat", "lon", "fatalities", "actors", "description", "source")
-"""Columns of an incident table; ``date`` and ``type`` are required, and ``place`` or ``lat`` and ``lon``."""
 
 INCIDENT_COLUMNS = ["id", "date", "type", "place", "matched_place", "country", "admin1", "admin1_code", "zones",
                     "fatalities", "actors", "description", "source_outlet", "source_url", "source_date", "geometry"]

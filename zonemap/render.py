@@ -27,17 +27,8 @@ from .escaping import html_text, link_html, script_json
 from .incidents import zone_figures
 from .page import finalize_page, number_elements
 from .scenario import Scenario
-from .style import (APPROXIMATE_DASH, COUNTRY_BORDER, FIELD_LABELS, INCIDENT_STYLES, LAND_FOCUS, LAND_OTHER,
+from .style import (TILE_ALIASES, APPROXIMATE_DASH, COUNTRY_BORDER, FIELD_LABELS, INCIDENT_STYLES, LAND_FOCUS, LAND_OTHER,
                     PROVINCE_BORDER, SEA, SPECIAL_AREA_BORDER, incident_icon_svg, incident_style, zone_style)
-
-TILE_ALIASES = {
-    "osm": "OpenStreetMap.Mapnik",
-    "carto-light": "CartoDB.Positron",
-    "carto-dark": "CartoDB.DarkMatter",
-    "esri-imagery": "Esri.WorldImagery",
-    "topo": "OpenTopoMap",
-}
-"""Short names for common tile providers; any other xyzservices name works too."""
 
 COORDINATE_DECIMALS = 5  # about 1 m: finer than any boundary we draw
 CONTEXT_DEGREES = 8.0  # how far around the zones neighbouring countries are drawn

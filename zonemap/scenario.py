@@ -32,6 +32,8 @@ GEOMETRY_RULES = ("provinces", "province_part", "area", "towns", "geojson")
 STATUSES = ("proposed", "agreed", "in force", "collapsed")
 INCIDENT_TYPES = ("air strike", "shelling", "clashes", "ceasefire", "talks", "displacement", "aid", "other")
 DEFAULT_BUFFER_KM = 5.0
+CSV_COLUMNS = ("id", "date", "type", "place", "lat", "lon", "fatalities", "actors", "description", "source")
+"""Columns of an incident table; ``date`` and ``type`` are required, and ``place`` or ``lat`` and ``lon``."""
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+TILE_ALIASES = {
+    "osm": "OpenStreetMap.Mapnik",
+    "carto-light": "CartoDB.Positron",
+    "carto-dark": "CartoDB.DarkMatter",
+    "esri-imagery": "Esri.WorldImagery",
+    "topo": "OpenTopoMap",
+}
+"""Short names of online tile providers for ``--tiles``; any other xyzservices name works too.
+The default, ``none``, draws the base map from the embedded boundaries only."""
+
 SEA = "#dbe9f4"
 LAND_OTHER = "#f1efe8"
 LAND_FOCUS = "#ffffff"
