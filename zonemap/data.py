@@ -129,17 +129,22 @@ class GeoData:
         columns = ["iso_3166_2", "name_en", "name_ar", "is_governorate", "geometry"]
         return frame[columns].sort_values("iso_3166_2").reset_index(drop=True)
 
-    def admin0(self, country: str | None = None) -> gpd.GeoDataFrame:
-        """Country outlines: full detail for Syria's region, simplified elsewhere."""
-        region = self.region_admin0
-        rest = self.world_admin0[~self.world_admin0["iso_a2"].isin(region["iso_a2"])]
+    @cached_property
+    def _all_admin0(self) -> gpd.GeoDataFrame:
         import geopandas as gpd
         import pandas as pd
 
+        region = self.region_admin0
+        rest = self.world_admin0[~self.world_admin0["iso_a2"].isin(region["iso_a2"])]
         frame = gpd.GeoDataFrame(pd.concat([region, rest[region.columns]], ignore_index=True), crs=region.crs)
-        if country is not None:
-            frame = frame[frame["iso_a2"] == country.upper()]
         return frame.sort_values("iso_a2").reset_index(drop=True)
+
+    def admin0(self, country: str | None = None) -> gpd.GeoDataFrame:
+        """Country outlines: full detail for Syria's region, simplified elsewhere (a copy, sorted by code)."""
+        frame = self._all_admin0
+        if country is not None:
+            frame = frame[frame["iso_a2"] == country.upper()].reset_index(drop=True)
+        return frame.copy()
 
     @cached_property
     def gazetteer_arrays(self) -> Mapping[str, np.ndarray]:
