@@ -116,3 +116,26 @@ def test_arabic_labels_in_the_browser(example_build, tmp_path, offline_page):
     popup = page.locator(".leaflet-popup-content .zm-popup")
     assert popup.get_attribute("dir") == "rtl" and "التاريخ" in popup.inner_text()
     assert offline_page.problems == []
+
+
+@pytest.mark.browser
+def test_online_tiles_are_opt_in_and_the_map_works_when_they_fail(example_build, tmp_path, offline_page):
+    html = example_build.outputs["html"].read_text(encoding="utf-8")
+    assert "tile.openstreetmap" not in html
+    result = build(example_build.prepared.scenario.path, tmp_path, formats=["html"], tiles="osm")
+    page = offline_page.page
+    page.goto(result.outputs["html"].as_uri())
+    page.wait_for_selector("path.zm-zone")
+    page.wait_for_timeout(300)
+    assert any("tile.openstreetmap.org" in url for url in offline_page.blocked_requests)
+    assert page.locator("path.zm-zone").count() == 4 and page.locator(".zm-incident").count() == 5
+    assert offline_page.page_errors == []
+    assert "OpenStreetMap" in page.locator(".leaflet-control-attribution").inner_text()
+
+
+def test_unknown_tile_provider_is_an_input_error(example_build, tmp_path):
+    from zonemap import InputError
+
+    with pytest.raises(InputError, match="unknown tile provider 'nope'"):
+        build(example_build.prepared.scenario.path, tmp_path, formats=["html"], tiles="nope")
+    assert list(tmp_path.iterdir()) == []
