@@ -25,8 +25,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tables import print_table  # noqa: E402
-from zonemap.build import build, prepare  # noqa: E402
-from zonemap.render import render_html  # noqa: E402
+from zonemap import build, prepare  # noqa: E402
+from zonemap.render.interactive import render_html  # noqa: E402
 
 EXAMPLE = ROOT / "examples" / "astana-2017.yaml"
 
@@ -40,10 +40,15 @@ def timed(function, repeat: int) -> tuple[float, object]:
     return statistics.median(times), result
 
 
-def explore_page(prepared, path: Path) -> None:
-    fmap = prepared.provinces.explore(color="#777777", style_kwds={"fillOpacity": 0}, name="provinces")
-    prepared.zones.explore(m=fmap, column="status", name="zones")
-    prepared.incidents.explore(m=fmap, color="red", marker_kwds={"radius": 6}, name="incidents")
+def explore_page(briefing, path: Path) -> None:
+    # explore's tooltips take plain values: lists become text first.
+    def flat(frame):
+        return frame.assign(**{c: frame[c].map(", ".join) for c in frame.columns
+                               if frame[c].map(lambda v: isinstance(v, tuple)).any()})
+
+    fmap = flat(briefing.provinces).explore(color="#777777", style_kwds={"fillOpacity": 0}, name="provinces")
+    flat(briefing.zones).explore(m=fmap, column="status", name="zones")
+    flat(briefing.incidents).explore(m=fmap, color="red", marker_kwds={"radius": 6}, name="incidents")
     fmap.save(path)
 
 
@@ -100,11 +105,11 @@ def main() -> int:
         build(EXAMPLE, out / "warmup")  # load geodata and the asset registry once, as a long-lived process would
         zonemap_time, result = timed(lambda: build(EXAMPLE, out / "zonemap"), args.repeat)
         zonemap_html = result.outputs["html"]
-        prepared = prepare(EXAMPLE)
-        render_time, _ = timed(lambda: render_html(prepared.scenario, prepared.zones, prepared.incidents), args.repeat)
+        briefing = prepare(EXAMPLE)
+        render_time, _ = timed(lambda: render_html(briefing), args.repeat)
         explore_html = out / "explore.html"
-        explore_page(prepared, explore_html)  # warm-up: imports mapclassify, branca templates
-        explore_time, _ = timed(lambda: explore_page(prepared, explore_html), args.repeat)
+        explore_page(briefing, explore_html)  # warm-up: imports mapclassify, branca templates
+        explore_time, _ = timed(lambda: explore_page(briefing, explore_html), args.repeat)
         verdicts = offline_check({"zonemap": zonemap_html, "explore": explore_html})
         rows = [
             ("whole build from the YAML: html, png, geojson, md (s)", f"{zonemap_time:.3f}", "-", ""),

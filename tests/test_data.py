@@ -2,7 +2,9 @@ import hashlib
 import re
 from pathlib import Path
 
-from zonemap.data import DEFAULT_GEODATA_DIR, default_geodata
+from zonemap.data import default_geodata, installed_geodata_dir
+
+DEFAULT_GEODATA_DIR = installed_geodata_dir()
 
 GOVERNORATES = {"SY-DI", "SY-RD", "SY-QU", "SY-DR", "SY-SU", "SY-HI", "SY-HM", "SY-TA", "SY-LA", "SY-ID", "SY-HL",
                 "SY-RA", "SY-DY", "SY-HA"}

@@ -1,24 +1,29 @@
+"""Exports of a briefing: GeoPackage, KML, summaries, the embed fragment, and atomic publishing."""
+
 import csv
 import io
 import os
 import xml.etree.ElementTree as ET
+from dataclasses import replace
 from pathlib import Path
 
 import pyogrio
 import pytest
+from conftest import EXAMPLE
 
-from zonemap.build import build
-from zonemap.outputs import GEOPACKAGE_LAYERS, SUMMARY_COLUMNS, publish, summary_markdown
+from zonemap import build
+from zonemap.briefing import SUMMARY_COLUMNS
+from zonemap.export.publish import publish
+from zonemap.export.summary import summary_markdown
+from zonemap.export.vector import GEOPACKAGE_LAYERS, kml_text
 
 ALL = "html,geojson,gpkg,kml,csv,md,embed"
 
 
-EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "astana-2017.yaml"
-
-
 @pytest.fixture(scope="module")
-def exports(tmp_path_factory):
-    return build(EXAMPLE, tmp_path_factory.mktemp("exports"), formats=ALL.split(","))
+def exports(tmp_path_factory, example_briefing):
+    outputs = example_briefing.save(tmp_path_factory.mktemp("exports"), formats=ALL.split(","))
+    return type("Exports", (), {"outputs": outputs, "briefing": example_briefing})
 
 
 def test_geopackage_has_three_documented_layers(exports):
@@ -31,6 +36,9 @@ def test_geopackage_has_three_documented_layers(exports):
     assert pyogrio.read_info(path, layer="zones")["features"] == 4
     assert pyogrio.read_info(path, layer="incidents")["features"] == 5
     assert pyogrio.read_info(path, layer="provinces_in_zones")["features"] == 7
+    incidents = pyogrio.read_dataframe(path, layer="incidents")
+    douma = incidents[incidents["id"] == "douma-air-strike"].iloc[0]
+    assert (douma["zones"], douma["label"]) == ("eastern-ghouta", "Douma")  # lists joined, GeoPackage has no list type
 
 
 def test_kml_is_valid_xml_with_one_placemark_per_zone_and_incident(exports):
@@ -40,6 +48,13 @@ def test_kml_is_valid_xml_with_one_placemark_per_zone_and_incident(exports):
     assert len(placemarks) == 4 + 5
     douma = root.find(".//k:Placemark[@id='incident-douma-air-strike']", ns)
     assert douma.find("k:TimeStamp/k:when", ns).text == "2017-07-04"
+
+
+def test_kml_leaves_no_namespace_registered_in_the_process(example_briefing):
+    before = dict(ET._namespace_map)
+    kml_text(example_briefing)
+    assert ET._namespace_map == before
+    assert ET.tostring(ET.Element("{http://www.opengis.net/kml/2.2}x")).startswith(b"<ns0:x")
 
 
 def test_csv_and_markdown_summaries(exports):
@@ -53,9 +68,9 @@ def test_csv_and_markdown_summaries(exports):
 
 
 def test_markdown_escapes_scenario_text(exports):
-    zones = exports.prepared.zones.copy()
-    zones.loc[0, "name"] = "<script>x</script> | *bold* [link](javascript:x)"
-    table = summary_markdown(zones)
+    summary = exports.briefing.summary.copy()
+    summary.loc[0, "name"] = "<script>x</script> | *bold* [link](javascript:x)"
+    table = summary_markdown(replace(exports.briefing, summary=summary))
     assert "<script>" not in table and "\\|" in table and "\\*bold\\*" in table and "\\[link\\]" in table
 
 

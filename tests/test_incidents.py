@@ -1,8 +1,14 @@
+"""Incidents: links to zones, the admin join, figures per zone, labels of unnamed points."""
+
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import shapely
 
-from zonemap.incidents import join_incidents, zone_figures, zones_containing
+from zonemap.data import default_geodata
+from zonemap.geocoding import load_gazetteer
+from zonemap.geometry.admin import AdminLocator
+from zonemap.incidents import incident_labels, join_incidents, zone_figures, zone_incident_links
 
 
 def square(x0, y0, size=1.0):
@@ -12,36 +18,52 @@ def square(x0, y0, size=1.0):
 ZONES = gpd.GeoDataFrame({"id": ["a", "b"]}, geometry=[square(36, 33), square(36.5, 33.5)], crs="EPSG:4326")
 
 
-def test_zones_containing_handles_overlaps_and_misses():
-    points = shapely.points([36.2, 36.7, 38.0, 36.5], [33.2, 33.7, 35.0, 33.5])
-    assert zones_containing(points, ZONES) == [["a"], ["a", "b"], [], ["a", "b"]]
+def points(lons, lats, **columns):
+    ids = columns.pop("id", [f"p{i}" for i in range(len(lons))])
+    return gpd.GeoDataFrame({"id": ids, **columns}, geometry=shapely.points(lons, lats), crs="EPSG:4326")
 
 
-def test_join_adds_province_and_zones():
-    incidents = gpd.GeoDataFrame({"id": ["x", "y"], "fatalities": [2, None]},
-                                 geometry=[shapely.Point(36.4027, 33.5718), shapely.Point(35.5018, 33.8938)], crs="EPSG:4326")
-    joined = join_incidents(incidents, ZONES)
+def locator():
+    data = default_geodata()
+    return AdminLocator("SY", data.admin1("SY"), data.admin0())
+
+
+def test_links_handle_overlaps_edges_and_misses():
+    found = zone_incident_links(points([36.2, 36.7, 38.0, 36.5], [33.2, 33.7, 35.0, 33.5]), ZONES)
+    assert found.values.tolist() == [["a", "p0"], ["a", "p1"], ["b", "p1"], ["a", "p3"], ["b", "p3"]]
+
+
+def test_join_adds_country_province_and_zone_lists():
+    frame = points([36.4027, 35.5018], [33.5718, 33.8938], id=["x", "y"], fatalities=pd.array([2, None], dtype="Int64"))
+    links = zone_incident_links(frame, ZONES)
+    joined = join_incidents(frame.assign(place=None, matched_place=None), ["x", "y"], locator(), links)
     assert joined["admin1_code"].iloc[0] == "SY-RD"
     assert joined["country"].tolist() == ["SY", "LB"]
-    assert joined["zones"].tolist() == ["a", ""]
-    assert str(joined["fatalities"].dtype) == "Int64"
+    assert joined["zones"].tolist() == [("a",), ()]
 
 
 def test_zone_figures_count_incidents_and_fatalities():
-    incidents = pd.DataFrame({"zones": ["a", "a; b", "", "b"], "fatalities": pd.array([2, None, 5, 1], dtype="Int64")})
-    figures = zone_figures(ZONES, incidents)
+    incidents = pd.DataFrame({"id": ["w", "x", "y", "z"], "fatalities": pd.array([2, None, 5, 1], dtype="Int64")})
+    links = pd.DataFrame({"zone_id": ["a", "a", "b", "b"], "incident_id": ["w", "x", "x", "z"]})
+    figures = zone_figures(["a", "b", "c"], incidents, links)
     assert figures.loc["a"].tolist() == [2, 2]
     assert figures.loc["b"].tolist() == [2, 1]
+    assert figures.loc["c"].tolist() == [0, 0]
 
 
-def test_join_scales_to_many_points():
-    import numpy as np
+def test_unnamed_points_are_labelled_by_the_nearest_place_or_their_coordinates():
+    gazetteer = load_gazetteer(default_geodata())
+    frame = points([36.4027, 36.4400, 38.9], [33.5750, 33.5900, 34.2], place=[None, None, None])
+    near_douma, nearby, desert = incident_labels(frame, gazetteer, "SY")
+    assert near_douma == "Dūmā"  # within a kilometre of the town centre: its name
+    assert nearby.startswith("near ")  # a few km away: "near" the closest town
+    assert desert == "34.2000, 38.9000"  # far from any place: coordinates, never "nan"
 
+
+def test_links_scale_to_many_points():
     rng = np.random.default_rng(3)
     n = 50_000
-    incidents = gpd.GeoDataFrame({"fatalities": rng.integers(0, 5, n)},
-                                 geometry=shapely.points(rng.uniform(35.7, 42, n), rng.uniform(32.4, 37.2, n)), crs="EPSG:4326")
-    joined = join_incidents(incidents, ZONES)
-    inside_a = joined["zones"].str.contains("a").sum()
-    expected = shapely.covered_by(incidents.geometry.to_numpy(), ZONES.geometry.iloc[0]).sum()
-    assert inside_a == expected
+    frame = points(rng.uniform(35.7, 42, n), rng.uniform(32.4, 37.2, n))
+    links = zone_incident_links(frame, ZONES)
+    expected = shapely.covered_by(frame.geometry.to_numpy(), ZONES.geometry.iloc[0]).sum()
+    assert (links["zone_id"] == "a").sum() == expected

@@ -1,53 +1,54 @@
+"""The interactive map: a self-contained page, checked as text and in a real browser."""
+
 import json
 import textwrap
 
 import pytest
+from conftest import EXAMPLE
 
-from zonemap.build import build
-from zonemap.page import external_urls
-
-pytestmark = []
+from zonemap import build
+from zonemap.render.page import external_urls
 
 
 def test_page_is_self_contained(example_build):
-    html = example_build.outputs["html"].read_text(encoding="utf-8")
+    html = example_build["html"].read_text(encoding="utf-8")
     assert external_urls(html) == []
     assert "<script src=" not in html and 'rel="stylesheet"' not in html
     assert "L.map(" in html and "zonemap.zone(" in html
 
 
 def test_two_builds_are_byte_identical(example_build, tmp_path):
-    again = build(example_build.prepared.scenario.path, tmp_path)
+    again = build(EXAMPLE, tmp_path)
     for kind in ("html", "geojson"):
-        assert again.outputs[kind].read_bytes() == example_build.outputs[kind].read_bytes()
+        assert again.outputs[kind].read_bytes() == example_build[kind].read_bytes()
 
 
 def test_geojson_export_has_zones_provinces_and_incidents(example_build):
-    data = json.loads(example_build.outputs["geojson"].read_text(encoding="utf-8"))
+    data = json.loads(example_build["geojson"].read_text(encoding="utf-8"))
     layers = {}
     for feature in data["features"]:
         layers.setdefault(feature["properties"]["layer"], []).append(feature["properties"])
     assert [z["id"] for z in layers["zone"]] == ["idlib", "northern-homs", "eastern-ghouta", "southern-syria"]
     assert len(layers["province"]) == 15
     douma = next(i for i in layers["incident"] if i["id"] == "douma-air-strike")
-    assert (douma["admin1_code"], douma["zones"], douma["fatalities"]) == ("SY-RD", "eastern-ghouta", 2)
+    assert (douma["admin1_code"], douma["zones"], douma["fatalities"]) == ("SY-RD", ["eastern-ghouta"], 2)
     ghouta = next(z for z in layers["zone"] if z["id"] == "eastern-ghouta")
     assert (ghouta["incidents"], ghouta["fatalities"], ghouta["approximate"]) == (1, 2, True)
     idlib = next(p for p in layers["province"] if p["iso_3166_2"] == "SY-ID")
-    assert idlib["zones"] == "idlib"
+    assert idlib["zones"] == ["idlib"]
 
 
 @pytest.mark.browser
-def test_example_map_in_a_real_browser_offline(example_build, offline_page, artifacts_dir):
+def test_example_map_in_a_real_browser_offline(example_build, example_briefing, offline_page, artifacts_dir):
     page = offline_page.page
-    page.goto(example_build.outputs["html"].as_uri())
+    page.goto(example_build["html"].as_uri())
     page.wait_for_selector("path.zm-zone")
     governorates = page.locator("path.zm-province:not(.zm-special-area)")
     assert governorates.count() == 14
     for zone_id in ["idlib", "northern-homs", "eastern-ghouta", "southern-syria"]:
         assert page.locator(f"path.zm-zone-{zone_id}").count() == 1
     assert page.locator("path.zm-zone-northern-homs.zm-approximate").get_attribute("stroke-dasharray")
-    assert page.locator(".zm-incident").count() == len(example_build.prepared.incidents) == 5
+    assert page.locator(".zm-incident").count() == len(example_briefing.incidents) == 5
 
     page.locator(".zm-incident-douma-air-strike").click()
     popup = page.locator(".leaflet-popup-content")
@@ -104,7 +105,7 @@ def test_hostile_text_is_shown_as_text_and_runs_nothing(tmp_path, offline_page):
 
 @pytest.mark.browser
 def test_arabic_labels_in_the_browser(example_build, tmp_path, offline_page):
-    result = build(example_build.prepared.scenario.path, tmp_path, formats=["html"], lang="ar")
+    result = build(EXAMPLE, tmp_path, formats=["html"], lang="ar")
     page = offline_page.page
     page.goto(result.outputs["html"].as_uri())
     page.wait_for_selector(".zm-province-label")
@@ -120,9 +121,9 @@ def test_arabic_labels_in_the_browser(example_build, tmp_path, offline_page):
 
 @pytest.mark.browser
 def test_online_tiles_are_opt_in_and_the_map_works_when_they_fail(example_build, tmp_path, offline_page):
-    html = example_build.outputs["html"].read_text(encoding="utf-8")
+    html = example_build["html"].read_text(encoding="utf-8")
     assert "tile.openstreetmap" not in html
-    result = build(example_build.prepared.scenario.path, tmp_path, formats=["html"], tiles="osm")
+    result = build(EXAMPLE, tmp_path, formats=["html"], tiles="osm")
     page = offline_page.page
     page.goto(result.outputs["html"].as_uri())
     page.wait_for_selector("path.zm-zone")
@@ -137,5 +138,5 @@ def test_unknown_tile_provider_is_an_input_error(example_build, tmp_path):
     from zonemap import InputError
 
     with pytest.raises(InputError, match="unknown tile provider 'nope'"):
-        build(example_build.prepared.scenario.path, tmp_path, formats=["html"], tiles="nope")
+        build(EXAMPLE, tmp_path, formats=["html"], tiles="nope")
     assert list(tmp_path.iterdir()) == []

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from zonemap import incidents, zones
+from zonemap import Settings, cli
 from zonemap.cli import main
 
 BASE = """\
@@ -42,7 +42,7 @@ class Case:
     code: int
     words: list
     args: list = field(default_factory=list)
-    patch: tuple | None = None
+    limits: dict = field(default_factory=dict)
 
 
 def scenario(rule=PROVINCES, extra=""):
@@ -101,7 +101,7 @@ CASES = {
     "csv with bom": Case(with_table(b"\xef\xbb\xbf" + (CSV_HEADER + CSV_ROW).encode()), 0, ["valid"]),
     "csv unterminated quote": Case(with_table((CSV_HEADER + '2017-07-05,shelling,33.5,36.3,1,"never closed\n').encode()), 2, ["malformed CSV"]),
     "csv nul byte": Case(with_table((CSV_HEADER + CSV_ROW).encode().replace(b"ok", b"o\x00k")), 2, ["NUL"]),
-    "csv huge": Case(with_table((CSV_HEADER + CSV_ROW * 2000).encode()), 2, ["bytes; the limit is"], patch=(incidents, "MAX_TABLE_BYTES", 10_000)),
+    "csv huge": Case(with_table((CSV_HEADER + CSV_ROW * 2000).encode()), 2, ["bytes; the limit is"], limits={"max_table_bytes": 10_000}),
     "csv missing file": Case({"s.yaml": scenario(extra=WITH_TABLE)}, 2, ["table.csv", "not found"]),
     # Drawn zones (GeoJSON).
     "geojson missing": Case({"s.yaml": scenario(rule=DRAWN)}, 2, ["line 5, zones[0].geojson", "GeoJSON file not found", "drawn.geojson"]),
@@ -115,7 +115,7 @@ CASES = {
     "geojson ring too short": Case(with_drawn(b'{"type": "Polygon", "coordinates": [[[36.2, 33.4], [36.6, 33.4]]]}'), 2, ["malformed Polygon"]),
     "geojson coordinates as text": Case(with_drawn(b'{"type": "Polygon", "coordinates": "36.2 33.4"}'), 2, ["malformed Polygon"]),
     "geojson outside the country": Case(with_drawn(json.dumps({"type": "Polygon", "coordinates": [[[2, 48], [3, 48], [3, 49], [2, 48]]]}).encode()), 2, ["lies entirely outside SY"]),
-    "geojson huge": Case(with_drawn(json.dumps(SQUARE).encode() + b" " * 20_000), 2, ["GeoJSON file is", "the limit is"], patch=(zones, "MAX_DRAWN_BYTES", 10_000)),
+    "geojson huge": Case(with_drawn(json.dumps(SQUARE).encode() + b" " * 20_000), 2, ["GeoJSON file is", "the limit is"], limits={"max_shape_bytes": 10_000}),
     "geojson with bom": Case(with_drawn(b"\xef\xbb\xbf" + json.dumps(SQUARE).encode()), 0, ["valid"]),
 }
 
@@ -129,8 +129,8 @@ def test_malformed_input_gets_its_message(name, tmp_path, capsys, monkeypatch):
     case = CASES[name]
     for file_name, content in case.files.items():
         (tmp_path / file_name).write_bytes(content)
-    if case.patch:
-        monkeypatch.setattr(*case.patch)
+    if case.limits:
+        monkeypatch.setattr(cli, "_settings", lambda args: Settings(**case.limits))
     target = next(tmp_path / n for n in case.files if n.startswith("s."))
     command = ["validate", str(target)]
     code = main(command)

@@ -1,6 +1,6 @@
 import pytest
 
-from zonemap.text import has_admin_hint, name_key, skeleton_key
+from zonemap.geocoding.text import has_admin_hint, name_key, skeleton_key
 
 
 @pytest.mark.parametrize(

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from zonemap.build import build
+from zonemap import build
 
-PAYLOADS = [line.rstrip("\n") for line in (Path(__file__).parent / "data" / "xss_payloads.txt").open(encoding="utf-8")]
+PAYLOADS = (Path(__file__).parent / "data" / "xss_payloads.txt").read_text(encoding="utf-8").splitlines()
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

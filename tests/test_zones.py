@@ -1,22 +1,23 @@
+"""Zone geometry from each rule: provinces, part of a province, named areas, towns, drawn shapes."""
+
 import json
 import textwrap
 
+import numpy as np
 import pytest
 import shapely
 
-from zonemap import ScenarioError
+from zonemap import ScenarioError, prepare
 from zonemap.data import default_geodata
-from zonemap.resolve import PlaceResolver
-from zonemap.scenario import load_scenario
-from zonemap.zones import area_km2, buffered_hull, build_zones
+from zonemap.geometry.projection import area_km2, buffered_hull
 
 
 def zones_of(tmp_path, zones_yaml: str, country: str = "SY"):
+    """The zones of a scenario with these zones, and its briefing (for the resolutions)."""
     path = tmp_path / "s.yaml"
     path.write_text(f"title: T\ncountry: {country}\nzones:\n" + textwrap.indent(textwrap.dedent(zones_yaml), "  "))
-    scenario = load_scenario(path)
-    resolver = PlaceResolver(scenario.country)
-    return build_zones(scenario, resolver), resolver
+    briefing = prepare(path)
+    return briefing.zones, briefing
 
 
 def test_whole_provinces(tmp_path):
@@ -29,7 +30,7 @@ def test_whole_provinces(tmp_path):
     units = default_geodata().admin1("SY").set_index("iso_3166_2")
     expected = area_km2(units.loc["SY-DR"].geometry) + area_km2(units.loc["SY-SU"].geometry)
     assert row["area_km2"] == pytest.approx(expected, rel=0.001)
-    assert row["province_codes"] == "SY-DR; SY-SU"
+    assert row["province_codes"] == ("SY-DR", "SY-SU")
     assert not row["approximate"]
 
 
@@ -52,13 +53,13 @@ def test_part_of_a_province_is_clipped_to_it(tmp_path):
     row = zones.iloc[0]
     homs = default_geodata().admin1("SY").set_index("iso_3166_2").loc["SY-HI"].geometry
     assert row["approximate"]
-    assert row["province_codes"] == "SY-HI"
+    assert row["province_codes"] == ("SY-HI",)
     assert homs.buffer(1e-9).covers(row.geometry)
     assert 200 < row["area_km2"] < 2000
 
 
 def test_named_area_is_the_buffered_hull_of_its_members(tmp_path):
-    zones, resolver = zones_of(tmp_path, """\
+    zones, briefing = zones_of(tmp_path, """\
         - id: eg
           name: Eastern Ghouta
           area: Eastern Ghuta
@@ -69,7 +70,7 @@ def test_named_area_is_the_buffered_hull_of_its_members(tmp_path):
     for name, lat, lon in area.members:
         assert geometry.covers(shapely.Point(lon, lat)), name
     assert "SY-RD" in zones.iloc[0]["province_codes"]
-    assert resolver.resolutions[0].result.kind == "named_area"
+    assert briefing.resolutions[0].result.kind == "named_area"
 
 
 def test_buffer_is_in_kilometres():
@@ -78,13 +79,24 @@ def test_buffer_is_in_kilometres():
 
 
 def test_towns_hull(tmp_path):
-    zones, _ = zones_of(tmp_path, """\
+    zones, briefing = zones_of(tmp_path, """\
         - id: t
           name: Towns
           towns: [Douma, Harasta]
           buffer_km: 3
         """)
     assert zones.iloc[0]["rule"] == "towns" and zones.iloc[0]["approximate"]
+    towns = [r.result for r in briefing.resolutions]
+    geometry = zones.geometry.iloc[0]
+    # A 3 km stadium around the segment between the two towns: it holds both towns, a point 2.5 km
+    # beyond one of them, but not a point 4 km beyond; its area is the segment's rectangle plus a disc.
+    douma, harasta = (shapely.Point(t.lon, t.lat) for t in towns)
+    assert geometry.covers(douma) and geometry.covers(harasta)
+    degree_km = 111.32 * np.cos(np.radians(douma.y))
+    assert geometry.covers(shapely.Point(douma.x + 2.5 / degree_km, douma.y))
+    assert not geometry.covers(shapely.Point(douma.x + 4 / degree_km, douma.y))
+    length = area_km2(shapely.LineString([douma, harasta]).buffer(1e-9)) / 2e-9 / 111.32  # rough length, km
+    assert zones.iloc[0]["area_km2"] == pytest.approx(np.pi * 9 + 6 * length, rel=0.15)
 
 
 def test_drawn_shape_is_made_valid_and_clipped_to_the_country(tmp_path):
@@ -92,7 +104,7 @@ def test_drawn_shape_is_made_valid_and_clipped_to_the_country(tmp_path):
     bow_tie = {"type": "Polygon", "coordinates": [[[35.6, 33.2], [36.6, 34.2], [36.6, 33.2], [35.6, 34.2], [35.6, 33.2]]]}
     (tmp_path / "drawn.geojson").write_text(json.dumps({"type": "FeatureCollection", "features": [
         {"type": "Feature", "properties": {}, "geometry": bow_tie}]}))
-    zones, _ = zones_of(tmp_path, """\
+    zones, briefing = zones_of(tmp_path, """\
         - id: d
           name: Drawn
           geojson: drawn.geojson
@@ -102,6 +114,11 @@ def test_drawn_shape_is_made_valid_and_clipped_to_the_country(tmp_path):
     lebanon = default_geodata().admin0("LB").geometry.iloc[0]
     assert shapely.intersection(geometry, lebanon).area < 1e-6
     assert not zones.iloc[0]["approximate"]
+    # Repaired into its two triangles (the part in Syria): a point inside the eastern one is covered,
+    # the pinch point's surroundings above and below are not, and the repair is reported.
+    assert geometry.covers(shapely.Point(36.45, 33.7))
+    assert not geometry.covers(shapely.Point(36.1, 33.35)) and not geometry.covers(shapely.Point(36.1, 34.05))
+    assert any("was not a valid polygon" in w for w in briefing.warnings)
 
 
 @pytest.mark.parametrize("content, words", [
@@ -145,4 +162,4 @@ def test_other_countries(tmp_path):
           towns: [Tripoli]
           buffer_km: 20
         """, country="LY")
-    assert zones.iloc[0]["province_codes"].startswith("LY-")
+    assert zones.iloc[0]["province_codes"][0].startswith("LY-")

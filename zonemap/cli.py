@@ -15,10 +15,11 @@ from collections.abc import Sequence
 
 from . import __version__
 from .errors import InputError, UnknownPlaceError
-from .formats import DEFAULT_FORMATS, FORMATS
-from .geocode import GeocodeResult, geocode
+from .export.formats import DEFAULT_FORMATS, FORMATS
+from .geocoding import GeocodeResult, geocode
+from .render.style import TILE_ALIASES
 from .scenario import CSV_COLUMNS
-from .style import TILE_ALIASES
+from .settings import Settings
 
 # The map pipeline (folium, matplotlib, geopandas) is imported by the build and validate
 # handlers only, so that `zonemap geocode` starts quickly.
@@ -45,7 +46,12 @@ the runners-up are listed so you can check. Unknown names exit with code 2
 and a "did you mean" list."""
 
 
+ALLOW_PATH_HELP = ("let the scenario name files (drawn shapes, incident tables) in DIR too; by default it may only "
+                   "name files in its own folder and below; repeatable")
+
+
 def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``zonemap`` command (its ``--help`` texts are the command's manual)."""
     parser = argparse.ArgumentParser(prog="zonemap", description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=f"zonemap {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
@@ -80,6 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
     build_parser_.add_argument("--dpi", type=int, default=200, help="resolution of the PNG map (default: %(default)s)")
     build_parser_.add_argument("--open", action="store_true", help="open the HTML map (or the first output) in the browser")
     build_parser_.add_argument("-q", "--quiet", action="store_true", help="print only errors")
+    build_parser_.add_argument("--allow-path", action="append", default=[], metavar="DIR", help=ALLOW_PATH_HELP)
     build_parser_.set_defaults(handler=_run_build)
 
     validate_parser = commands.add_parser(
@@ -89,6 +96,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     validate_parser.add_argument("scenario", metavar="SCENARIO", help="scenario file (.yaml or .json)")
     validate_parser.add_argument("--incidents", action="append", default=[], metavar="CSV", help="also check these incident tables")
+    validate_parser.add_argument("--allow-path", action="append", default=[], metavar="DIR", help=ALLOW_PATH_HELP)
     validate_parser.set_defaults(handler=_run_validate)
     return parser
 
@@ -109,35 +117,39 @@ formats: html (interactive map), embed (responsive fragment for a CMS),
 png/svg/pdf (static map), geojson/gpkg/kml (exports), csv/md (zone summary).
 
 The scenario format is described in the README and in the JSON Schema
-zonemap/schema/scenario.schema.json. Nothing is written if the scenario has
+zonemap/scenario/scenario.schema.json. Nothing is written if the scenario has
 an error; previous outputs are replaced only when all new ones are complete."""
 
 
-def _report(prepared) -> str:
-    scenario = prepared.scenario
-    lines = [f"{scenario.title}: {len(prepared.zones)} zones, {len(prepared.incidents)} incidents"]
-    lines += [f"  geocoded {r.field}: {r.describe()}" for r in prepared.resolutions]
-    for _, zone in prepared.zones.iterrows():
-        shape = "approximate" if zone["approximate"] else "as defined"
-        lines.append(f"  zone {zone['id']}: {zone['area_km2']:,.0f} km², provinces {zone['provinces'] or '-'}, "
-                     f"{zone['incidents']} incidents, {zone['fatalities']} fatalities ({shape})")
-    lines += [f"  warning: {message}" for message in prepared.warnings]
-    if prepared.ambiguous:
-        lines.append(f"  note: {len(prepared.ambiguous)} ambiguous name(s); check them above or write a fuller name")
+def _report(briefing) -> str:
+    scenario = briefing.scenario
+    lines = [f"{scenario.title}: {len(briefing.zones)} zones, {len(briefing.incidents)} incidents"]
+    lines += [f"  geocoded {r.field}: {r.describe()}" for r in briefing.resolutions]
+    for zone in briefing.zones.itertuples(index=False):
+        shape = "approximate" if zone.approximate else "as defined"
+        lines.append(f"  zone {zone.id}: {zone.area_km2:,.0f} km², provinces {', '.join(zone.provinces) or '-'}, "
+                     f"{zone.incidents} incidents, {zone.fatalities} fatalities ({shape})")
+    lines += [f"  warning: {message}" for message in briefing.warnings]
+    if briefing.ambiguous:
+        lines.append(f"  note: {len(briefing.ambiguous)} ambiguous name(s); check them above or write a fuller name")
     return "\n".join(lines)
 
 
+def _settings(args: argparse.Namespace) -> Settings:
+    return Settings(allowed_paths=tuple(args.allow_path))
+
+
 def _run_build(args: argparse.Namespace) -> int:
-    from .build import build
+    from .briefing import build
 
     formats = [f.strip() for f in args.formats.split(",") if f.strip()]
     progress = None if args.quiet else (lambda message: print(f"zonemap: {message}...", file=sys.stderr))
     if not 10 <= args.dpi <= 1200:
         raise InputError(f"--dpi must be between 10 and 1200, got {args.dpi}")
     result = build(args.scenario, args.output, formats=formats, tiles=args.tiles, lang=args.lang, dpi=args.dpi,
-                   incident_files=args.incidents, progress=progress)
+                   incident_files=args.incidents, settings=_settings(args), progress=progress)
     if not args.quiet:
-        print(_report(result.prepared))
+        print(_report(result.briefing))
         for path in result.outputs.values():
             print(f"wrote {path} ({path.stat().st_size:,} bytes)")
     if args.open:
@@ -147,10 +159,10 @@ def _run_build(args: argparse.Namespace) -> int:
 
 
 def _run_validate(args: argparse.Namespace) -> int:
-    from .build import prepare
+    from .briefing import prepare
 
-    prepared = prepare(args.scenario, incident_files=args.incidents)
-    print(_report(prepared))
+    briefing = prepare(args.scenario, incident_files=args.incidents, settings=_settings(args))
+    print(_report(briefing))
     print(f"{args.scenario}: valid")
     return EXIT_OK
 

@@ -14,8 +14,11 @@ class ZonemapError(Exception):
     """Base class of every error zonemap raises on purpose."""
 
 
-class InputError(ZonemapError):
+class InputError(ZonemapError, ValueError):
     """The user's input cannot be used; the message says where and why.
+
+    Also a :class:`ValueError`, so code that guards a call with
+    ``except ValueError`` catches bad input too.
 
     Parameters
     ----------

@@ -2,8 +2,9 @@
 
 Everything zonemap needs to work offline lives in the repository's
 ``geodata/`` folder, built by ``scripts/build_geodata.py`` (see
-``geodata/SOURCES.md``). :class:`GeoData` reads each file on first use; pass
-your own instance (or directory) to use another copy of the data.
+``geodata/SOURCES.md``) and shipped inside the installed package as
+``zonemap/geodata``. :class:`GeoData` reads each file on first use; pass your
+own instance (or directory) to use another copy of the data.
 """
 
 from __future__ import annotations
@@ -18,14 +19,34 @@ from pathlib import Path
 
 import numpy as np
 
-from .errors import GeodataError
+from ..errors import GeodataError
+from ..settings import Settings
 
 if TYPE_CHECKING:
     import geopandas as gpd
 
-DEFAULT_GEODATA_DIR = Path(__file__).resolve().parent.parent / "geodata"
+_PACKAGE_DIR = Path(__file__).resolve().parent.parent
 
-ATTRIBUTION = "Boundaries: Natural Earth (public domain). Places: GeoNames (CC BY 4.0)."
+
+def installed_geodata_dir() -> Path:
+    """The geodata folder of this installation.
+
+    A wheel carries the data inside the package (``zonemap/geodata``); a
+    source checkout (or an editable install) reads the repository's
+    top-level ``geodata/``, which is the source of truth.
+
+    Returns
+    -------
+    pathlib.Path
+    """
+    inside = _PACKAGE_DIR / "geodata"
+    return inside if inside.is_dir() else _PACKAGE_DIR.parent / "geodata"
+
+
+CREDITS = ("Boundaries: Natural Earth (public domain)", "Places: GeoNames (CC BY 4.0)")
+"""What every map made with the embedded data must credit."""
+
+ATTRIBUTION = ". ".join(CREDITS) + "."
 
 KIND_NAMES = ("country", "admin1", "named_area", "place")
 """Gazetteer kind codes, by index, as stored in ``gazetteer.npz``."""
@@ -67,11 +88,14 @@ class GeoData:
     ----------
     directory
         Folder holding the files listed in ``geodata/SOURCES.md``; defaults to
-        the repository's ``geodata/``.
+        the copy installed with zonemap (:func:`installed_geodata_dir`).
     """
 
     def __init__(self, directory: str | Path | None = None):
-        self.directory = Path(directory) if directory is not None else DEFAULT_GEODATA_DIR
+        self.directory = Path(directory) if directory is not None else installed_geodata_dir()
+
+    def __repr__(self) -> str:
+        return f"GeoData({str(self.directory)!r})"
 
     def path(self, name: str) -> Path:
         """Return the path of one geodata file, failing clearly if it is missing."""
@@ -166,7 +190,23 @@ class GeoData:
         }
 
 
-@lru_cache(maxsize=1)
-def default_geodata() -> GeoData:
-    """The shared :class:`GeoData` of the repository's ``geodata/`` folder."""
-    return GeoData()
+@lru_cache(maxsize=8)
+def _geodata_at(directory: Path) -> GeoData:
+    return GeoData(directory)
+
+
+def default_geodata(settings: Settings | None = None) -> GeoData:
+    """The shared :class:`GeoData` of the settings' data folder (loaded once per folder).
+
+    Parameters
+    ----------
+    settings
+        Where ``settings.data_dir`` is set, that folder; otherwise the data
+        installed with zonemap.
+
+    Returns
+    -------
+    GeoData
+    """
+    data_dir = settings.data_dir if settings is not None and settings.data_dir is not None else installed_geodata_dir()
+    return _geodata_at(Path(data_dir).resolve())

@@ -28,8 +28,9 @@ from geopy.geocoders.base import Geocoder
 from geopy.location import Location
 from rapidfuzz import fuzz, process
 
-from .data import KIND_NAMES, GeoData, default_geodata
-from .errors import GeocodeError, UnknownPlaceError
+from ..data import KIND_NAMES, GeoData, default_geodata
+from ..errors import GeocodeError, UnknownPlaceError
+from ..geometry.distance import distance_km
 from .text import analyse_name, name_key, skeleton_key
 
 MAX_NAME_LENGTH = 200
@@ -160,6 +161,7 @@ class Gazetteer:
         self._skeleton: tuple[list[str], np.ndarray, np.ndarray] | None = None
         self._admin1_names = dict(zip((c.decode() for c in arrays["admin1_code"]), _decode_lines(arrays["admin1_name"])))
         self._fuzzy_blocks: dict[str | None, dict[str, tuple[list[str], list[int]]]] = {}
+        self._near_index: dict[str, tuple] = {}
 
     def __len__(self) -> int:
         return len(self._names)
@@ -241,6 +243,43 @@ class Gazetteer:
                    self._admin1_names.get(admin1_code) if admin1_code else None, admin1_code,
                    self._geonameid[index] or None, self._population[index], round(score, 3), match,
                    self._ref[index] or None, *extra)
+
+    def nearest_places(self, lons, lats, country: str, *, max_km: float) -> list[tuple[str | None, float]]:
+        """The nearest populated place of ``country`` to each point.
+
+        Parameters
+        ----------
+        lons, lats
+            Coordinates (WGS 84), same length.
+        country
+            ISO alpha-2 code: only its places are candidates.
+        max_km
+            Farthest a place may be.
+
+        Returns
+        -------
+        list of (str or None, float)
+            Name and distance in km for each point; ``(None, inf)`` where no
+            place lies within ``max_km``.
+        """
+        import shapely  # only here: geocoding names does not need it
+
+        if self._near_index.get(country) is None:
+            members = [i for i in range(len(self._names)) if self._kind[i] == "place" and self._country[i] == country]
+            points = shapely.points([self._lon[i] for i in members], [self._lat[i] for i in members])
+            self._near_index[country] = (np.array(members, dtype=np.int64), shapely.STRtree(points))
+        members, tree = self._near_index[country]
+        found: list[tuple[str | None, float]] = [(None, float("inf"))] * len(lons)
+        if len(members) == 0:
+            return found
+        # A degree of longitude is at least 1/1.5 of a degree of latitude below 48°; search that wide, then measure.
+        query, hit = tree.query_nearest(shapely.points(lons, lats), max_distance=max_km / 111.0 * 1.5, all_matches=False)
+        for q, h in zip(query.tolist(), hit.tolist()):
+            index = int(members[h])
+            km = float(distance_km(lons[q], lats[q], self._lon[index], self._lat[index]))
+            if km <= max_km:
+                found[q] = (self._names[index], km)
+        return found
 
     def admin1_name(self, code: str) -> str | None:
         """English name of an admin-1 unit from its ISO 3166-2 code."""
@@ -458,7 +497,8 @@ class OfflineGeocoder(Geocoder):
         self.country = _check_country(country)
         self.gazetteer = gazetteer
 
-    def geocode(self, query: str, *, exactly_one: bool = True, country: str | None = None, timeout: float | None = None):
+    def geocode(self, query: str, *, exactly_one: bool = True, country: str | None = None,
+                timeout: float | None = None) -> Location | list[Location] | None:
         """Geocode ``query``; ``timeout`` is accepted for interface compatibility and ignored."""
         try:
             result = geocode(query, country or self.country, gazetteer=self.gazetteer)

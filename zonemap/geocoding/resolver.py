@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
-from .errors import GeocodeError, Origin
-from .geocode import Candidate, GeocodeResult, Gazetteer, geocode, load_gazetteer
+from ..errors import GeocodeError, Origin
+from .geocoder import Candidate, GeocodeResult, Gazetteer, geocode, load_gazetteer
 from .text import name_key, skeleton_key
 
 

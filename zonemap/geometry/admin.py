@@ -1,18 +1,22 @@
 """Which country and province (admin-1 unit) points fall in.
 
-:func:`locate_points` answers for many points at once: a bounding-box filter
-and a prepared-polygon test per unit, vectorised with shapely 2, so a million
-points take about a second.
+:class:`AdminLocator` is built once from a country's provinces and the
+world's country outlines, and answers for many points at once: a bounding-box
+filter and a prepared-polygon test per unit, vectorised with shapely 2, so a
+million points take about a second. :func:`locate_points` is the one-call
+form for the embedded data.
 """
 
 from __future__ import annotations
 
+import geopandas as gpd
 import numpy as np
+from numpy.typing import ArrayLike
 import pandas as pd
 import shapely
 
-from .data import GeoData, default_geodata
-from .errors import InputError
+from ..data import GeoData, default_geodata
+from ..errors import InputError
 
 SPECIAL_AREAS = {"SY-UNDOF": "SY-QU"}
 """Admin-1 features that are not provinces, with the province that administers
@@ -23,7 +27,7 @@ area of separation lies in Quneitra governorate)."""
 
 
 def _assign(xs: np.ndarray, ys: np.ndarray, unassigned: np.ndarray, geometries) -> np.ndarray:
-    """Label of the first geometry (in the given order) that covers each unassigned point."""
+    """Index of the first geometry (in the given order) that covers each unassigned point, or -1."""
     result = np.full(len(xs), -1, dtype=np.int64)
     bounds = shapely.bounds(geometries)
     for index, (geometry, (minx, miny, maxx, maxy)) in enumerate(zip(geometries, bounds)):
@@ -37,8 +41,122 @@ def _assign(xs: np.ndarray, ys: np.ndarray, unassigned: np.ndarray, geometries) 
     return result
 
 
-def locate_points(lon, lat, country: str = "SY", *, geodata: GeoData | None = None) -> pd.DataFrame:
-    """Country and province of many points at once.
+def check_coordinates(lon: ArrayLike, lat: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
+    """Longitudes and latitudes as float arrays, checked.
+
+    Parameters
+    ----------
+    lon, lat
+        Sequences of the same length.
+
+    Returns
+    -------
+    (numpy.ndarray, numpy.ndarray)
+
+    Raises
+    ------
+    InputError
+        If the lengths differ or a value is not a finite coordinate in range.
+    """
+    xs = np.asarray(lon, dtype=np.float64).ravel()
+    ys = np.asarray(lat, dtype=np.float64).ravel()
+    if xs.shape != ys.shape:
+        raise InputError(f"got {xs.size} longitudes but {ys.size} latitudes")
+    bad = ~(np.isfinite(xs) & np.isfinite(ys) & (np.abs(xs) <= 180) & (np.abs(ys) <= 90))
+    if bad.any():
+        first = int(np.flatnonzero(bad)[0])
+        raise InputError(f"point {first} has invalid coordinates (lon={xs[first]}, lat={ys[first]}); "
+                         "expected finite longitude in [-180, 180] and latitude in [-90, 90]")
+    return xs, ys
+
+
+class AdminLocator:
+    """Point → country and province lookups for one country, built once.
+
+    Parameters
+    ----------
+    country
+        ISO 3166-1 alpha-2 code of the country whose provinces are wanted.
+    provinces
+        Its admin-1 units (columns ``iso_3166_2``, ``name_en``, ``geometry``),
+        as :meth:`GeoData.admin1` gives them.
+    countries
+        Country outlines (columns ``iso_a2``, ``geometry``), as
+        :meth:`GeoData.admin0` gives them.
+    """
+
+    def __init__(self, country: str, provinces: gpd.GeoDataFrame, countries: gpd.GeoDataFrame):
+        self.country = country.upper()
+        special = provinces["iso_3166_2"].isin(SPECIAL_AREAS).to_numpy()
+        # Real provinces first, in code order, so a point on a border goes to the first; special areas after.
+        order = np.concatenate([np.flatnonzero(~special), np.flatnonzero(special)])
+        units = provinces.iloc[order].reset_index(drop=True)
+        self._geometries = units.geometry.to_numpy()
+        self._codes = units["iso_3166_2"].to_numpy(dtype=object)
+        self._names = units["name_en"].to_numpy(dtype=object)
+        self._special = units["iso_3166_2"].isin(SPECIAL_AREAS).to_numpy()
+        others = countries[countries["iso_a2"] != self.country]
+        self._country_geometries = others.geometry.to_numpy()
+        self._country_codes = others["iso_a2"].to_numpy(dtype=object)
+
+    def locate(self, lon: ArrayLike, lat: ArrayLike) -> pd.DataFrame:
+        """Country and province of many points at once.
+
+        Parameters
+        ----------
+        lon, lat
+            Sequences (or arrays) of WGS 84 longitudes and latitudes, same length.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per point, in order, with columns ``country`` (ISO
+            alpha-2, or None at sea), ``admin1_code`` and ``admin1_name``
+            (None outside the country), and ``special_area`` (e.g.
+            ``"SY-UNDOF"`` for a point in the UN area of separation, which is
+            reported with the nearest governorate).
+
+        Raises
+        ------
+        InputError
+            If the coordinates are not finite numbers within range.
+
+        Notes
+        -----
+        Points exactly on a border between two units are given the unit whose
+        ISO code sorts first, so the answer is deterministic.
+        """
+        xs, ys = check_coordinates(lon, lat)
+        unassigned = np.ones(len(xs), dtype=bool)
+        unit_index = _assign(xs, ys, unassigned, self._geometries)
+        in_country = unit_index >= 0
+        country_index = _assign(xs, ys, unassigned, self._country_geometries)
+
+        admin1_code = np.full(len(xs), None, dtype=object)
+        admin1_name = np.full(len(xs), None, dtype=object)
+        special_area = np.full(len(xs), None, dtype=object)
+        admin1_code[in_country] = self._codes[unit_index[in_country]]
+        admin1_name[in_country] = self._names[unit_index[in_country]]
+        in_special = in_country & self._special[np.maximum(unit_index, 0)]
+        if in_special.any():
+            special_area[in_special] = self._codes[unit_index[in_special]]
+            provinces = np.flatnonzero(~self._special)
+            points = shapely.points(xs[in_special], ys[in_special])
+            distances = shapely.distance(self._geometries[provinces][:, None], points[None, :])
+            nearest = provinces[np.argmin(distances, axis=0)]
+            admin1_code[in_special] = self._codes[nearest]
+            admin1_name[in_special] = self._names[nearest]
+
+        countries = np.full(len(xs), None, dtype=object)
+        countries[in_country] = self.country
+        outside = country_index >= 0
+        countries[outside] = self._country_codes[country_index[outside]]
+        return pd.DataFrame({"country": countries, "admin1_code": admin1_code, "admin1_name": admin1_name,
+                             "special_area": special_area})
+
+
+def locate_points(lon: ArrayLike, lat: ArrayLike, country: str = "SY", *, geodata: GeoData | None = None) -> pd.DataFrame:
+    """Country and province of many points at once, with the embedded boundaries.
 
     Parameters
     ----------
@@ -53,73 +171,15 @@ def locate_points(lon, lat, country: str = "SY", *, geodata: GeoData | None = No
     Returns
     -------
     pandas.DataFrame
-        One row per point, in order, with columns ``country`` (ISO alpha-2 or
-        None at sea), ``admin1_code`` and ``admin1_name`` (None outside
-        ``country``), and ``special_area`` (e.g. ``"SY-UNDOF"`` for a point in
-        the UN area of separation, which is reported with the nearest
-        governorate).
+        See :meth:`AdminLocator.locate`.
 
     Raises
     ------
     InputError
         If the coordinates are not finite numbers within range.
-
-    Notes
-    -----
-    Points exactly on a border between two units are given the unit whose
-    ISO code sorts first, so the answer is deterministic.
     """
     geodata = geodata or default_geodata()
-    xs = np.asarray(lon, dtype=np.float64).ravel()
-    ys = np.asarray(lat, dtype=np.float64).ravel()
-    if xs.shape != ys.shape:
-        raise InputError(f"got {xs.size} longitudes but {ys.size} latitudes")
-    bad = ~(np.isfinite(xs) & np.isfinite(ys) & (np.abs(xs) <= 180) & (np.abs(ys) <= 90))
-    if bad.any():
-        first = int(np.flatnonzero(bad)[0])
-        raise InputError(f"point {first} has invalid coordinates (lon={xs[first]}, lat={ys[first]}); "
-                         "expected finite longitude in [-180, 180] and latitude in [-90, 90]")
-    country = country.upper()
-    units = geodata.admin1(country)
-    special = units["iso_3166_2"].isin(SPECIAL_AREAS).to_numpy()
-    # Real provinces first, in code order, so a border point goes to the first; special areas after.
-    order = np.concatenate([np.flatnonzero(~special), np.flatnonzero(special)])
-    units = units.iloc[order].reset_index(drop=True)
-    unit_geometries = units.geometry.to_numpy()
-
-    unassigned = np.ones(len(xs), dtype=bool)
-    unit_index = _assign(xs, ys, unassigned, unit_geometries)
-    in_country = unit_index >= 0
-
-    admin0 = geodata.admin0()
-    admin0 = admin0[admin0["iso_a2"] != country].reset_index(drop=True)
-    country_index = _assign(xs, ys, unassigned, admin0.geometry.to_numpy())
-
-    codes = units["iso_3166_2"].to_numpy(dtype=object)
-    names = units["name_en"].to_numpy(dtype=object)
-    is_special = units["iso_3166_2"].isin(SPECIAL_AREAS).to_numpy()
-    admin1_code = np.full(len(xs), None, dtype=object)
-    admin1_name = np.full(len(xs), None, dtype=object)
-    special_area = np.full(len(xs), None, dtype=object)
-    admin1_code[in_country] = codes[unit_index[in_country]]
-    admin1_name[in_country] = names[unit_index[in_country]]
-
-    in_special = in_country & is_special[np.maximum(unit_index, 0)]
-    if in_special.any():
-        special_area[in_special] = codes[unit_index[in_special]]
-        provinces = np.flatnonzero(~is_special)
-        points = shapely.points(xs[in_special], ys[in_special])
-        distances = shapely.distance(unit_geometries[provinces][:, None], points[None, :])
-        nearest = provinces[np.argmin(distances, axis=0)]
-        admin1_code[in_special] = codes[nearest]
-        admin1_name[in_special] = names[nearest]
-
-    countries = np.full(len(xs), None, dtype=object)
-    countries[in_country] = country
-    outside = country_index >= 0
-    countries[outside] = admin0["iso_a2"].to_numpy(dtype=object)[country_index[outside]]
-    return pd.DataFrame({"country": countries, "admin1_code": admin1_code, "admin1_name": admin1_name,
-                         "special_area": special_area})
+    return AdminLocator(country, geodata.admin1(country), geodata.admin0()).locate(lon, lat)
 
 
 def locate_point(lon: float, lat: float, country: str = "SY", *, geodata: GeoData | None = None) -> dict:

@@ -1,6 +1,6 @@
 """Zone geometry: from a scenario's geometry rules to polygons.
 
-Rules (see :class:`~zonemap.scenario.GeometryRule`):
+Rules (see :class:`~zonemap.scenario.Zone`):
 
 * whole provinces: the union of the governorates' polygons;
 * part of a province: the province clipped to the buffered convex hull of
@@ -9,118 +9,70 @@ Rules (see :class:`~zonemap.scenario.GeometryRule`):
 * a drawn shape: the polygons of a GeoJSON file.
 
 Hulls and buffers are approximations and are flagged as such. Every geometry
-is made valid and clipped to the scenario's country. Buffers are computed in
-an azimuthal equidistant projection centred on the towns, areas in a Lambert
-equal-area projection centred on the zone.
+is made valid and clipped to the scenario's country.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
-from functools import lru_cache
+from collections.abc import Mapping
+from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
-import pyproj
 import shapely
 from shapely.geometry import shape
 
-from .boundaries import SPECIAL_AREAS
-from .data import GeoData, default_geodata
-from .errors import ScenarioError
-from .resolve import PlaceResolver
-from .scenario import DEFAULT_BUFFER_KM, Scenario, Zone, read_text_file
+from ..data import NamedArea
+from ..errors import ScenarioError
+from ..geocoding import PlaceResolver
+from ..scenario.files import read_text_file, resolve_scenario_path
+from ..scenario.model import DEFAULT_BUFFER_KM, Scenario, Zone
+from ..settings import Settings
+from .admin import SPECIAL_AREAS
+from .projection import area_km2, buffered_hull, polygonal
 
 MIN_PROVINCE_SHARE = 0.01
 """A province counts as covered by a zone if it holds at least this share of the zone's area."""
 
 ZONE_COLUMNS = ["id", "name", "name_ar", "status", "guarantors", "valid_from", "valid_to", "notes", "rule",
-                "approximate", "provinces", "province_codes", "area_km2", "geometry"]
+                "approximate", "area_km2", "geometry"]
+"""Columns of :func:`build_zones`' table."""
+
+ZONE_PROVINCE_COLUMNS = ["zone_id", "zone_name", "iso_3166_2", "province", "area_km2", "geometry"]
+"""Columns of :func:`zone_province_parts`' table."""
 
 
-@dataclass(frozen=True)
-class _Projection:
-    forward: pyproj.Transformer
-    inverse: pyproj.Transformer
-
-    @classmethod
-    @lru_cache(maxsize=64)
-    def centred(cls, name: str, lon: float, lat: float) -> _Projection:
-        crs = pyproj.CRS.from_proj4(f"+proj={name} +lat_0={lat:.6f} +lon_0={lon:.6f} +datum=WGS84 +units=m +no_defs")
-        return cls(pyproj.Transformer.from_crs("EPSG:4326", crs, always_xy=True),
-                   pyproj.Transformer.from_crs(crs, "EPSG:4326", always_xy=True))
-
-    def to_metres(self, geometry):
-        return shapely.transform(geometry, self.forward.transform, interleaved=False)
-
-    def to_degrees(self, geometry):
-        return shapely.transform(geometry, self.inverse.transform, interleaved=False)
-
-
-def area_km2(geometry) -> float:
-    """Area of a WGS 84 geometry in km², in a Lambert equal-area projection centred on it."""
-    if geometry is None or geometry.is_empty:
-        return 0.0
-    centre = geometry.centroid
-    # Lambert's projection is equal-area wherever it is centred; a coarse centre lets the
-    # (costly) transformer be reused across zones.
-    return _Projection.centred("laea", round(centre.x), round(centre.y)).to_metres(geometry).area / 1e6
-
-
-def buffered_hull(points: list[tuple[float, float]], buffer_km: float):
-    """Convex hull of ``(lon, lat)`` points, buffered by ``buffer_km``, as a WGS 84 polygon.
-
-    Parameters
-    ----------
-    points
-        Longitude/latitude pairs (one point gives a disc, two a rounded strip).
-    buffer_km
-        Buffer distance in kilometres.
-
-    Returns
-    -------
-    shapely.Polygon
-    """
-    lons, lats = zip(*points)
-    # Centred within 0.1 degree of the towns: distances from the centre stay true to well under 0.1%.
-    projection = _Projection.centred("aeqd", round(float(np.mean(lons)), 1), round(float(np.mean(lats)), 1))
-    hull = projection.to_metres(shapely.MultiPoint(points)).convex_hull
-    return shapely.make_valid(projection.to_degrees(hull.buffer(buffer_km * 1000, quad_segs=16)))
-
-
-def _polygonal(geometry):
-    """Only the polygon parts of a geometry (make_valid and intersections can add lines and points)."""
-    if geometry.is_empty:
-        return geometry
-    parts = [g for g in shapely.get_parts(geometry) if g.geom_type in ("Polygon", "MultiPolygon")]
-    return shapely.union_all(parts) if parts else shapely.Polygon()
-
-
-MAX_DRAWN_BYTES = 50 * 1024 * 1024
-
-
-def read_drawn_shape(zone: Zone, warnings: list[str] | None = None):
+def read_drawn_shape(zone: Zone, base_dir: Path | None, settings: Settings, warnings: list[str]):
     """The polygons of a zone's drawn GeoJSON file, made valid.
 
     Parameters
     ----------
     zone
         A zone whose rule is ``geojson``.
+    base_dir
+        The scenario's folder: the file must lie in it (or in an allowed folder).
+    settings
+        Size limit and allowed folders.
     warnings
         Receives a message when the drawn shape had to be repaired
         (self-intersections, wrong ring order…).
 
+    Returns
+    -------
+    shapely geometry
+        The union of the file's polygons.
+
     Raises
     ------
     ScenarioError
-        If the file is missing, is not GeoJSON, has no polygons or has
-        coordinates out of range.
+        If the file is missing, outside the scenario's folder, is not
+        GeoJSON, has no polygons or has coordinates out of range.
     """
-    path = zone.rule.geojson
     origin = zone.origin.child("geojson")
+    path = resolve_scenario_path(zone.geojson, base_dir, origin, settings, "drawn shape")
     try:
-        text = read_text_file(path, "GeoJSON file", MAX_DRAWN_BYTES)
+        text = read_text_file(path, "GeoJSON file", settings.max_shape_bytes)
     except ScenarioError as error:
         raise origin.error(f"{error.message}: {path} (paths are relative to the scenario file)") from None
     try:
@@ -150,65 +102,74 @@ def read_drawn_shape(zone: Zone, warnings: list[str] | None = None):
     if not np.isfinite(coordinates).all() or (np.abs(coordinates[:, 0]) > 180).any() or (np.abs(coordinates[:, 1]) > 90).any():
         raise origin.error(f"GeoJSON file {path} has coordinates that are not finite WGS 84 longitude/latitude")
     problems = [shapely.is_valid_reason(s) for s in shapes if not s.is_valid]
-    if problems and warnings is not None:
+    if problems:
         warnings.append(f"{origin.file}: {origin.location}: the drawn shape in {path.name} was not a valid polygon "
                         f"({problems[0]}); it was repaired, check the zone's outline")
-    return _polygonal(shapely.make_valid(shapely.union_all([shapely.make_valid(s) for s in shapes])))
+    return polygonal(shapely.make_valid(shapely.union_all([shapely.make_valid(s) for s in shapes])))
 
 
-def zone_geometry(zone: Zone, country_shape, provinces: gpd.GeoDataFrame, resolver: PlaceResolver,
-                  geodata: GeoData, warnings: list[str] | None = None) -> tuple[object, bool]:
+def zone_geometry(zone: Zone, *, provinces: gpd.GeoDataFrame, country_shape, resolver: PlaceResolver,
+                  named_areas: Mapping[str, NamedArea], base_dir: Path | None, settings: Settings,
+                  warnings: list[str]) -> tuple[object, bool]:
     """Build one zone's polygon (clipped to the country) and whether it is approximate.
 
     Parameters
     ----------
     zone
         The zone as described in the scenario.
+    provinces
+        The country's admin-1 units, indexed by ISO code.
     country_shape
         Polygon of the scenario's country.
-    provinces
-        The country's admin-1 units (``GeoData.admin1``), indexed by ISO code.
     resolver
         Geocoder that records every name it resolves.
-    geodata
-        Source of named areas.
+    named_areas
+        Named areas by id.
+    base_dir, settings
+        Where drawn shapes may be read from, and limits.
     warnings
         Receives messages about repaired input.
 
     Returns
     -------
     (geometry, approximate)
+
+    Raises
+    ------
+    ScenarioError
+        For unknown names, unusable drawn shapes or a zone outside the country.
     """
-    rule = zone.rule
     where = zone.origin
-    if rule.kind == "provinces":
-        codes = [resolver.province(name, where, "provinces").admin1_code for name in rule.provinces]
+    rule = zone.rule
+    if rule == "provinces":
+        codes = [resolver.province(name, where, "provinces").admin1_code for name in zone.provinces]
         codes += [area for area, parent in SPECIAL_AREAS.items() if parent in codes and area in provinces.index]
         geometry, approximate = shapely.union_all(provinces.loc[codes].geometry.to_numpy()), False
-    elif rule.kind == "province_part":
-        code = resolver.province(rule.province, where, "province_part.province").admin1_code
-        towns = [resolver.place(name, where, "province_part.towns") for name in rule.towns]
-        buffer_km = rule.buffer_km or DEFAULT_BUFFER_KM
+    elif rule == "province_part":
+        part = zone.province_part
+        code = resolver.province(part.province, where, "province_part.province").admin1_code
+        towns = [resolver.place(name, where, "province_part.towns") for name in part.towns]
+        buffer_km = part.buffer_km or DEFAULT_BUFFER_KM
         hull = buffered_hull([(t.lon, t.lat) for t in towns], buffer_km)
         geometry, approximate = shapely.intersection(provinces.loc[code].geometry, hull), True
-        if _polygonal(geometry).is_empty:
+        if polygonal(geometry).is_empty:
             raise where.child("province_part").error(
-                f"the towns, buffered by {buffer_km:g} km, do not reach {rule.province} ({code}); check the towns or the province")
-    elif rule.kind == "area":
-        found = resolver.place(rule.area, where, "area")
-        area = geodata.named_areas.get(found.ref) if found.kind == "named_area" else None
+                f"the towns, buffered by {buffer_km:g} km, do not reach {part.province} ({code}); check the towns or the province")
+    elif rule == "area":
+        found = resolver.place(zone.area, where, "area")
+        area = named_areas.get(found.ref) if found.kind == "named_area" else None
         if area is None:
-            raise where.error(f"{rule.area!r} is not a named area (it matched {found.name}, a {found.kind_label}); "
-                              f"known areas: {', '.join(a.name for a in geodata.named_areas.values())}; "
+            raise where.error(f"{zone.area!r} is not a named area (it matched {found.name}, a {found.kind_label}); "
+                              f"known areas: {', '.join(a.name for a in named_areas.values())}; "
                               "or list the member towns under `towns`")
         members = [(lon, lat) for _, lat, lon in area.members]
-        geometry, approximate = buffered_hull(members, rule.buffer_km or area.buffer_km), True
-    elif rule.kind == "towns":
-        towns = [resolver.place(name, where, "towns") for name in rule.towns]
-        geometry, approximate = buffered_hull([(t.lon, t.lat) for t in towns], rule.buffer_km or DEFAULT_BUFFER_KM), True
+        geometry, approximate = buffered_hull(members, zone.buffer_km or area.buffer_km), True
+    elif rule == "towns":
+        towns = [resolver.place(name, where, "towns") for name in zone.towns]
+        geometry, approximate = buffered_hull([(t.lon, t.lat) for t in towns], zone.buffer_km or DEFAULT_BUFFER_KM), True
     else:
-        geometry, approximate = read_drawn_shape(zone, warnings), False
-    geometry = _polygonal(shapely.make_valid(shapely.intersection(shapely.make_valid(geometry), country_shape)))
+        geometry, approximate = read_drawn_shape(zone, base_dir, settings, warnings), False
+    geometry = polygonal(shapely.make_valid(shapely.intersection(shapely.make_valid(geometry), country_shape)))
     if geometry.is_empty:
         raise where.error(f"zone {zone.id!r} lies entirely outside {resolver.country}")
     if zone.approximate is not None:
@@ -216,29 +177,34 @@ def zone_geometry(zone: Zone, country_shape, provinces: gpd.GeoDataFrame, resolv
     return geometry, approximate
 
 
-def build_zones(scenario: Scenario, resolver: PlaceResolver, *, geodata: GeoData | None = None,
-                warnings: list[str] | None = None) -> gpd.GeoDataFrame:
-    """Polygons and figures of every zone of a scenario.
+def build_zones(scenario: Scenario, resolver: PlaceResolver, *, provinces: gpd.GeoDataFrame, country_shape,
+                named_areas: Mapping[str, NamedArea], settings: Settings, warnings: list[str]) -> gpd.GeoDataFrame:
+    """Polygons of every zone of a scenario.
 
     Parameters
     ----------
     scenario
-        A loaded scenario.
+        A scenario.
     resolver
         Geocoder for place and province names (records what it matched).
-    geodata
-        Boundaries and named areas; defaults to the embedded ones.
+    provinces
+        The country's admin-1 units (``GeoData.admin1``).
+    country_shape
+        Their union: zones are clipped to it.
+    named_areas
+        Named areas by id.
+    settings
+        Limits and allowed folders for drawn shapes.
     warnings
         Receives messages about repaired input (e.g. self-intersecting drawn shapes).
 
     Returns
     -------
     geopandas.GeoDataFrame
-        One row per zone, in scenario order, with columns ``id``, ``name``,
-        ``name_ar``, ``status``, ``guarantors`` (``"; "``-joined),
-        ``valid_from``, ``valid_to`` (ISO dates or None), ``notes``, ``rule``,
-        ``approximate``, ``provinces`` and ``province_codes`` (covered
-        provinces, ``"; "``-joined), ``area_km2`` and ``geometry`` (EPSG:4326).
+        One row per zone, in scenario order, with columns :data:`ZONE_COLUMNS`:
+        ``guarantors`` a tuple, ``valid_from``/``valid_to`` ISO dates or None,
+        ``rule`` the rule's name, ``area_km2`` in an equal-area projection,
+        geometry in EPSG:4326.
 
     Raises
     ------
@@ -246,34 +212,55 @@ def build_zones(scenario: Scenario, resolver: PlaceResolver, *, geodata: GeoData
         For unknown places or provinces, unusable drawn shapes, or zones that
         fall outside the country; the message points at the zone.
     """
-    geodata = geodata or default_geodata()
-    provinces = geodata.admin1(scenario.country).set_index("iso_3166_2")
-    if provinces.empty:
-        raise ScenarioError(f"no provinces are known for country {scenario.country!r}", source=_origin_file(scenario), location="country")
-    country_shape = shapely.union_all(provinces.geometry.to_numpy())
-    governorates = provinces[provinces["is_governorate"]]
+    by_code = provinces.set_index("iso_3166_2")
     rows = []
     for zone in scenario.zones:
-        geometry, approximate = zone_geometry(zone, country_shape, provinces, resolver, geodata, warnings)
-        zone_area = area_km2(geometry)
-        covered = []
-        for code, unit in governorates.iterrows():
-            shared = shapely.intersection(unit.geometry, geometry)
-            if not shared.is_empty and area_km2(shared) >= MIN_PROVINCE_SHARE * zone_area:
-                covered.append((code, unit["name_en"]))
+        geometry, approximate = zone_geometry(zone, provinces=by_code, country_shape=country_shape, resolver=resolver,
+                                              named_areas=named_areas, base_dir=scenario.base_dir, settings=settings,
+                                              warnings=warnings)
         rows.append({
             "id": zone.id, "name": zone.name, "name_ar": zone.name_ar, "status": zone.status,
-            "guarantors": "; ".join(zone.guarantors), "valid_from": _iso(zone.valid_from), "valid_to": _iso(zone.valid_to),
-            "notes": zone.notes, "rule": zone.rule.kind, "approximate": approximate,
-            "provinces": "; ".join(name for _, name in covered), "province_codes": "; ".join(code for code, _ in covered),
-            "area_km2": round(zone_area, 1), "geometry": geometry,
+            "guarantors": zone.guarantors, "valid_from": _iso(zone.valid_from), "valid_to": _iso(zone.valid_to),
+            "notes": zone.notes, "rule": zone.rule, "approximate": approximate,
+            "area_km2": round(area_km2(geometry), 1), "geometry": geometry,
         })
     return gpd.GeoDataFrame(rows, columns=ZONE_COLUMNS, geometry="geometry", crs="EPSG:4326")
 
 
+def zone_province_parts(zones: gpd.GeoDataFrame, provinces: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The part of each province inside each zone, where it counts.
+
+    A province counts as covered by a zone when the shared part holds at
+    least :data:`MIN_PROVINCE_SHARE` of the zone's area (slivers along a
+    border do not count). Special areas (e.g. the UNDOF strip) are not
+    provinces and never listed.
+
+    Parameters
+    ----------
+    zones
+        Output of :func:`build_zones`.
+    provinces
+        The country's admin-1 units.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        One row per (zone, province) pair, in zone then province-code order,
+        with columns :data:`ZONE_PROVINCE_COLUMNS`.
+    """
+    governorates = provinces[provinces["is_governorate"]].sort_values("iso_3166_2")
+    tree = shapely.STRtree(governorates.geometry.to_numpy())
+    rows = []
+    for zone in zones.itertuples(index=False):
+        for index in sorted(tree.query(zone.geometry, predicate="intersects").tolist()):
+            unit = governorates.iloc[index]
+            shared = polygonal(shapely.intersection(unit.geometry, zone.geometry))
+            shared_area = area_km2(shared)
+            if not shared.is_empty and shared_area >= MIN_PROVINCE_SHARE * zone.area_km2:
+                rows.append({"zone_id": zone.id, "zone_name": zone.name, "iso_3166_2": unit["iso_3166_2"],
+                             "province": unit["name_en"], "area_km2": round(shared_area, 1), "geometry": shared})
+    return gpd.GeoDataFrame(rows, columns=ZONE_PROVINCE_COLUMNS, geometry="geometry", crs="EPSG:4326")
+
+
 def _iso(date) -> str | None:
     return date.isoformat() if date else None
-
-
-def _origin_file(scenario: Scenario) -> str | None:
-    return str(scenario.path) if scenario.path else None

@@ -10,32 +10,35 @@ form the base map; online tiles are opt-in.
 
 from __future__ import annotations
 
+import html as html_module
 from importlib import resources
+
+from typing import TYPE_CHECKING
 
 import folium
 import geopandas as gpd
-import pandas as pd
 import shapely
 import xyzservices.providers as xyz
 from branca.element import Element, MacroElement
 from folium.plugins import Fullscreen
 
-from .boundaries import SPECIAL_AREAS
-from .data import ATTRIBUTION, GeoData, default_geodata
-from .errors import InputError
-from .escaping import html_text, link_html, script_json
-from .incidents import zone_figures
+from ..errors import InputError
+from ..escaping import html_text, link_html, script_json
+from ..geometry.admin import SPECIAL_AREAS
+from ..missing import plain
 from .page import finalize_page, number_elements
-from .scenario import Scenario
-from .style import (TILE_ALIASES, APPROXIMATE_DASH, COUNTRY_BORDER, FIELD_LABELS, INCIDENT_STYLES, LAND_FOCUS, LAND_OTHER,
-                    PROVINCE_BORDER, SEA, SPECIAL_AREA_BORDER, incident_icon_svg, incident_style, zone_style)
+from .style import (APPROXIMATE_DASH, COUNTRY_BORDER, FIELD_LABELS, INCIDENT_STYLES, LAND_FOCUS, LAND_OTHER, PROVINCE_BORDER,
+                    SEA, SPECIAL_AREA_BORDER, TILE_ALIASES, check_lang, incident_icon_svg, incident_style, zone_style)
+
+if TYPE_CHECKING:
+    from ..briefing import Briefing
 
 COORDINATE_DECIMALS = 5  # about 1 m: finer than any boundary we draw
 CONTEXT_DEGREES = 8.0  # how far around the zones neighbouring countries are drawn
 
 
 def _template(name: str) -> str:
-    return resources.files("zonemap").joinpath(f"templates/{name}").read_text(encoding="utf-8")
+    return resources.files("zonemap.render").joinpath(f"templates/{name}").read_text(encoding="utf-8")
 
 
 class _LeafletMap(folium.Map):
@@ -44,6 +47,13 @@ class _LeafletMap(folium.Map):
 
     default_js = [(name, url) for name, url in folium.Map.default_js if name == "leaflet"]
     default_css = [(name, url) for name, url in folium.Map.default_css if name == "leaflet_css"]
+
+    def _repr_html_(self, **kwargs) -> str:
+        """The map inline in Jupyter, with its scripts inlined: it shows on a machine with no network too."""
+        page = finalize_page(self.get_root().render())
+        return ('<div style="position:relative;width:100%;height:0;padding-bottom:60%">'
+                f'<iframe srcdoc="{html_module.escape(page, quote=True)}" title="map" '
+                'style="position:absolute;width:100%;height:100%;left:0;top:0;border:0" allowfullscreen></iframe></div>')
 
 
 class _Raw(Element):
@@ -128,8 +138,7 @@ class _Panels(_Direct):
         map_name = self._parent.get_name()
         calls = [f"zonemap.panel({map_name}, {script_json(id_)}, {script_json(position)});" for id_, position in self.panels]
         calls.append(f"{map_name}.attributionControl.addAttribution({self.credits});")
-        # Without animation: markers must not be moving when a reader (or a test) first clicks.
-        calls.append(f'{map_name}.fitBounds({self.bounds}, {{"padding": [20, 20], "animate": false}});')
+        calls.append(f"zonemap.fit({map_name}, {self.bounds});")
         return "\n".join(calls) + "\n"
 
 
@@ -137,9 +146,9 @@ def _rounded(geometry):
     return shapely.set_precision(geometry, 10 ** -COORDINATE_DECIMALS)
 
 
-def _feature_collection(frame: gpd.GeoDataFrame, properties: list[dict]) -> dict:
+def _feature_collection(geometries: gpd.GeoSeries, properties: list[dict]) -> dict:
     features = []
-    for geometry, props in zip(frame.geometry, properties):
+    for geometry, props in zip(geometries, properties):
         features.append({"type": "Feature", "properties": props,
                          "geometry": shapely.geometry.mapping(_rounded(geometry))})
     return {"type": "FeatureCollection", "features": features}
@@ -162,95 +171,93 @@ def tile_provider(name: str):
                          "or an xyzservices name such as CartoDB.Voyager") from None
 
 
-def _context_box(zones: gpd.GeoDataFrame, country_shape) -> shapely.Polygon:
-    bounds = zones.total_bounds if len(zones) else shapely.bounds(country_shape)
-    return shapely.box(*bounds).buffer(CONTEXT_DEGREES, join_style="mitre")
-
-
-def _country_layer(country: str, geodata: GeoData, box, tiles: bool) -> dict:
-    countries = geodata.admin0()
-    countries = countries[countries.intersects(box)].copy()
-    countries["geometry"] = countries.geometry.intersection(box)
-    properties = [{"focus": code == country, "stroke": COUNTRY_BORDER,
-                   "fill": (LAND_FOCUS if code == country else LAND_OTHER) if not tiles else "transparent"}
+def _country_layer(briefing: Briefing, tiles: bool) -> dict:
+    box = shapely.box(*briefing.extent).buffer(CONTEXT_DEGREES, join_style="mitre")
+    countries = briefing.countries[briefing.countries.intersects(box)]
+    clipped = countries.geometry.intersection(box)
+    focus = briefing.scenario.country
+    properties = [{"focus": code == focus, "stroke": COUNTRY_BORDER,
+                   "fill": (LAND_FOCUS if code == focus else LAND_OTHER) if not tiles else "transparent"}
                   for code in countries["iso_a2"]]
-    return _feature_collection(countries, properties)
+    return _feature_collection(clipped, properties)
 
 
-def _province_layer(country: str, geodata: GeoData, lang: str) -> dict:
-    units = geodata.admin1(country)
+def _province_layer(briefing: Briefing, lang: str) -> dict:
+    units = briefing.provinces
     labels = FIELD_LABELS[lang]
     properties = []
-    for _, unit in units.iterrows():
-        special = unit["iso_3166_2"] in SPECIAL_AREAS
-        name = unit["name_ar"] if lang == "ar" and unit["name_ar"] else unit["name_en"]
+    for unit in units.itertuples(index=False):
+        special = unit.iso_3166_2 in SPECIAL_AREAS
+        name = unit.name_ar if lang == "ar" and unit.name_ar else unit.name_en
         point = shapely.point_on_surface(unit.geometry)
         properties.append({
-            "code": unit["iso_3166_2"], "name": name, "special": special,
+            "code": unit.iso_3166_2, "name": name, "special": special,
             "note": labels["special_area"] if special else None,
             "stroke": SPECIAL_AREA_BORDER if special else PROVINCE_BORDER,
             "label": None if special else [round(point.x, 4), round(point.y, 4)],
         })
-    return _feature_collection(units, properties)
+    return _feature_collection(units.geometry, properties)
 
 
-def _zone_name(row, lang: str) -> str:
-    return row["name_ar"] if lang == "ar" and isinstance(row["name_ar"], str) and row["name_ar"] else row["name"]
+def zone_label(zone, lang: str) -> str:
+    """A zone's name in the map's language (its Arabic name on an Arabic map, where given)."""
+    return zone.name_ar if lang == "ar" and isinstance(zone.name_ar, str) and zone.name_ar else zone.name
 
 
-def _validity(row) -> str | None:
-    start, end = row["valid_from"], row["valid_to"]
+def _validity(zone) -> str | None:
+    start, end = zone.valid_from, zone.valid_to
     if not start and not end:
         return None
     return f"{start or '…'} – {end or '…'}"
 
 
-def _zone_info(row, figures, lang: str) -> dict:
+def _zone_info(zone, lang: str) -> dict:
     labels = FIELD_LABELS[lang]
-    style = zone_style(row["status"])
-    name = _zone_name(row, lang)
+    style = zone_style(zone.status)
+    name = zone_label(zone, lang)
     rows = [
-        [labels["status"], style.label_ar if lang == "ar" else style.label_en],
-        [labels["guarantors"], row["guarantors"]],
-        [labels["valid"], _validity(row)],
-        [labels["provinces"], row["provinces"]],
-        [labels["area"], f"{row['area_km2']:,.0f} {labels['km2']}"],
-        [labels["incidents"], str(figures.loc[row["id"], "incidents"])],
-        [labels["fatalities"], str(figures.loc[row["id"], "fatalities"])],
-        [labels["approximate"], labels["approximate_yes"] if row["approximate"] else labels["approximate_no"]],
-        [labels["notes"], row["notes"]],
+        [labels["status"], style.label(lang)],
+        [labels["guarantors"], ", ".join(zone.guarantors)],
+        [labels["valid"], _validity(zone)],
+        [labels["provinces"], ", ".join(zone.provinces)],
+        [labels["area"], f"{zone.area_km2:,.0f} {labels['km2']}"],
+        [labels["incidents"], str(zone.incidents)],
+        [labels["fatalities"], str(zone.fatalities)],
+        [labels["approximate"], labels["approximate_yes"] if zone.approximate else labels["approximate_no"]],
+        [labels["notes"], zone.notes],
     ]
-    return {"id": row["id"], "name": name, "colour": style.colour, "fillOpacity": style.fill_opacity,
-            "approximate": bool(row["approximate"]), "dash": APPROXIMATE_DASH, "popup": {"title": name, "rows": rows}}
+    return {"id": zone.id, "name": name, "colour": style.colour, "fillOpacity": style.fill_opacity,
+            "approximate": bool(zone.approximate), "dash": APPROXIMATE_DASH, "popup": {"title": name, "rows": rows}}
 
 
-def _incident_data(incidents: gpd.GeoDataFrame, zone_names: dict[str, str], lang: str) -> list[dict]:
+def _incident_data(briefing: Briefing, zone_names: dict[str, str], lang: str) -> list[dict]:
     labels = FIELD_LABELS[lang]
     items = []
-    for _, row in incidents.iterrows():
-        style = incident_style(row["type"])
-        type_label = style.label_ar if lang == "ar" else style.label_en
+    for row in briefing.incidents.itertuples(index=False):
+        style = incident_style(row.type)
+        type_label = style.label(lang)
         point = row.geometry
-        place = row["matched_place"] or f"{point.y:.4f}, {point.x:.4f}"
-        where = ", ".join(p for p in (place, row["admin1"] if row["admin1"] != place else None, row["country"])
-                          if isinstance(p, str) and p)
-        fatalities = row["fatalities"]
+        admin1, country, matched = plain(row.admin1), plain(row.country), plain(row.matched_place)
+        place = row.label if matched in (None, row.label) else f"{row.label} ({matched})"
+        where = ", ".join(p for p in (place, admin1 if admin1 != row.label else None, country) if p)
+        fatalities = plain(row.fatalities)
         rows = [
-            [labels["date"], row["date"]],
+            [labels["date"], row.date],
             [labels["place"], where],
             [labels["type"], type_label],
-            [labels["fatalities"], None if pd.isna(fatalities) else str(int(fatalities))],
-            [labels["actors"], row["actors"]],
-            [labels["in_zone"], "; ".join(zone_names[z] for z in row["zones"].split("; ") if z)],
-            ["", row["description"]],
+            [labels["fatalities"], None if fatalities is None else str(fatalities)],
+            [labels["actors"], ", ".join(row.actors)],
+            [labels["in_zone"], ", ".join(zone_names[z] for z in row.zones)],
+            ["", row.description],
         ]
         link = None
-        if isinstance(row["source_outlet"], str):
-            text = row["source_outlet"] + (f" ({row['source_date']})" if isinstance(row["source_date"], str) else "")
-            link = {"label": labels["source"], "url": row["source_url"], "text": text}
-        items.append({"id": row["id"], "type": row["type"] if row["type"] in INCIDENT_STYLES else "other",
+        outlet, source_date = plain(row.source_outlet), plain(row.source_date)
+        if outlet:
+            link = {"label": labels["source"], "url": plain(row.source_url),
+                    "text": outlet + (f" ({source_date})" if source_date else "")}
+        items.append({"id": row.id, "type": row.type if row.type in INCIDENT_STYLES else "other",
                       "lat": round(point.y, COORDINATE_DECIMALS), "lon": round(point.x, COORDINATE_DECIMALS),
-                      "popup": {"title": f"{type_label}: {row['place'] or place}", "rows": rows, "link": link}})
+                      "popup": {"title": f"{type_label}: {row.label}", "rows": rows, "link": link}})
     return items
 
 
@@ -258,7 +265,8 @@ def _icons() -> dict:
     return {kind: {"svg": incident_icon_svg(kind), "className": style.css_class} for kind, style in INCIDENT_STYLES.items()}
 
 
-def _panels_html(scenario: Scenario, zones: gpd.GeoDataFrame, incidents: gpd.GeoDataFrame, figures, lang: str) -> str:
+def _panels_html(briefing: Briefing, lang: str) -> str:
+    scenario, zones, incidents = briefing.scenario, briefing.zones, briefing.incidents
     labels = FIELD_LABELS[lang]
     rtl = ' dir="rtl"' if lang == "ar" else ""
     title = [f'<div id="zm-title" class="zm-panel zm-title" hidden{rtl}>', f"<h1>{html_text(scenario.title)}</h1>"]
@@ -276,12 +284,11 @@ def _panels_html(scenario: Scenario, zones: gpd.GeoDataFrame, incidents: gpd.Geo
                  f"<tr><th>{html_text(labels['zones'])}</th><th>{html_text(labels['status'])}</th>"
                  f"<th>{html_text(labels['area'])} ({html_text(labels['km2'])})</th><th>{html_text(labels['incidents'])}</th>"
                  f"<th>{html_text(labels['fatalities'])}</th></tr>")
-    for _, zone in zones.iterrows():
-        style = zone_style(zone["status"])
-        title.append(f"<tr><td>{html_text(_zone_name(zone, lang))}</td>"
-                     f"<td>{html_text(style.label_ar if lang == 'ar' else style.label_en)}</td>"
-                     f'<td class="zm-num">{zone["area_km2"]:,.0f}</td><td class="zm-num">{int(figures.loc[zone["id"], "incidents"])}</td>'
-                     f'<td class="zm-num">{int(figures.loc[zone["id"], "fatalities"])}</td></tr>')
+    for zone in zones.itertuples(index=False):
+        title.append(f"<tr><td>{html_text(zone_label(zone, lang))}</td>"
+                     f"<td>{html_text(zone_style(zone.status).label(lang))}</td>"
+                     f'<td class="zm-num">{zone.area_km2:,.0f}</td><td class="zm-num">{int(zone.incidents)}</td>'
+                     f'<td class="zm-num">{int(zone.fatalities)}</td></tr>')
     title.append("</table></details>")
     title.append("</div>")
 
@@ -290,65 +297,54 @@ def _panels_html(scenario: Scenario, zones: gpd.GeoDataFrame, incidents: gpd.Geo
     for status in dict.fromkeys(zones["status"]):
         style = zone_style(status)
         legend.append(f'<div class="zm-legend-row"><span class="zm-swatch" style="border-color:{style.colour};'
-                      f'background:{style.colour}55"></span>{html_text(style.label_ar if lang == "ar" else style.label_en)}</div>')
+                      f'background:{style.colour}55"></span>{html_text(style.label(lang))}</div>')
     if zones["approximate"].any():
         legend.append(f'<div class="zm-legend-row"><span class="zm-swatch zm-swatch-dashed" style="border-color:#444"></span>'
                       f'{html_text(labels["approximate"])}: {html_text(labels["approximate_yes"])}</div>')
     if len(incidents):
         legend.append(f"<h2>{html_text(labels['incidents'])}</h2>")
         for kind in dict.fromkeys(incidents["type"]):
-            style = incident_style(kind)
             legend.append(f'<div class="zm-legend-row">{incident_icon_svg(kind, 18)}'
-                          f'{html_text(style.label_ar if lang == "ar" else style.label_en)}</div>')
+                          f'{html_text(incident_style(kind).label(lang))}</div>')
     legend.append("</details></div>")
     return "\n".join(title + legend)
 
 
-def _credits_html(scenario: Scenario, provider) -> str:
-    parts = [html_text(ATTRIBUTION)]
-    outlets = list(dict.fromkeys(s.outlet for s in scenario.sources))
-    if outlets:
-        parts.append("Sources: " + html_text("; ".join(outlets)))
+def _credits_html(briefing: Briefing, provider) -> str:
+    parts = [html_text(credit) for credit in briefing.credits]
     if provider is not None:
         parts.append(provider.html_attribution)
     return " | ".join(parts)
 
 
-def render_map(scenario: Scenario, zones: gpd.GeoDataFrame, incidents: gpd.GeoDataFrame, *,
-               tiles: str | None = None, lang: str | None = None, geodata: GeoData | None = None) -> folium.Map:
-    """Build the folium map of a scenario.
+def render_map(briefing: Briefing, *, lang: str | None = None, tiles: str | None = None) -> folium.Map:
+    """Build the folium map of a briefing.
 
     Parameters
     ----------
-    scenario
-        The scenario (title, sources, options).
-    zones
-        Output of :func:`zonemap.zones.build_zones`.
-    incidents
-        Output of :func:`zonemap.incidents.build_incidents`.
+    briefing
+        A prepared briefing (:func:`zonemap.prepare`).
+    lang
+        ``"en"`` or ``"ar"`` labels; defaults to the scenario's ``map.lang``.
     tiles
         ``"none"`` for the offline base map, or a tile provider name; defaults
         to the scenario's ``map.tiles``.
-    lang
-        ``"en"`` or ``"ar"`` labels; defaults to the scenario's ``map.lang``.
-    geodata
-        Boundaries; defaults to the embedded ones.
 
     Returns
     -------
     folium.Map
-        Not yet finalised: use :func:`render_html` for the self-contained page.
+        Not yet self-contained: use :func:`render_html` for the offline page.
+
+    Raises
+    ------
+    InputError
+        For an unknown language or tile provider.
     """
-    geodata = geodata or default_geodata()
-    lang = lang or scenario.map.lang
-    if lang not in FIELD_LABELS:
-        raise InputError(f"unknown language {lang!r}; use en or ar")
+    scenario = briefing.scenario
+    lang = check_lang(lang or scenario.map.lang)
     provider = tile_provider(tiles if tiles is not None else scenario.map.tiles)
     rtl = lang == "ar"
-
-    country_units = geodata.admin1(scenario.country)
-    country_shape = shapely.union_all(country_units.geometry.to_numpy())
-    minx, miny, maxx, maxy = zones.total_bounds if len(zones) else shapely.bounds(country_shape)
+    minx, miny, maxx, maxy = briefing.extent
     fmap = _LeafletMap(location=[(miny + maxy) / 2, (minx + maxx) / 2], zoom_start=7, tiles=None, control_scale=True,
                       zoom_snap=0.25, min_zoom=3, max_zoom=14, world_copy_jump=False)
     fmap.add_child(_Assets(SEA))
@@ -359,38 +355,44 @@ def render_map(scenario: Scenario, zones: gpd.GeoDataFrame, incidents: gpd.GeoDa
                          max_zoom=provider.get("max_zoom", 18), control=False).add_to(fmap)
 
     base = folium.FeatureGroup(name="Countries", control=False).add_to(fmap)
-    _Call("countries", _country_layer(scenario.country, geodata, _context_box(zones, country_shape), provider is not None)).add_to(base)
+    _Call("countries", _country_layer(briefing, provider is not None)).add_to(base)
     province_group = folium.FeatureGroup(name=html_text(FIELD_LABELS[lang]["provinces"])).add_to(fmap)
-    _Call("provinces", _province_layer(scenario.country, geodata, lang), rtl).add_to(province_group)
+    _Call("provinces", _province_layer(briefing, lang), rtl).add_to(province_group)
 
-    figures = zone_figures(zones, incidents)
     zone_names = {}
-    for _, row in zones.iterrows():
-        info = _zone_info(row, figures, lang)
-        zone_names[row["id"]] = info["name"]
+    for zone in briefing.zones.itertuples(index=False):
+        info = _zone_info(zone, lang)
+        zone_names[zone.id] = info["name"]
         group = folium.FeatureGroup(name=html_text(info["name"])).add_to(fmap)
-        feature = {"type": "Feature", "properties": {}, "geometry": shapely.geometry.mapping(_rounded(row.geometry))}
+        feature = {"type": "Feature", "properties": {}, "geometry": shapely.geometry.mapping(_rounded(zone.geometry))}
         _Call("zone", feature, info, rtl).add_to(group)
 
-    if len(incidents):
+    if len(briefing.incidents):
         incident_group = folium.FeatureGroup(name=html_text(FIELD_LABELS[lang]["incidents"])).add_to(fmap)
-        _Call("incidents", _incident_data(incidents, zone_names, lang), _icons(), rtl).add_to(incident_group)
+        _Call("incidents", _incident_data(briefing, zone_names, lang), _icons(), rtl).add_to(incident_group)
 
     bounds = [[round(miny, 5), round(minx, 5)], [round(maxy, 5), round(maxx, 5)]]
-    panels = _Panels(_panels_html(scenario, zones, incidents, figures, lang), [("zm-title", "topright"), ("zm-legend", "bottomleft")],
-                     _credits_html(scenario, provider), bounds)
+    panels = _Panels(_panels_html(briefing, lang), [("zm-title", "topright"), ("zm-legend", "bottomleft")],
+                     _credits_html(briefing, provider), bounds)
     fmap.add_child(panels)
     Fullscreen(position="topleft").add_to(fmap)
     folium.LayerControl(position="topright", collapsed=False).add_to(fmap)
     return fmap
 
 
-def render_html(scenario: Scenario, zones: gpd.GeoDataFrame, incidents: gpd.GeoDataFrame, **options) -> str:
-    """The complete, self-contained HTML page of a scenario's map.
+def render_html(briefing: Briefing, *, lang: str | None = None, tiles: str | None = None) -> str:
+    """The complete, self-contained HTML page of a briefing's map.
 
-    Takes the same arguments as :func:`render_map`. Scripts, styles and icons
-    are inlined, element ids are stable (same inputs, same bytes), and the
-    page is checked to load nothing from the network.
+    Scripts, styles and icons are inlined, element ids are stable (same
+    inputs, same bytes), and the page is checked to load nothing from the
+    network.
+
+    Parameters
+    ----------
+    briefing
+        A prepared briefing.
+    lang, tiles
+        As for :func:`render_map`.
 
     Returns
     -------
@@ -402,7 +404,7 @@ def render_html(scenario: Scenario, zones: gpd.GeoDataFrame, incidents: gpd.GeoD
     OfflineAssetError
         If some script or stylesheet could not be inlined.
     """
-    fmap = render_map(scenario, zones, incidents, **options)
+    fmap = render_map(briefing, lang=lang, tiles=tiles)
     root = fmap.get_root()
     number_elements(root)
     return finalize_page(root.render())

@@ -24,7 +24,7 @@ from functools import lru_cache
 
 from branca.element import Element
 
-from .errors import OfflineAssetError
+from ..errors import OfflineAssetError
 
 _SCRIPT_TAG = re.compile(r'<script\s+src="(?P<url>[^"]+)"\s*>\s*</script>', re.IGNORECASE)
 _STYLESHEET_TAG = re.compile(r'<link\s+rel="stylesheet"\s+href="(?P<url>[^"]+)"\s*/?>', re.IGNORECASE)

@@ -1,17 +1,22 @@
 """Static maps for reports: PNG, SVG and PDF with matplotlib, no browser, no network.
 
 The static map shows what the interactive one does, styled from the same
-:mod:`zonemap.style`: sea and land, provinces with labels, zones (dashed where
-approximate), incident symbols, a legend, title and as-of date, scale bar,
-north arrow, a locator inset and credits. Labels are placed greedily by rank
-(incidents, then larger provinces) and dropped when they would overlap one
-already placed. Arabic labels are shaped and laid out right to left by
-matplotlib itself (3.11+ lays text out with libraqm) in DejaVu Sans, which
-has the Arabic glyphs. The same inputs give the same bytes in every format.
+:mod:`zonemap.render.style`: sea and land, provinces with labels, zones
+(dashed where approximate), incident symbols (one ``scatter`` per incident
+type, so thousands of incidents draw in a fraction of a second), a legend,
+title and as-of date, scale bar, north arrow, a locator inset and credits.
+Labels are placed greedily by rank (the places with most incidents, then
+larger provinces) and dropped when they would overlap one already placed.
+Arabic labels are shaped and laid out right to left by matplotlib itself
+(3.11+ lays text out with libraqm) in DejaVu Sans, which has the Arabic
+glyphs. The same inputs give the same bytes in every format.
 
-In SVG output every layer is a group: ``sea``, ``countries``, ``provinces``,
-``zones``, ``incidents``, ``labels``, ``legend``, ``title``, ``scalebar``,
-``north-arrow``, ``locator`` and ``credits``.
+:func:`draw_map` draws into any matplotlib axes (``Briefing.plot(ax=...)``);
+:func:`draw_figure` makes the report page around it. In SVG output every
+layer is a group (``sea``, ``countries``, ``provinces``, ``zones``,
+``incidents``, ``labels``, ``legend``, ``title``, ``scalebar``,
+``north-arrow``, ``locator``, ``credits``) and text stays text, editable in
+Inkscape or Illustrator.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ import io
 import math
 import re
 from functools import cache
+from typing import TYPE_CHECKING
 
 import geopandas as gpd
 import matplotlib
@@ -32,15 +38,21 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import FancyArrow, Patch, Rectangle
 from matplotlib.path import Path as MplPath
 
-from .boundaries import SPECIAL_AREAS
-from .data import ATTRIBUTION, GeoData, default_geodata
-from .errors import InputError
+from ..errors import InputError
+from ..geometry.admin import SPECIAL_AREAS
 from .style import (APPROXIMATE_DASH, COUNTRY_BORDER, FIELD_LABELS, LABEL, LAND_FOCUS, LAND_OTHER, PROVINCE_BORDER,
-                    SEA, SPECIAL_AREA_BORDER, incident_style, zone_style)
+                    SEA, SPECIAL_AREA_BORDER, check_lang, incident_style, zone_style)
 
 FORMATS = ("png", "svg", "pdf")
 FONT = "DejaVu Sans"  # ships with matplotlib and has the Arabic presentation forms
 PADDING = 0.12
+MAX_INCIDENT_LABELS = 30
+"""At most this many incident places are labelled (those with most incidents first)."""
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+    from ..briefing import Briefing
 
 
 def ltr(text: str) -> str:
@@ -138,13 +150,13 @@ def _nice_length(km: float) -> float:
 class _Layout:
     """The map frame: extent in degrees and the aspect that keeps shapes true at its latitude."""
 
-    def __init__(self, bounds, width_in: float, height_in: float):
+    def __init__(self, bounds, box_width: float, box_height: float):
         minx, miny, maxx, maxy = bounds
         pad_x, pad_y = (maxx - minx) * PADDING + 0.2, (maxy - miny) * PADDING + 0.2
         minx, maxx, miny, maxy = minx - pad_x, maxx + pad_x, miny - pad_y, maxy + pad_y
         self.aspect = 1 / math.cos(math.radians((miny + maxy) / 2))
         # Widen the shorter side so the frame fills the axes box without distortion.
-        box_ratio = (height_in * 0.80) / (width_in * 0.96)
+        box_ratio = box_height / box_width
         if (maxy - miny) * self.aspect / (maxx - minx) < box_ratio:
             extra = ((maxx - minx) * box_ratio / self.aspect - (maxy - miny)) / 2
             miny, maxy = miny - extra, maxy + extra
@@ -155,23 +167,23 @@ class _Layout:
         self.box = shapely.box(*self.bounds)
 
 
-def _plot_polygons(ax, frame: gpd.GeoDataFrame | gpd.GeoSeries, gid: str, **style) -> None:
-    if len(frame) == 0:
+def _plot_polygons(ax, geometries: gpd.GeoSeries, gid: str, **style) -> None:
+    if len(geometries) == 0:
         return
     before = len(ax.collections)
-    frame.plot(ax=ax, **style)
+    geometries.plot(ax=ax, **style)
     for collection in ax.collections[before:]:
         collection.set_gid(gid)
 
 
-def _place_labels(fig, ax, candidates, placed_boxes) -> list:
+def _place_labels(ax, candidates, placed_boxes) -> list:
     """Add labels best rank first, skipping any that would overlap one already placed."""
-    renderer = fig.canvas.get_renderer()
+    renderer = ax.figure.canvas.get_renderer()
+    inside = ax.get_window_extent(renderer)
     kept = []
     for _, x, y, text, style in sorted(candidates, key=lambda c: c[0]):
         artist = ax.text(x, y, text, fontfamily=FONT, parse_math=False, zorder=8, gid="labels", **style)
         box = artist.get_window_extent(renderer).expanded(1.08, 1.15)
-        inside = ax.get_window_extent(renderer)
         if any(box.overlaps(other) for other in placed_boxes) or not (
                 inside.x0 <= box.x0 and box.x1 <= inside.x1 and inside.y0 <= box.y0 and box.y1 <= inside.y1):
             artist.remove()
@@ -181,117 +193,126 @@ def _place_labels(fig, ax, candidates, placed_boxes) -> list:
     return kept
 
 
-def draw_static(prepared, *, lang: str | None = None, width_in: float = 10, height_in: float = 7.5,
-                geodata: GeoData | None = None) -> tuple[Figure, object]:
-    """Draw a prepared scenario on a new matplotlib figure.
+def _draw_incidents(ax, incidents: gpd.GeoDataFrame) -> list:
+    """One scatter per incident type (disc, then glyph); returns each drawn point's pixel box."""
+    if len(incidents) == 0:
+        return []
+    xs, ys = incidents.geometry.x.to_numpy(), incidents.geometry.y.to_numpy()
+    types = incidents["type"].to_numpy()
+    for kind in dict.fromkeys(types):
+        chosen = types == kind
+        style = incident_style(kind)
+        ax.scatter(xs[chosen], ys[chosen], s=70, c=style.colour, edgecolors="white", linewidths=0.9, zorder=6,
+                   gid="incidents")
+        ax.scatter(xs[chosen], ys[chosen], s=28, marker=glyph_path(kind), c="white", linewidths=0, zorder=7,
+                   gid="incidents")
+    # Pixel boxes of distinct symbol positions, so labels avoid them.
+    centres = np.unique(np.round(ax.transData.transform(np.column_stack([xs, ys]))), axis=0)
+    return [matplotlib.transforms.Bbox.from_extents(x - 7, y - 7, x + 7, y + 7) for x, y in centres]
+
+
+def _label_candidates(briefing: Briefing, inside: gpd.GeoDataFrame, layout: _Layout, lang: str) -> list:
+    """(rank, x, y, text, style) of each label that may be drawn: incident places, then provinces."""
+    minx, _, maxx, _ = layout.bounds
+    offset = 0.012 * (maxx - minx)
+    candidates = []
+    if len(inside):
+        places = (inside.assign(x=inside.geometry.x.round(4), y=inside.geometry.y.round(4))
+                  .groupby(["x", "y", "label"], sort=False).size().sort_values(ascending=False, kind="stable"))
+        for rank, ((x, y, label), count) in enumerate(places.head(MAX_INCIDENT_LABELS).items()):
+            candidates.append((rank / (10 * MAX_INCIDENT_LABELS), x + offset, y, label,
+                               {"fontsize": 8, "color": "#222222", "fontweight": "bold", "ha": "left", "va": "center"}))
+    units = briefing.provinces[~briefing.provinces["iso_3166_2"].isin(SPECIAL_AREAS)]
+    for unit in units.itertuples(index=False):
+        point = shapely.point_on_surface(unit.geometry)
+        if not layout.box.contains(point):
+            continue
+        name = unit.name_ar if lang == "ar" and unit.name_ar else unit.name_en
+        candidates.append((1 + 1 / (1 + unit.geometry.area), point.x, point.y, name,
+                           {"fontsize": 8, "color": LABEL, "ha": "center", "va": "center"}))
+    return candidates
+
+
+def draw_map(briefing: Briefing, ax: Axes, *, lang: str | None = None) -> Axes:
+    """Draw a briefing's map into matplotlib axes.
+
+    Draws sea, countries, provinces, zones, incidents, labels, legend, scale
+    bar, north arrow and a locator inset, and sets the axes' limits to the
+    area of interest with the aspect that keeps shapes true at its latitude.
 
     Parameters
     ----------
-    prepared
-        Output of :func:`zonemap.build.prepare`.
+    briefing
+        A prepared briefing.
+    ax
+        Axes belonging to a figure with a canvas (any matplotlib figure).
     lang
         ``"en"`` or ``"ar"`` labels; defaults to the scenario's.
-    width_in, height_in
-        Figure size in inches.
-    geodata
-        Boundaries; defaults to the embedded ones.
 
     Returns
     -------
-    (Figure, Axes)
-        The figure (with an Agg canvas) and its map axes, whose data
-        coordinates are longitude and latitude.
-    """
-    geodata = geodata or default_geodata()
-    scenario = prepared.scenario
-    lang = lang or scenario.map.lang
-    if lang not in FIELD_LABELS:
-        raise InputError(f"unknown language {lang!r}; use en or ar")
-    labels = FIELD_LABELS[lang]
-    zones, incidents = prepared.zones, prepared.incidents
-    country_units = geodata.admin1(scenario.country)
-    bounds = zones.total_bounds if len(zones) else shapely.bounds(shapely.union_all(country_units.geometry.to_numpy()))
-    layout = _Layout(bounds, width_in, height_in)
-    minx, miny, maxx, maxy = layout.bounds
+    matplotlib.axes.Axes
+        ``ax``; data coordinates are longitude and latitude.
 
-    fig = Figure(figsize=(width_in, height_in))
-    FigureCanvasAgg(fig)
-    fig.patch.set_facecolor("white")
-    ax = fig.add_axes((0.02, 0.09, 0.96, 0.80))
+    Raises
+    ------
+    InputError
+        For an unknown language.
+    """
+    scenario = briefing.scenario
+    lang = check_lang(lang or scenario.map.lang)
+    labels = FIELD_LABELS[lang]
+    zones, incidents = briefing.zones, briefing.incidents
+    box = ax.get_window_extent()
+    layout = _Layout(briefing.extent, box.width, box.height)
+    minx, miny, maxx, maxy = layout.bounds
     ax.set_xlim(minx, maxx)
     ax.set_ylim(miny, maxy)
     ax.set_aspect(layout.aspect)
     ax.set_axis_off()
     ax.add_patch(Rectangle((minx, miny), maxx - minx, maxy - miny, facecolor=SEA, edgecolor="none", zorder=0, gid="sea"))
 
-    countries = geodata.admin0()
-    countries = countries[countries.intersects(layout.box)]
-    clipped = countries.set_geometry(countries.geometry.intersection(layout.box))
-    focus = clipped["iso_a2"] == scenario.country
+    countries = briefing.countries[briefing.countries.intersects(layout.box)]
+    clipped = countries.geometry.intersection(layout.box)
+    focus = (countries["iso_a2"] == scenario.country).to_numpy()
     _plot_polygons(ax, clipped[~focus], "countries", facecolor=LAND_OTHER, edgecolor=COUNTRY_BORDER, linewidth=0.7, zorder=1)
     _plot_polygons(ax, clipped[focus], "countries", facecolor=LAND_FOCUS, edgecolor=COUNTRY_BORDER, linewidth=1.2, zorder=1)
 
-    special = country_units["iso_3166_2"].isin(SPECIAL_AREAS)
-    _plot_polygons(ax, country_units[~special], "provinces", facecolor="none", edgecolor=PROVINCE_BORDER, linewidth=0.5, zorder=2)
-    _plot_polygons(ax, country_units[special], "provinces", facecolor="none", edgecolor=SPECIAL_AREA_BORDER,
+    units = briefing.provinces
+    special = units["iso_3166_2"].isin(SPECIAL_AREAS).to_numpy()
+    _plot_polygons(ax, units.geometry[~special], "provinces", facecolor="none", edgecolor=PROVINCE_BORDER, linewidth=0.5, zorder=2)
+    _plot_polygons(ax, units.geometry[special], "provinces", facecolor="none", edgecolor=SPECIAL_AREA_BORDER,
                    linewidth=0.6, linestyle=(0, (2, 2)), zorder=2)
 
     dash = tuple(float(v) / 2 for v in APPROXIMATE_DASH.split())
-    for _, zone in zones.iterrows():
-        style = zone_style(zone["status"])
+    for zone in zones.itertuples(index=False):
+        style = zone_style(zone.status)
         series = gpd.GeoSeries([zone.geometry], crs="EPSG:4326")
         _plot_polygons(ax, series, "zones", facecolor=style.colour, alpha=style.fill_opacity, edgecolor="none", zorder=3)
         _plot_polygons(ax, series, "zones", facecolor="none", edgecolor=style.colour, linewidth=1.6,
-                       linestyle=(0, dash) if zone["approximate"] else "solid", zorder=4)
+                       linestyle=(0, dash) if zone.approximate else "solid", zorder=4)
 
-    fig.canvas.draw()
-    placed: list = []
     inside = incidents[incidents.geometry.within(layout.box)] if len(incidents) else incidents
-    for _, incident in inside.iterrows():
-        style = incident_style(incident["type"])
-        x, y = incident.geometry.x, incident.geometry.y
-        ax.scatter([x], [y], s=70, c=style.colour, edgecolors="white", linewidths=0.9, zorder=6, gid="incidents")
-        ax.scatter([x], [y], s=28, marker=glyph_path(incident["type"]), c="white", linewidths=0, zorder=7, gid="incidents")
-        centre = ax.transData.transform((x, y))
-        placed.append(matplotlib.transforms.Bbox.from_extents(centre[0] - 7, centre[1] - 7, centre[0] + 7, centre[1] + 7))
-
-    # Rank 0: incident places (beside their symbol); then provinces, larger first.
-    label_candidates = []
-    offset = 0.012 * (maxx - minx)
-    for _, incident in inside.iterrows():
-        name = incident["place"] or incident["matched_place"]
-        if isinstance(name, str) and name:
-            label_candidates.append((0, incident.geometry.x + offset, incident.geometry.y, name,
-                                     {"fontsize": 8, "color": "#222222", "fontweight": "bold", "ha": "left", "va": "center"}))
-    for _, unit in country_units[~special].iterrows():
-        point = shapely.point_on_surface(unit.geometry)
-        if not layout.box.contains(point):
-            continue
-        name = unit["name_ar"] if lang == "ar" and unit["name_ar"] else unit["name_en"]
-        label_candidates.append((1 + 1 / (1 + unit.geometry.area), point.x, point.y, name,
-                                 {"fontsize": 8, "color": LABEL, "ha": "center", "va": "center"}))
+    placed = _draw_incidents(ax, inside)
     legend = _draw_legend(ax, zones, inside, labels, lang)
     scale_bar = _draw_scale_bar(ax, layout)
     _draw_north_arrow(ax)
-    locator = _draw_locator(fig, ax, scenario.country, layout, geodata)
-    fig.canvas.draw()
-    renderer = fig.canvas.get_renderer()
+    locator = _draw_locator(ax, briefing, layout)
+    ax.figure.canvas.draw()
+    renderer = ax.figure.canvas.get_renderer()
     placed += [artist.get_window_extent(renderer) for artist in [legend, locator, *scale_bar] if artist is not None]
-    _place_labels(fig, ax, label_candidates, placed)
-    _draw_title(fig, scenario, labels, lang)
-    outlets = "; ".join(dict.fromkeys(s.outlet for s in scenario.sources))
-    credits = ATTRIBUTION + (f" Sources: {outlets}." if outlets else "")
-    fig.text(0.02, 0.02, credits, fontsize=7, color="#555555", fontfamily=FONT, parse_math=False,
-             gid="credits", wrap=True)
-    return fig, ax
+    _place_labels(ax, _label_candidates(briefing, inside, layout, lang), placed)
+    ax.set_xlabel("")
+    ax.set_ylabel("")
+    return ax
 
 
-def _draw_legend(ax, zones, incidents, labels, lang) -> None:
+def _draw_legend(ax, zones, incidents, labels, lang):
     handles, names = [], []
     for status in dict.fromkeys(zones["status"]):
         style = zone_style(status)
         handles.append(Patch(facecolor=matplotlib.colors.to_rgba(style.colour, style.fill_opacity), edgecolor=style.colour, linewidth=1.4))
-        names.append(style.label_ar if lang == "ar" else style.label_en)
+        names.append(style.label(lang))
     if zones["approximate"].any():
         handles.append(Patch(facecolor="none", edgecolor="#444444", linewidth=1.2, linestyle=(0, (3, 2))))
         names.append(f"{labels['approximate']}: {labels['approximate_yes']}")
@@ -302,10 +323,10 @@ def _draw_legend(ax, zones, incidents, labels, lang) -> None:
         glyph = Line2D([], [], linestyle="none", marker=glyph_path(kind), markersize=7, markerfacecolor="white",
                        markeredgewidth=0)
         handles.append((disc, glyph))
-        names.append(style.label_ar if lang == "ar" else style.label_en)
+        names.append(style.label(lang))
     if not handles:
         return None
-    legend = ax.legend(handles, [n for n in names], loc="lower left", fontsize=8, framealpha=0.95,
+    legend = ax.legend(handles, names, loc="lower left", fontsize=8, framealpha=0.95,
                        title=labels["legend"], title_fontsize=9, handler_map={tuple: HandlerTuple(ndivide=1)},
                        prop={"family": FONT})
     legend.set_zorder(10)
@@ -342,14 +363,13 @@ def _draw_north_arrow(ax) -> None:
             fontfamily=FONT, zorder=9, gid="north-arrow")
 
 
-def _draw_locator(fig, ax, country: str, layout: _Layout, geodata: GeoData):
+def _draw_locator(ax, briefing: Briefing, layout: _Layout):
     inset = ax.inset_axes((0.76, 0.70, 0.23, 0.29))
     inset.set_gid("locator")
-    focus = geodata.admin0(country)
+    countries = briefing.countries
+    focus = countries[countries["iso_a2"] == briefing.scenario.country]
     region = shapely.box(*focus.total_bounds).buffer(6, join_style="mitre")
-    countries = geodata.admin0()
-    countries = countries[countries.intersects(region)]
-    countries = countries.set_geometry(countries.geometry.intersection(region))
+    around = countries[countries.intersects(region)]
     minx, miny, maxx, maxy = region.bounds
     inset.set_xlim(minx, maxx)
     inset.set_ylim(miny, maxy)
@@ -359,11 +379,11 @@ def _draw_locator(fig, ax, country: str, layout: _Layout, geodata: GeoData):
     inset.set_facecolor(SEA)
     for spine in inset.spines.values():
         spine.set_edgecolor("#777777")
-    _plot_polygons(inset, countries, "locator", facecolor=LAND_OTHER, edgecolor=COUNTRY_BORDER, linewidth=0.3)
-    _plot_polygons(inset, focus, "locator", facecolor="#bdbdbd", edgecolor="#444444", linewidth=0.6)
+    _plot_polygons(inset, around.geometry.intersection(region), "locator", facecolor=LAND_OTHER, edgecolor=COUNTRY_BORDER,
+                   linewidth=0.3)
+    _plot_polygons(inset, focus.geometry, "locator", facecolor="#bdbdbd", edgecolor="#444444", linewidth=0.6)
     x0, y0, x1, y1 = layout.bounds
-    extent = Rectangle((x0, y0), x1 - x0, y1 - y0, facecolor="none", edgecolor="#d7301f", linewidth=1.2, gid="locator")
-    inset.add_patch(extent)
+    inset.add_patch(Rectangle((x0, y0), x1 - x0, y1 - y0, facecolor="none", edgecolor="#d7301f", linewidth=1.2, gid="locator"))
     inset.set_xlabel("")
     inset.set_ylabel("")
     return inset
@@ -380,37 +400,72 @@ def _draw_title(fig, scenario, labels, lang) -> None:
                  gid="title", va="top", **align)
 
 
-def render_static(prepared, fmt: str = "png", *, dpi: int = 200, lang: str | None = None, width_in: float = 10,
-                  height_in: float = 7.5, geodata: GeoData | None = None) -> bytes:
-    """The static map of a prepared scenario as PNG, SVG or PDF bytes.
+def draw_figure(briefing: Briefing, *, lang: str | None = None, width_in: float = 10,
+                height_in: float = 7.5) -> tuple[Figure, Axes]:
+    """The static map as a report page: the map, with title, as-of date and credits.
 
     Parameters
     ----------
-    prepared
-        Output of :func:`zonemap.build.prepare`.
+    briefing
+        A prepared briefing.
+    lang
+        ``"en"`` or ``"ar"`` labels; defaults to the scenario's.
+    width_in, height_in
+        Figure size in inches.
+
+    Returns
+    -------
+    (Figure, Axes)
+        The figure (with an Agg canvas) and its map axes, whose data
+        coordinates are longitude and latitude.
+    """
+    lang = check_lang(lang or briefing.scenario.map.lang)
+    fig = Figure(figsize=(width_in, height_in))
+    FigureCanvasAgg(fig)
+    fig.patch.set_facecolor("white")
+    ax = fig.add_axes((0.02, 0.09, 0.96, 0.80))
+    draw_map(briefing, ax, lang=lang)
+    _draw_title(fig, briefing.scenario, FIELD_LABELS[lang], lang)
+    fig.text(0.02, 0.02, ". ".join(c.rstrip(".") for c in briefing.credits) + ".", fontsize=7, color="#555555",
+             fontfamily=FONT, parse_math=False, gid="credits", wrap=True)
+    return fig, ax
+
+
+def render_static(briefing: Briefing, fmt: str = "png", *, dpi: int = 200, lang: str | None = None,
+                  width_in: float = 10, height_in: float = 7.5) -> bytes:
+    """The static map of a briefing as PNG, SVG or PDF bytes.
+
+    Parameters
+    ----------
+    briefing
+        A prepared briefing.
     fmt
         ``"png"``, ``"svg"`` or ``"pdf"``.
     dpi
-        Resolution (PNG; also the rasterisation of nothing else, since SVG and
-        PDF are vector).
+        Resolution of the PNG (SVG and PDF are vector).
     lang
         ``"en"`` or ``"ar"`` labels; defaults to the scenario's.
     width_in, height_in
         Page size in inches.
-    geodata
-        Boundaries; defaults to the embedded ones.
 
     Returns
     -------
     bytes
         The file's content; identical for identical inputs.
+
+    Raises
+    ------
+    InputError
+        For an unknown format or language.
     """
     if fmt not in FORMATS:
         raise InputError(f"unknown static format {fmt!r}; use one of {', '.join(FORMATS)}")
-    metadata = {"png": {"Software": None}, "svg": {"Date": None, "Creator": None}, "pdf": {"CreationDate": None, "Creator": None, "Producer": None}}
-    with matplotlib.rc_context({"svg.hashsalt": "zonemap", "svg.fonttype": "path", "pdf.fonttype": 42,
+    metadata = {"png": {"Software": None}, "svg": {"Date": None, "Creator": None},
+                "pdf": {"CreationDate": None, "Creator": None, "Producer": None}}
+    # SVG keeps text as text (editable, searchable); PDF embeds the font's glyphs (Type 42).
+    with matplotlib.rc_context({"svg.hashsalt": "zonemap", "svg.fonttype": "none", "pdf.fonttype": 42,
                                 "font.family": FONT}):
-        fig, _ = draw_static(prepared, lang=lang, width_in=width_in, height_in=height_in, geodata=geodata)
+        fig, _ = draw_figure(briefing, lang=lang, width_in=width_in, height_in=height_in)
         buffer = io.BytesIO()
         fig.savefig(buffer, format=fmt, dpi=dpi, metadata=metadata[fmt])
     return buffer.getvalue()

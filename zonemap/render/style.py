@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..errors import InputError
+
 TILE_ALIASES = {
     "osm": "OpenStreetMap.Mapnik",
     "carto-light": "CartoDB.Positron",
@@ -37,6 +39,10 @@ class ZoneStyle:
     label_en: str
     label_ar: str
 
+    def label(self, lang: str) -> str:
+        """The status's name in ``lang``."""
+        return self.label_ar if lang == "ar" else self.label_en
+
 
 ZONE_STYLES: dict[str, ZoneStyle] = {
     "proposed": ZoneStyle("#8073ac", 0.22, "Proposed", "مقترحة"),
@@ -57,6 +63,10 @@ class IncidentStyle:
     glyph: str
     label_en: str
     label_ar: str
+
+    def label(self, lang: str) -> str:
+        """The type's name in ``lang``."""
+        return self.label_ar if lang == "ar" else self.label_en
 
     @property
     def css_class(self) -> str:
@@ -102,6 +112,19 @@ FIELD_LABELS = {
         "in_zone": "المنطقة",
     },
 }
+
+
+def check_lang(lang: str) -> str:
+    """``lang`` if it is a language zonemap labels maps in (``"en"``, ``"ar"``).
+
+    Raises
+    ------
+    InputError
+        Otherwise.
+    """
+    if lang not in FIELD_LABELS:
+        raise InputError(f"unknown language {lang!r}; use {' or '.join(FIELD_LABELS)}")
+    return lang
 
 
 def zone_style(status: str) -> ZoneStyle:

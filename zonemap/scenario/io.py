@@ -1,9 +1,11 @@
-"""Scenario files: zones and incidents described by place names.
+"""Reading and writing scenario files (YAML or JSON).
 
-A scenario is YAML (or JSON) checked against the JSON Schema shipped as
-``zonemap/schema/scenario.schema.json`` and then for what a schema cannot say
-(exactly one geometry rule per zone, real calendar dates, known source ids…).
-Every error names the file, the line and the field.
+A scenario file is checked against the JSON Schema shipped as
+``zonemap/scenario/scenario.schema.json`` (types, required fields, limits),
+then turned into the model of :mod:`zonemap.scenario.model`, whose classes
+check what a schema cannot say (exactly one geometry rule per zone, real
+calendar dates, known source ids…). Every error names the file, the line and
+the field.
 
 The format, with every field, is documented in the README and in the schema;
 ``examples/astana-2017.yaml`` is a complete example.
@@ -15,7 +17,7 @@ import datetime as dt
 import json
 import math
 import re
-from dataclasses import dataclass, field, replace
+from collections.abc import Mapping
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -24,124 +26,15 @@ from typing import Any
 import jsonschema
 import yaml
 
-from .errors import Origin, ScenarioError
-from .escaping import safe_url
+from ..errors import Origin, ScenarioError
+from ..escaping import safe_url
+from ..export.publish import write_atomically
+from ..settings import Settings
+from .files import read_text_file
+from .model import Incident, MapOptions, ProvincePart, Scenario, Source, Zone, field_names, parse_date
 
-MAX_FILE_BYTES = 5 * 1024 * 1024
-GEOMETRY_RULES = ("provinces", "province_part", "area", "towns", "geojson")
-STATUSES = ("proposed", "agreed", "in force", "collapsed")
-INCIDENT_TYPES = ("air strike", "shelling", "clashes", "ceasefire", "talks", "displacement", "aid", "other")
-DEFAULT_BUFFER_KM = 5.0
 CSV_COLUMNS = ("id", "date", "type", "place", "lat", "lon", "fatalities", "actors", "description", "source")
 """Columns of an incident table; ``date`` and ``type`` are required, and ``place`` or ``lat`` and ``lon``."""
-
-
-@dataclass(frozen=True)
-class Source:
-    """A cited source (outlet, URL, date)."""
-
-    id: str
-    outlet: str
-    title: str = ""
-    url: str | None = None
-    date: dt.date | None = None
-
-
-@dataclass(frozen=True)
-class GeometryRule:
-    """How a zone's shape is built; exactly one kind per zone.
-
-    Attributes
-    ----------
-    kind
-        ``"provinces"`` (whole provinces), ``"province_part"`` (a province
-        clipped to the buffered hull of member towns), ``"area"`` (a named
-        area's buffered hull), ``"towns"`` (the buffered hull of towns) or
-        ``"geojson"`` (a drawn shape).
-    provinces, towns
-        Names, as written.
-    province, area
-        Name, as written.
-    geojson
-        Path of the drawn shape, resolved against the scenario's folder.
-    buffer_km
-        Buffer around hulls; ``None`` for the default.
-    """
-
-    kind: str
-    provinces: tuple[str, ...] = ()
-    province: str | None = None
-    towns: tuple[str, ...] = ()
-    area: str | None = None
-    geojson: Path | None = None
-    buffer_km: float | None = None
-
-
-@dataclass(frozen=True)
-class Zone:
-    """A de-escalation zone as described in a scenario."""
-
-    id: str
-    name: str
-    rule: GeometryRule
-    origin: Origin
-    name_ar: str | None = None
-    status: str = "agreed"
-    guarantors: tuple[str, ...] = ()
-    valid_from: dt.date | None = None
-    valid_to: dt.date | None = None
-    notes: str = ""
-    approximate: bool | None = None
-
-
-@dataclass(frozen=True)
-class Incident:
-    """An incident (strike, clashes, ceasefire, talks…) at a named place or coordinates."""
-
-    date: dt.date
-    type: str
-    origin: Origin
-    id: str | None = None
-    place: str | None = None
-    lat: float | None = None
-    lon: float | None = None
-    fatalities: int | None = None
-    actors: tuple[str, ...] = ()
-    description: str = ""
-    source: Source | None = None
-
-
-@dataclass(frozen=True)
-class MapOptions:
-    """Rendering options that belong to the scenario (the CLI may override them)."""
-
-    tiles: str = "none"
-    lang: str = "en"
-
-
-@dataclass(frozen=True)
-class Scenario:
-    """A parsed, validated scenario.
-
-    Attributes
-    ----------
-    name
-        Short name used for output files (the file's stem).
-    path
-        The file it was read from, if any; drawn-shape paths are relative to its folder.
-    """
-
-    title: str
-    zones: tuple[Zone, ...]
-    name: str = "scenario"
-    subtitle: str = ""
-    as_of: dt.date | None = None
-    country: str = "SY"
-    sources: tuple[Source, ...] = ()
-    incidents: tuple[Incident, ...] = ()
-    incident_files: tuple[Path, ...] = ()
-    map: MapOptions = field(default_factory=MapOptions)
-    path: Path | None = None
 
 
 class _Loader(yaml.SafeLoader):
@@ -159,7 +52,7 @@ _Loader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|Tr
 @lru_cache(maxsize=1)
 def scenario_schema() -> dict:
     """The JSON Schema of scenario files (draft 2020-12)."""
-    text = resources.files("zonemap").joinpath("schema/scenario.schema.json").read_text(encoding="utf-8")
+    text = resources.files("zonemap.scenario").joinpath("scenario.schema.json").read_text(encoding="utf-8")
     return json.loads(text)
 
 
@@ -197,47 +90,6 @@ def _line_map(node: yaml.Node, origin: str | None, path: tuple = (), lines: dict
         for index, item in enumerate(node.value):
             _line_map(item, origin, path + (index,), lines, seen_nodes)
     return lines
-
-
-def read_text_file(path: Path, kind: str, max_bytes: int) -> str:
-    """Read a user's UTF-8 text file (a byte-order mark is accepted), or fail clearly.
-
-    Parameters
-    ----------
-    path
-        The file.
-    kind
-        What it is, for messages ("scenario file", "incident table"…).
-    max_bytes
-        Largest size accepted.
-
-    Raises
-    ------
-    ScenarioError
-        If the file is missing, a folder, unreadable, too large, not UTF-8 or
-        contains NUL characters.
-    """
-    file = str(path)
-    try:
-        if path.is_dir():
-            raise ScenarioError(f"is a folder, expected a {kind}", source=file)
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise ScenarioError(f"{kind} is {size:,} bytes; the limit is {max_bytes:,}", source=file)
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise ScenarioError(f"{kind} not found", source=file) from None
-    except OSError as error:
-        raise ScenarioError(f"cannot read {kind}: {error.strerror}", source=file) from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
-        raise ScenarioError(f"not UTF-8 text (byte 0x{raw[error.start]:02x}); save the {kind} as UTF-8",
-                            source=file, location=f"line {line}") from None
-    if "\x00" in text:
-        raise ScenarioError(f"{kind} contains NUL characters; expected UTF-8 text", source=file)
-    return text
 
 
 def parse_text(text: str, *, origin: str | None = None, fmt: str = "yaml") -> tuple[Any, dict[tuple, int]]:
@@ -345,6 +197,17 @@ def _fix_text(data: Any, ctx: "_Context", path: tuple = ()) -> Any:
     return data
 
 
+def _dates_as_text(data: Any) -> Any:
+    """Dates as ISO text: a dict from ``yaml.safe_load`` holds :class:`datetime.date` objects."""
+    if isinstance(data, dt.date) and not isinstance(data, dt.datetime):
+        return data.isoformat()
+    if isinstance(data, Mapping):
+        return {key: _dates_as_text(value) for key, value in data.items()}
+    if isinstance(data, list):
+        return [_dates_as_text(value) for value in data]
+    return data
+
+
 def _finite_numbers(data: Any, path: tuple = ()):
     """Yield the path of every NaN or infinite number (YAML's .nan, .inf)."""
     if isinstance(data, float) and not math.isfinite(data):
@@ -392,7 +255,7 @@ def parse_scenario(data: Any, *, origin: str | None = None, lines: dict[tuple, i
     lines
         Field path → line map from :func:`parse_text`.
     base_dir
-        Folder that drawn-shape paths are relative to.
+        Folder that file names in the scenario are relative to.
     name
         Short name for output files.
 
@@ -406,12 +269,56 @@ def parse_scenario(data: Any, *, origin: str | None = None, lines: dict[tuple, i
         With file, line and field, for the first problem found.
     """
     ctx = _Context(origin, lines or {})
-    if not isinstance(data, dict):
+    if not isinstance(data, Mapping):
         raise ctx.error(f"expected a mapping with title, zones, incidents…; got {type(data).__name__}")
+    data = _dates_as_text(data)
     for path in _finite_numbers(data):
         raise ctx.error("must be a finite number (NaN and infinity are not coordinates)", *path)
     data = _fix_text(data, ctx)
-    validator = jsonschema.Draft202012Validator(scenario_schema())
+    check_schema(data, ctx)
+    sources = []
+    for i, s in enumerate(data.get("sources", [])):
+        where = ctx.at("sources", i)
+        if "url" in s and safe_url(s["url"]) is None:
+            raise where.child("url").error(f"{s['url']!r} is not an http(s) URL")
+        sources.append(Source(id=s["id"], outlet=s["outlet"], title=s.get("title", ""), url=s.get("url"),
+                              date=parse_date(s.get("date"), where.child("date"))))
+    by_id = {}
+    for i, source in enumerate(sources):
+        if source.id in by_id:
+            raise ctx.error(f"id {source.id!r} is used twice (also at sources[{by_id[source.id][0]}])", "sources", i, "id")
+        by_id[source.id] = (i, source)
+    zones = [_zone(z, ctx.at("zones", i)) for i, z in enumerate(data["zones"])]
+    incidents = [incident_from_record(x, ctx.at("incidents", i), {k: v for k, (_, v) in by_id.items()})
+                 for i, x in enumerate(data.get("incidents", []))]
+    options = data.get("map", {})
+    top = ctx.at()
+    return Scenario(
+        data["title"], tuple(zones), subtitle=data.get("subtitle", ""),
+        as_of=parse_date(data.get("as_of"), ctx.at("as_of")), country=data.get("country", "SY"),
+        sources=tuple(sources), incidents=tuple(incidents), incident_files=tuple(data.get("incident_files", [])),
+        map=MapOptions(tiles=options.get("tiles", "none"), lang=options.get("lang", "en")),
+        name=name, base_dir=base_dir, path=Path(top.file) if top.file else None,
+    )
+
+
+def check_schema(data: Mapping, ctx: _Context | None = None) -> None:
+    """Check plain scenario data against the JSON Schema.
+
+    Parameters
+    ----------
+    data
+        The parsed document.
+    ctx
+        File and line map for messages; none for data that did not come from a file.
+
+    Raises
+    ------
+    ScenarioError
+        For the most specific schema error, with its field (and line).
+    """
+    ctx = ctx or _Context(None, {})
+    validator = _validator()
     errors = sorted(validator.iter_errors(data), key=lambda e: (list(map(str, e.absolute_path)), e.validator))
     if errors:
         error = min(errors, key=lambda e: (-len(e.absolute_path), e.validator != "additionalProperties"))
@@ -421,94 +328,47 @@ def parse_scenario(data: Any, *, origin: str | None = None, lines: dict[tuple, i
             path.append(next(k for k in error.instance if k not in allowed))
         raise ctx.error(schema_message(error), *path)
 
-    sources = []
-    for i, s in enumerate(data.get("sources", [])):
-        if "url" in s and safe_url(s["url"]) is None:
-            raise ctx.error(f"{s['url']!r} is not an http(s) URL", "sources", i, "url")
-        sources.append(Source(id=s["id"], outlet=s["outlet"], title=s.get("title", ""), url=s.get("url"),
-                              date=ctx.date(s.get("date"), "sources", i, "date")))
-    _unique([s.id for s in sources], ctx, "sources")
-    by_id = {s.id: s for s in sources}
 
-    zones = [_zone(z, i, ctx, base_dir) for i, z in enumerate(data["zones"])]
-    _unique([z.id for z in zones], ctx, "zones")
-    incidents = [incident_from_record(x, ctx.at("incidents", i), by_id) for i, x in enumerate(data.get("incidents", []))]
-    options = data.get("map", {})
-    return Scenario(
-        title=data["title"], subtitle=data.get("subtitle", ""), as_of=ctx.date(data.get("as_of"), "as_of"),
-        country=data.get("country", "SY").upper(), sources=tuple(sources), zones=tuple(zones),
-        incidents=tuple(incidents), incident_files=tuple(_relative(Path(p), base_dir) for p in data.get("incident_files", [])),
-        map=MapOptions(tiles=options.get("tiles", "none"), lang=options.get("lang", "en")),
-        name=name,
-    )
+@lru_cache(maxsize=1)
+def _validator() -> jsonschema.Draft202012Validator:
+    return jsonschema.Draft202012Validator(scenario_schema())
 
 
-def _relative(path: Path, base_dir: Path | None) -> Path:
-    return path if path.is_absolute() or base_dir is None else base_dir / path
-
-
-def _unique(ids: list[str], ctx: _Context, section: str) -> None:
-    seen = {}
-    for index, value in enumerate(ids):
-        if value in seen:
-            raise ctx.error(f"id {value!r} is used twice (also at {section}[{seen[value]}])", section, index, "id")
-        seen[value] = index
-
-
-def _zone(z: dict, i: int, ctx: _Context, base_dir: Path | None) -> Zone:
-    rules = [r for r in GEOMETRY_RULES if r in z]
-    if not rules:
-        raise ctx.error(f"zone {z['id']!r} has no geometry rule; give exactly one of: {', '.join(GEOMETRY_RULES)}", "zones", i)
-    if len(rules) > 1:
-        raise ctx.error(f"zone {z['id']!r} has {len(rules)} geometry rules ({', '.join(rules)}); give exactly one", "zones", i, rules[1])
-    kind = rules[0]
-    buffer_km = z.get("buffer_km")
-    if kind == "provinces":
-        if buffer_km is not None:
-            raise ctx.error("buffer_km applies to hulls of towns or areas, not to whole provinces", "zones", i, "buffer_km")
-        rule = GeometryRule(kind, provinces=tuple(z["provinces"]))
-    elif kind == "province_part":
-        part = z["province_part"]
-        if buffer_km is not None:
-            raise ctx.error("give buffer_km inside province_part", "zones", i, "buffer_km")
-        rule = GeometryRule(kind, province=part["province"], towns=tuple(part["towns"]), buffer_km=part.get("buffer_km"))
-    elif kind == "area":
-        rule = GeometryRule(kind, area=z["area"], buffer_km=buffer_km)
-    elif kind == "towns":
-        rule = GeometryRule(kind, towns=tuple(z["towns"]), buffer_km=buffer_km)
-    else:
-        if buffer_km is not None:
-            raise ctx.error("buffer_km does not apply to a drawn shape", "zones", i, "buffer_km")
-        rule = GeometryRule(kind, geojson=_relative(Path(z["geojson"]), base_dir))
-    valid_from = ctx.date(z.get("valid_from"), "zones", i, "valid_from")
-    valid_to = ctx.date(z.get("valid_to"), "zones", i, "valid_to")
-    if valid_from and valid_to and valid_to < valid_from:
-        raise ctx.error(f"valid_to {valid_to} is before valid_from {valid_from}", "zones", i, "valid_to")
+def _zone(z: dict, origin: Origin) -> Zone:
+    part = z.get("province_part")
     return Zone(
-        id=z["id"], name=z["name"], name_ar=z.get("name_ar"), status=z.get("status", "agreed"),
-        guarantors=tuple(z.get("guarantors", [])), valid_from=valid_from, valid_to=valid_to, notes=z.get("notes", ""),
-        approximate=z.get("approximate"), rule=rule, origin=ctx.at("zones", i),
+        z["id"], z["name"], origin=origin,
+        provinces=tuple(z.get("provinces", ())), area=z.get("area"), towns=tuple(z.get("towns", ())),
+        geojson=z.get("geojson"), buffer_km=z.get("buffer_km"),
+        province_part=ProvincePart(part["province"], tuple(part["towns"]), part.get("buffer_km")) if part else None,
+        name_ar=z.get("name_ar"), status=z.get("status", "agreed"), guarantors=tuple(z.get("guarantors", ())),
+        valid_from=z.get("valid_from"), valid_to=z.get("valid_to"), notes=z.get("notes", ""),
+        approximate=z.get("approximate"),
     )
 
 
+@lru_cache(maxsize=1)
 def incident_schema_validator() -> jsonschema.Draft202012Validator:
     """Validator for one incident (the ``incident`` definition of the scenario schema)."""
     schema = scenario_schema()
     return jsonschema.Draft202012Validator({"$defs": schema["$defs"], "$ref": "#/$defs/incident"})
 
 
-def parse_date(value: str | None, origin: Origin) -> dt.date | None:
-    """An ISO ``YYYY-MM-DD`` date, or a :class:`ScenarioError` at ``origin``."""
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except (TypeError, ValueError):
-        raise origin.error(f"{value!r} is not a real calendar date; expected YYYY-MM-DD") from None
-
-
-def incident_from_record(x: dict, origin: Origin, sources: dict[str, Source]) -> Incident:
+def incident_from_record(x: Mapping, origin: Origin, sources: Mapping[str, Source]) -> Incident:
     """Build an :class:`Incident` from a schema-valid record (from YAML, JSON or a CSV row).
+
+    Parameters
+    ----------
+    x
+        The record.
+    origin
+        Where it was written.
+    sources
+        The scenario's sources by id, which ``source`` may cite.
+
+    Returns
+    -------
+    Incident
 
     Raises
     ------
@@ -516,11 +376,6 @@ def incident_from_record(x: dict, origin: Origin, sources: dict[str, Source]) ->
         For what the schema cannot check: place or coordinates (exactly one),
         unknown source ids, impossible dates.
     """
-    has_place, has_lat, has_lon = "place" in x, "lat" in x, "lon" in x
-    if has_lat != has_lon:
-        raise origin.child("lat" if has_lat else "lon").error("give both lat and lon, or neither")
-    if has_place == has_lat:
-        raise origin.error("give either a place name or lat and lon (exactly one)")
     source = None
     if "source" in x:
         ref = x["source"]
@@ -532,19 +387,27 @@ def incident_from_record(x: dict, origin: Origin, sources: dict[str, Source]) ->
             known = ", ".join(sorted(sources)) or "none defined"
             raise origin.child("source").error(f"source {ref!r} is neither a source id (known: {known}) nor an http(s) URL")
     return Incident(
-        date=parse_date(x["date"], origin.child("date")), type=x["type"], origin=origin,
-        id=x.get("id"), place=x.get("place"), lat=x.get("lat"), lon=x.get("lon"), fatalities=x.get("fatalities"),
-        actors=tuple(x.get("actors", [])), description=x.get("description", ""), source=source,
+        x["date"], x["type"], origin=origin, id=x.get("id"), place=x.get("place"), lat=x.get("lat"), lon=x.get("lon"),
+        fatalities=x.get("fatalities"), actors=tuple(x.get("actors", ())), description=x.get("description", ""),
+        source=source,
     )
 
 
-def load_scenario(path: str | Path) -> Scenario:
-    """Read and validate a scenario file.
+def load_scenario(source: str | Path | Mapping, *, settings: Settings | None = None,
+                  base_dir: str | Path | None = None) -> Scenario:
+    """Read and validate a scenario from a file or from plain data.
 
     Parameters
     ----------
-    path
-        A ``.yaml``/``.yml`` or ``.json`` file.
+    source
+        A ``.yaml``/``.yml`` or ``.json`` file, or a dict with the same
+        content (as ``yaml.safe_load`` or ``json.load`` would give).
+    settings
+        Limits (``settings.max_scenario_bytes``); defaults to ``Settings()``.
+    base_dir
+        For a dict: the folder that file names in it are relative to (and
+        confined to); the current folder when not given. A file's own folder
+        is always used for a file.
 
     Returns
     -------
@@ -555,18 +418,131 @@ def load_scenario(path: str | Path) -> Scenario:
     ScenarioError
         If the file is missing, unreadable, malformed or invalid; the message
         names the file, line and field.
+
+    Examples
+    --------
+    >>> scenario = load_scenario({"title": "Idlib", "zones": [{"id": "idlib", "name": "Idlib", "provinces": ["Idlib"]}]})
+    >>> scenario.zones[0].rule
+    'provinces'
     """
-    path = Path(path)
-    text = read_text_file(path, "scenario file", MAX_FILE_BYTES)
+    if isinstance(source, Mapping):
+        return parse_scenario(source, base_dir=Path(base_dir) if base_dir is not None else None)
+    if not isinstance(source, (str, Path)):
+        raise ScenarioError(f"expected a scenario file path or a dict, got {type(source).__name__}")
+    settings = settings or Settings()
+    path = Path(source)
+    text = read_text_file(path, "scenario file", settings.max_scenario_bytes)
     if not text.strip():
         raise ScenarioError("file is empty; expected a scenario with at least a title and zones", source=str(path))
     fmt = "json" if path.suffix.lower() == ".json" else "yaml"
     data, lines = parse_text(text, origin=str(path), fmt=fmt)
-    scenario = parse_scenario(data, origin=str(path), lines=lines, base_dir=path.parent, name=_output_name(path))
-    return replace(scenario, path=path)
+    return parse_scenario(data, origin=str(path), lines=lines, base_dir=path.parent, name=_output_name(path))
 
 
 def _output_name(path: Path) -> str:
     """A safe file stem for outputs: the scenario's stem with odd characters replaced."""
     stem = re.sub(r"[^A-Za-z0-9._-]+", "-", path.stem).strip(".-")
     return stem or "scenario"
+
+
+def scenario_to_dict(scenario: Scenario) -> dict:
+    """The scenario as plain data in the file format (what :func:`load_scenario` reads).
+
+    Parameters
+    ----------
+    scenario
+        Any scenario, read from a file or built in code.
+
+    Returns
+    -------
+    dict
+        Only fields that differ from their defaults; dates as ISO strings;
+        incidents cite their source by id where the scenario lists it.
+    """
+    def plain(obj, skip=()) -> dict:
+        out = {}
+        for name in field_names(type(obj)):
+            value = getattr(obj, name)
+            if name in skip or value in (None, "", ()):
+                continue
+            if isinstance(value, dt.date):
+                value = value.isoformat()
+            elif isinstance(value, tuple):
+                value = list(value)
+            elif isinstance(value, ProvincePart):
+                value = plain(value)
+            out[name] = value
+        return out
+
+    data: dict[str, Any] = {"title": scenario.title}
+    top = plain(scenario, skip=("title", "zones", "sources", "incidents", "map"))
+    if top.get("country") == "SY":
+        del top["country"]
+    data |= top
+    if scenario.sources:
+        data["sources"] = [plain(s) for s in scenario.sources]
+    data["zones"] = [plain(z) | ({} if z.status != "agreed" else {"status": "agreed"}) for z in scenario.zones]
+    cited = {s.id: s for s in scenario.sources}
+    incidents = []
+    for incident in scenario.incidents:
+        record = plain(incident, skip=("source",))
+        if incident.source is not None:
+            listed = cited.get(incident.source.id)
+            record["source"] = incident.source.id if listed == incident.source else incident.source.url
+        incidents.append(record)
+    if incidents:
+        data["incidents"] = incidents
+    if scenario.map != MapOptions():
+        data["map"] = {"tiles": scenario.map.tiles, "lang": scenario.map.lang}
+    return data
+
+
+def check_scenario(scenario: Scenario) -> Scenario:
+    """Check a scenario built in code as strictly as one read from a file.
+
+    The model's classes check their own fields when made; this adds the
+    file format's rules (lengths, id patterns, limits) by validating
+    :func:`scenario_to_dict` against the schema.
+
+    Parameters
+    ----------
+    scenario
+        A scenario.
+
+    Returns
+    -------
+    Scenario
+        The same scenario.
+
+    Raises
+    ------
+    ScenarioError
+        Naming the field of the first problem.
+    """
+    check_schema(scenario_to_dict(scenario))
+    return scenario
+
+
+def dump_scenario(scenario: Scenario, path: str | Path) -> Path:
+    """Write a scenario as a YAML (or, for ``.json``, JSON) file that :func:`load_scenario` reads back.
+
+    Parameters
+    ----------
+    scenario
+        The scenario.
+    path
+        Destination; written atomically (a temporary file renamed into place).
+
+    Returns
+    -------
+    pathlib.Path
+        The path written.
+    """
+    path = Path(path)
+    data = scenario_to_dict(scenario)
+    if path.suffix.lower() == ".json":
+        text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    else:
+        text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
+    write_atomically(path, text)
+    return path

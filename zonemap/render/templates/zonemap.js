@@ -140,5 +140,22 @@
     new Control().addTo(map);
   }
 
-  window.zonemap = {countries: countries, provinces: provinces, zone: zone, incidents: incidents, panel: panel};
+  /* Fit the map to the area of interest, without animation (markers must not be moving when a
+   * reader, or a test, first clicks), and again whenever its frame is resized from nothing (an
+   * embed whose iframe is laid out after the map starts would otherwise stay blank). */
+  function fit(map, bounds) {
+    var options = {padding: [20, 20], animate: false};
+    map.fitBounds(bounds, options);
+    if (!window.ResizeObserver) { return; }
+    var container = map.getContainer();
+    var empty = container.clientWidth === 0 || container.clientHeight === 0;
+    new ResizeObserver(function () {
+      map.invalidateSize({animate: false});
+      var nowEmpty = container.clientWidth === 0 || container.clientHeight === 0;
+      if (empty && !nowEmpty) { map.fitBounds(bounds, options); }
+      empty = nowEmpty;
+    }).observe(container);
+  }
+
+  window.zonemap = {countries: countries, provinces: provinces, zone: zone, incidents: incidents, panel: panel, fit: fit};
 })();

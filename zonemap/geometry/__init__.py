@@ -1,0 +1,1 @@
+"""Geometry: zone shapes from rules, point → admin-unit lookups, distances and areas."""

@@ -1,0 +1,377 @@
+"""The scenario model: zones and incidents described by place names.
+
+Plain frozen dataclasses, built by :func:`zonemap.load_scenario` from a file
+or a dict, or directly in code::
+
+    from zonemap import Incident, Scenario, Zone
+
+    scenario = Scenario(
+        "Southern Syria, July 2017",
+        zones=[Zone("south", "Southern zone", provinces=["Daraa", "Quneitra", "Sweida"])],
+        incidents=[Incident("2017-07-04", "air strike", place="Douma", fatalities=2)],
+    )
+
+Each class checks what concerns its own fields when it is made (exactly one
+geometry rule per zone, a place or coordinates per incident, real dates…),
+so a scenario built in code fails as clearly as one read from a file. Lists
+become tuples and ISO date strings become :class:`datetime.date`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Iterable
+from dataclasses import KW_ONLY, dataclass, field, fields
+from pathlib import Path
+
+from ..errors import Origin
+from ..escaping import safe_url
+
+STATUSES = ("proposed", "agreed", "in force", "collapsed")
+"""Zone statuses, in the order an agreement usually passes through them."""
+
+INCIDENT_TYPES = ("air strike", "shelling", "clashes", "ceasefire", "talks", "displacement", "aid", "other")
+
+GEOMETRY_RULES = ("provinces", "province_part", "area", "towns", "geojson")
+"""The ways a zone's shape can be given; each zone uses exactly one."""
+
+DEFAULT_BUFFER_KM = 5.0
+"""Buffer around the hull of a zone's towns when the scenario gives none."""
+
+LANGUAGES = ("en", "ar")
+
+
+def _set(instance, name: str, value) -> None:
+    object.__setattr__(instance, name, value)
+
+
+def parse_date(value: object, origin: Origin) -> dt.date | None:
+    """A date from a :class:`datetime.date` or an ISO ``YYYY-MM-DD`` string.
+
+    Parameters
+    ----------
+    value
+        ``None``, a date, or a string.
+    origin
+        Where the value was written, for the error message.
+
+    Returns
+    -------
+    datetime.date or None
+
+    Raises
+    ------
+    ScenarioError
+        If the value is not a real calendar date.
+    """
+    if value is None or (isinstance(value, dt.date) and not isinstance(value, dt.datetime)):
+        return value
+    try:
+        return dt.date.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise origin.error(f"{value!r} is not a real calendar date; expected YYYY-MM-DD") from None
+
+
+def _texts(value: object, origin: Origin) -> tuple[str, ...]:
+    """A tuple of strings from any iterable of strings (a bare string is a mistake, not a list of letters)."""
+    if value is None:
+        return ()
+    if isinstance(value, str) or not isinstance(value, Iterable):
+        raise origin.error(f"expected a list of names, got {type(value).__name__} {value!r:.60}")
+    items = tuple(value)
+    for item in items:
+        if not isinstance(item, str) or not item.strip():
+            raise origin.error(f"expected a list of names, found {item!r:.60}")
+    return items
+
+
+def _default_origin(kind: str, ident: object) -> Origin:
+    return Origin(None, f"{kind} {ident!r}" if ident else kind)
+
+
+@dataclass(frozen=True)
+class Source:
+    """A cited source: an outlet, optionally a title, a URL and a date.
+
+    Attributes
+    ----------
+    id
+        Identifier that incidents cite (lower-case letters, digits, hyphens);
+        empty for a source given only by its URL.
+    outlet
+        Publisher or document.
+    title, url, date
+        Headline, absolute http(s) URL, publication date.
+    """
+
+    id: str
+    outlet: str
+    title: str = ""
+    url: str | None = None
+    date: dt.date | None = None
+
+    def __post_init__(self) -> None:
+        origin = _default_origin("source", self.id)
+        if self.url is not None and safe_url(self.url) is None:
+            raise origin.child("url").error(f"{self.url!r} is not an http(s) URL")
+        _set(self, "date", parse_date(self.date, origin.child("date")))
+
+
+@dataclass(frozen=True)
+class ProvincePart:
+    """Rule: the part of a province within ``buffer_km`` of the hull of some towns."""
+
+    province: str
+    towns: tuple[str, ...]
+    buffer_km: float | None = None
+
+    def __post_init__(self) -> None:
+        _set(self, "towns", _texts(self.towns, _default_origin("province_part", self.province).child("towns")))
+
+
+@dataclass(frozen=True)
+class Zone:
+    """A de-escalation zone, with exactly one geometry rule.
+
+    Attributes
+    ----------
+    id, name
+        Identifier (lower-case letters, digits, hyphens) and display name.
+    provinces
+        Rule: whole provinces (governorates), by name.
+    province_part
+        Rule: a province clipped to the buffered hull of member towns.
+    area
+        Rule: a named area (e.g. ``"Eastern Ghouta"``).
+    towns
+        Rule: the buffered hull of these towns.
+    geojson
+        Rule: a drawn shape, a GeoJSON file relative to the scenario's folder.
+    buffer_km
+        Buffer around the hull for ``area`` and ``towns`` (default 5 km, or the area's own).
+    name_ar, status, guarantors, valid_from, valid_to, notes
+        Description; ``status`` is one of :data:`STATUSES`.
+    approximate
+        Override of whether the outline is drawn as approximate (dashed).
+    origin
+        Where the zone was written (file, line, field), for error messages.
+    """
+
+    id: str
+    name: str
+    _: KW_ONLY
+    provinces: tuple[str, ...] = ()
+    province_part: ProvincePart | None = None
+    area: str | None = None
+    towns: tuple[str, ...] = ()
+    geojson: str | None = None
+    buffer_km: float | None = None
+    name_ar: str | None = None
+    status: str = "agreed"
+    guarantors: tuple[str, ...] = ()
+    valid_from: dt.date | None = None
+    valid_to: dt.date | None = None
+    notes: str = ""
+    approximate: bool | None = None
+    origin: Origin | None = field(default=None, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        origin = self.origin or _default_origin("zone", self.id)
+        _set(self, "origin", origin)
+        for name in ("provinces", "towns", "guarantors"):
+            _set(self, name, _texts(getattr(self, name), origin.child(name)))
+        if isinstance(self.province_part, dict):
+            _set(self, "province_part", ProvincePart(**self.province_part))
+        if self.geojson is not None:
+            _set(self, "geojson", str(self.geojson))
+        rules = [rule for rule in GEOMETRY_RULES if getattr(self, rule)]
+        if not rules:
+            raise origin.error(f"zone {self.id!r} has no geometry rule; give exactly one of: {', '.join(GEOMETRY_RULES)}")
+        if len(rules) > 1:
+            raise origin.child(rules[1]).error(
+                f"zone {self.id!r} has {len(rules)} geometry rules ({', '.join(rules)}); give exactly one")
+        if self.buffer_km is not None:
+            problem = {"provinces": "buffer_km applies to hulls of towns or areas, not to whole provinces",
+                       "province_part": "give buffer_km inside province_part",
+                       "geojson": "buffer_km does not apply to a drawn shape"}.get(rules[0])
+            if problem:
+                raise origin.child("buffer_km").error(problem)
+        if self.status not in STATUSES:
+            raise origin.child("status").error(f"{self.status!r} is not one of {', '.join(map(repr, STATUSES))}")
+        _set(self, "valid_from", parse_date(self.valid_from, origin.child("valid_from")))
+        _set(self, "valid_to", parse_date(self.valid_to, origin.child("valid_to")))
+        if self.valid_from and self.valid_to and self.valid_to < self.valid_from:
+            raise origin.child("valid_to").error(f"valid_to {self.valid_to} is before valid_from {self.valid_from}")
+
+    @property
+    def rule(self) -> str:
+        """Which geometry rule the zone uses: one of :data:`GEOMETRY_RULES`."""
+        return next(rule for rule in GEOMETRY_RULES if getattr(self, rule))
+
+
+@dataclass(frozen=True)
+class Incident:
+    """An incident (strike, clashes, ceasefire, talks…) at a named place or at coordinates.
+
+    Attributes
+    ----------
+    date
+        When it happened.
+    type
+        One of :data:`INCIDENT_TYPES`.
+    place
+        A place name; or give ``lat`` and ``lon`` (WGS 84) instead.
+    id
+        Identifier; ``incident-N`` (its position) when not given.
+    fatalities, actors, description
+        What happened.
+    source
+        A :class:`Source`, or an http(s) URL.
+    origin
+        Where the incident was written, for error messages.
+    """
+
+    date: dt.date
+    type: str
+    _: KW_ONLY
+    place: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+    id: str | None = None
+    fatalities: int | None = None
+    actors: tuple[str, ...] = ()
+    description: str = ""
+    source: Source | None = None
+    origin: Origin | None = field(default=None, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        origin = self.origin or _default_origin("incident", self.id or self.place)
+        _set(self, "origin", origin)
+        _set(self, "date", parse_date(self.date, origin.child("date")))
+        if self.date is None:
+            raise origin.child("date").error("an incident needs a date")
+        if self.type not in INCIDENT_TYPES:
+            raise origin.child("type").error(f"{self.type!r} is not one of {', '.join(map(repr, INCIDENT_TYPES))}")
+        has_lat, has_lon = self.lat is not None, self.lon is not None
+        if has_lat != has_lon:
+            raise origin.child("lat" if has_lat else "lon").error("give both lat and lon, or neither")
+        if (self.place is not None) == has_lat:
+            raise origin.error("give either a place name or lat and lon (exactly one)")
+        for name, limit in (("lat", 90), ("lon", 180)):
+            value = getattr(self, name)
+            if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float))
+                                      or not math.isfinite(value) or abs(value) > limit):
+                raise origin.child(name).error(f"{value!r} is not a {'latitude' if name == 'lat' else 'longitude'} "
+                                               f"(a finite number from -{limit} to {limit})")
+        if self.fatalities is not None and (isinstance(self.fatalities, bool) or not isinstance(self.fatalities, int)
+                                            or self.fatalities < 0):
+            raise origin.child("fatalities").error(f"{self.fatalities!r} is not a count of people (a whole number ≥ 0)")
+        _set(self, "actors", _texts(self.actors, origin.child("actors")))
+        if isinstance(self.source, str):
+            if safe_url(self.source) is None:
+                raise origin.child("source").error(f"{self.source!r} is neither a Source nor an http(s) URL")
+            _set(self, "source", Source(id="", outlet=self.source, url=self.source))
+
+
+@dataclass(frozen=True)
+class MapOptions:
+    """Rendering options that belong to the scenario (the command line may override them).
+
+    Attributes
+    ----------
+    tiles
+        ``"none"`` (offline base map, the default) or an online tile provider.
+    lang
+        Label language, ``"en"`` or ``"ar"``.
+    """
+
+    tiles: str = "none"
+    lang: str = "en"
+
+    def __post_init__(self) -> None:
+        if self.lang not in LANGUAGES:
+            raise Origin(None, "map.lang").error(f"{self.lang!r} is not one of {', '.join(map(repr, LANGUAGES))}")
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A briefing: zones and incidents by place name, with title, sources and options.
+
+    Attributes
+    ----------
+    title, subtitle
+        Shown in the map's title block.
+    zones
+        The zones, in drawing order.
+    as_of
+        Date the map describes.
+    country
+        ISO 3166-1 alpha-2 code: the geocoding country, and the country zones are clipped to.
+    sources
+        Cited sources.
+    incidents
+        Incidents written in the scenario.
+    incident_files
+        CSV incident tables, relative to ``base_dir``.
+    map
+        Rendering options.
+    name
+        Short name used for output files (a file's stem; ``"scenario"`` otherwise).
+    path
+        The file the scenario was read from, if any.
+    base_dir
+        Folder that file names in the scenario are relative to (and confined
+        to); the scenario file's folder, or the current folder when ``None``.
+    """
+
+    title: str
+    zones: tuple[Zone, ...]
+    _: KW_ONLY
+    subtitle: str = ""
+    as_of: dt.date | None = None
+    country: str = "SY"
+    sources: tuple[Source, ...] = ()
+    incidents: tuple[Incident, ...] = ()
+    incident_files: tuple[str, ...] = ()
+    map: MapOptions = field(default_factory=MapOptions)
+    name: str = field(default="scenario", compare=False)
+    path: Path | None = field(default=None, compare=False)
+    base_dir: Path | None = field(default=None, compare=False)
+
+    def __post_init__(self) -> None:
+        origin = Origin(str(self.path) if self.path else None, "(top level)")
+        for name in ("zones", "sources", "incidents", "incident_files"):
+            value = getattr(self, name)
+            if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
+                raise origin.child(name).error(f"expected a list, got {type(value).__name__}")
+            _set(self, name, tuple(str(item) if isinstance(item, Path) else item for item in value))
+        if not self.zones:
+            raise origin.child("zones").error("a scenario needs at least one zone")
+        kinds = {"zones": Zone, "sources": Source, "incidents": Incident}
+        for name, kind in kinds.items():
+            for index, item in enumerate(getattr(self, name)):
+                if not isinstance(item, kind):
+                    raise origin.child(f"{name}[{index}]").error(f"expected a {kind.__name__}, got {type(item).__name__}")
+        if not (isinstance(self.country, str) and len(self.country) == 2 and self.country.isascii() and self.country.isalpha()):
+            raise origin.child("country").error(f"{self.country!r} is not an ISO 3166-1 alpha-2 code such as 'SY'")
+        _set(self, "country", self.country.upper())
+        _set(self, "as_of", parse_date(self.as_of, origin.child("as_of")))
+        if self.base_dir is not None:
+            _set(self, "base_dir", Path(self.base_dir))
+        if self.path is not None:
+            _set(self, "path", Path(self.path))
+        for name, items in (("zones", [z.id for z in self.zones]), ("sources", [s.id for s in self.sources])):
+            seen: dict[str, int] = {}
+            for index, ident in enumerate(items):
+                if ident in seen:
+                    item = getattr(self, name)[index]
+                    where = getattr(item, "origin", None) or origin.child(f"{name}[{index}]")
+                    raise where.child("id").error(f"id {ident!r} is used twice (also at {name}[{seen[ident]}])")
+                seen[ident] = index
+
+
+def field_names(cls: type) -> list[str]:
+    """Names of a model class's fields that belong in a scenario file (not where it was read from)."""
+    where = {"origin"} | ({"name", "path", "base_dir"} if cls is Scenario else set())
+    return [f.name for f in fields(cls) if f.name not in where]
