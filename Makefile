@@ -55,6 +55,7 @@ bench: install
 	$(PY) bench/geocode.py
 	$(PY) bench/build.py
 	$(PY) bench/static.py
+	$(PY) bench/scale.py
 
 clean:
 	rm -rf $(VENV) $(CACHE) output/*.html output/*.geojson

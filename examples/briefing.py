@@ -16,9 +16,10 @@ HERE = Path(__file__).resolve().parent
 
 def main(output_dir: Path) -> None:
     # Geocoding, offline: spellings and scripts meet at one place.
-    for name in ["Daraa", "Deraa", "Dar'a", "درعا", "Idleb", "إدلب"]:
+    for name in ["Daraa", "Deraa", "Dar'a", "درعا", "Idleb", "إدلب", "Hamouriyeh", "Kafr Nubl"]:
         result = zonemap.geocode(name)
-        print(f"{name:>8} -> {result.name}, {result.admin1} ({result.lat:.3f}, {result.lon:.3f}; {result.match})")
+        print(f"{name:>10} -> {result.name}, {result.admin3}, {result.admin1} ({result.lat:.3f}, {result.lon:.3f}; "
+              f"{result.tier}, confidence {result.confidence:.2f})")
 
     # The briefing: the scenario with zones, provinces and incidents joined, computed once.
     briefing = zonemap.prepare(HERE / "astana-2017.yaml")

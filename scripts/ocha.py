@@ -18,22 +18,19 @@ Outputs (in the output folder, normally ``geodata/``)
     The 272 sub-districts, snapped as one coverage to a 1e-5 degree grid.
 ``syria_admin2.geojson``
     The 62 districts, each the exact union of its sub-districts.
-``syria_admin1_ocha.geojson``
+``syria_admin1.geojson``
     The 14 governorates (union of their districts) plus the UNDOF area of separation
     (Natural Earth's outline clipped to OCHA's Syria) as a non-governorate overlay.
-``syria_places.csv``
-    7,266 communities and 414 city neighbourhoods as points.
 
-The Natural Earth layers this step compares against (``syria_admin1.geojson`` and
-``region_admin0.geojson``) are outputs of ``scripts/build_geodata.py``; by default they
-are read from the repository's ``geodata/``.
+The 7,266 communities and 414 city neighbourhoods are returned as points
+(:attr:`BuildResult.places`) for ``scripts/build_geodata.py``, which merges them
+with GeoNames into the gazetteer. The Natural Earth outlines this step compares
+against (Syria, its neighbours and the UNDOF strip) are passed in by that script.
 
 Usage
 -----
-``python scripts/ocha.py --ocha-dir ../shared/data/syria-ocha --out geodata``
-    rebuild the four files, update the OCHA lines of ``SOURCES.md``, then self-check.
-``python scripts/ocha.py --out geodata --check``
-    only run the self-check on existing outputs.
+``make geodata`` (``scripts/build_geodata.py``) runs this step with the rest.
+``python scripts/ocha.py --out geodata --check`` runs the self-check on existing outputs.
 """
 
 from __future__ import annotations
@@ -41,10 +38,8 @@ from __future__ import annotations
 import argparse
 import csv
 import hashlib
-import io
 import json
 import math
-import re
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -80,11 +75,8 @@ EQUAL_AREA_CRS = "+proj=laea +lat_0=35 +lon_0=38.5 +datum=WGS84 +units=m +no_def
 
 ADMIN3_FILE = "syria_admin3.geojson"
 ADMIN2_FILE = "syria_admin2.geojson"
-ADMIN1_FILE = "syria_admin1_ocha.geojson"
-PLACES_FILE = "syria_places.csv"
-OUTPUT_FILES = (ADMIN3_FILE, ADMIN2_FILE, ADMIN1_FILE, PLACES_FILE)
-NE_ADMIN1_FILE = "syria_admin1.geojson"
-NE_ADMIN0_FILE = "region_admin0.geojson"
+ADMIN1_FILE = "syria_admin1.geojson"
+OUTPUT_FILES = (ADMIN3_FILE, ADMIN2_FILE, ADMIN1_FILE)
 
 UPSTREAM = ("OCHA Common Operational Datasets for the Syrian Arab Republic: administrative boundaries (COD-AB) "
             "and populated places, via HDX")
@@ -162,7 +154,7 @@ UNDOF_NOTE = ("UN Disengagement Observer Force area of separation (1974 disengag
 
 ADMIN3_COLUMNS = ("pcode", "name_en", "name_ar", "admin2_pcode", "admin1_pcode", "iso_3166_2")
 ADMIN2_COLUMNS = ("pcode", "name_en", "name_ar", "admin1_pcode", "iso_3166_2")
-ADMIN1_COLUMNS = ("pcode", "iso_3166_2", "name_en", "name_ar", "name_en_ocha", "is_governorate", "note")
+ADMIN1_COLUMNS = ("pcode", "iso_3166_2", "name_en", "name_ar", "name_en_ocha", "is_governorate", "note", "alternates")
 PLACE_COLUMNS = ("pcode", "kind", "name_en", "name_ar", "lat", "lon", "admin3_pcode", "admin2_pcode",
                  "admin1_pcode", "is_capital", "parent_pcode", "city_area")
 
@@ -532,6 +524,11 @@ class BuildResult:
     natural_earth: dict[str, Any]
     agreement: dict[str, Any]
     name_fixes: list[str] = field(default_factory=list)
+    governorates: list[dict] = field(default_factory=list)
+    districts: list[dict] = field(default_factory=list)
+    sub_districts: list[dict] = field(default_factory=list)
+    outline: Any = None
+    place_rows: list[dict] = field(default_factory=list)
 
 
 def build_admin(ocha_dir: Path) -> tuple[list[dict], list[dict], list[dict], SnapStats, dict[str, Any]]:
@@ -605,9 +602,11 @@ def build_admin(ocha_dir: Path) -> tuple[list[dict], list[dict], list[dict], Sna
     admin1 = []
     for code, g in governorates.items():
         iso = ADMIN1_ISO[code][0]
+        name_en_ocha = clean_name(names1[code]["NAME_EN"])
+        alternates = [a for a in curated[iso]["alternates"].split("|") + [name_en_ocha] if a and a != curated[iso]["name_en"]]
         admin1.append({"pcode": code, "iso_3166_2": iso, "name_en": curated[iso]["name_en"],
-                       "name_ar": clean_name(names1[code]["NAME_AR"]), "name_en_ocha": clean_name(names1[code]["NAME_EN"]),
-                       "is_governorate": True, "note": "", "geometry": g})
+                       "name_ar": clean_name(names1[code]["NAME_AR"]), "name_en_ocha": name_en_ocha,
+                       "is_governorate": True, "note": "", "alternates": "|".join(dict.fromkeys(alternates)), "geometry": g})
 
     agreement: dict[str, Any] = {}
     for label, records, geometries, dissolved in (("districts vs syr_admin2", raw2, geometries2, districts),
@@ -620,34 +619,6 @@ def build_admin(ocha_dir: Path) -> tuple[list[dict], list[dict], list[dict], Sna
         agreement[label] = {"total_km2": round(sum(differences.values()), 3), "worst": worst,
                             "worst_km2": round(differences[worst], 3)}
     return admin3, admin2, admin1, stats, agreement
-
-
-def load_natural_earth(ne_dir: Path) -> tuple[dict[str, Any], Any]:
-    """Natural Earth outlines written by ``build_geodata.py``.
-
-    Parameters
-    ----------
-    ne_dir
-        Folder with ``region_admin0.geojson`` and ``syria_admin1.geojson``.
-
-    Returns
-    -------
-    countries : dict of str to shapely geometry
-        ISO alpha-2 code to outline (Syria and its neighbours).
-    undof : shapely geometry
-        The UNDOF area of separation (``SY-UNDOF``).
-    """
-    paths = [ne_dir / NE_ADMIN0_FILE, ne_dir / NE_ADMIN1_FILE]
-    for path in paths:
-        if not path.is_file():
-            raise OchaError(f"{path} not found: run scripts/build_geodata.py first, or pass --ne-dir")
-    region = json.loads(paths[0].read_text(encoding="utf-8"))["features"]
-    countries = {f["properties"]["iso_a2"]: shapely.make_valid(shape(f["geometry"])) for f in region}
-    units = json.loads(paths[1].read_text(encoding="utf-8"))["features"]
-    undof = [shape(f["geometry"]) for f in units if f["properties"]["iso_3166_2"] == UNDOF_CODE]
-    if len(undof) != 1:
-        raise OchaError(f"{paths[1]} has {len(undof)} {UNDOF_CODE} features, expected 1")
-    return countries, shapely.make_valid(undof[0])
 
 
 def _widest_km(pieces: list[Any]) -> float:
@@ -737,7 +708,8 @@ def undof_feature(undof: Any, outline: Any) -> dict[str, Any]:
     polygons = [p for p in shapely.get_parts(clipped) if p.geom_type == "Polygon" and not p.is_empty]
     geometry = shapely.orient_polygons(shapely.union_all(polygons, grid_size=GRID), exterior_cw=False)
     return {"pcode": "", "iso_3166_2": UNDOF_CODE, "name_en": UNDOF_NAME_EN, "name_ar": UNDOF_NAME_AR,
-            "name_en_ocha": "", "is_governorate": False, "note": UNDOF_NOTE, "geometry": geometry}
+            "name_en_ocha": "", "is_governorate": False, "note": UNDOF_NOTE,
+            "alternates": "UNDOF|UNDOF zone|Golan area of separation|area of separation", "geometry": geometry}
 
 
 def _geodesic_m(point: Any, polygon: Any) -> float:
@@ -784,7 +756,8 @@ def build_places(ocha_dir: Path, admin3: list[dict]) -> tuple[list[dict], dict[s
                      "name_ar": fixed_name(c["pcode"], "name_ar", c["name_ar"]),
                      "lat": float(c["lat"]), "lon": float(c["lng"]), "admin3_pcode": c["admin3_pcode"],
                      "admin2_pcode": c["admin2_pcode"], "admin1_pcode": c["admin1_pcode"],
-                     "is_capital": 1 if c["is_capital"] is True else 0, "parent_pcode": "", "city_area": ""})
+                     "is_capital": 1 if c["is_capital"] is True else 0, "parent_pcode": "", "city_area": "",
+                     "city_area_ar": ""})
     n_communities = len(rows)
     community_codes = {r["pcode"] for r in rows}
 
@@ -797,13 +770,14 @@ def build_places(ocha_dir: Path, admin3: list[dict]) -> tuple[list[dict], dict[s
             nb_moved.append({"pcode": r["PCODE"], "name_en": clean_name(r["NAME_EN"]),
                              "given_to_polygon_m": round(_geodesic_m(shapely.Point(lon, lat), polygon))})
             lon, lat = inner.x, inner.y
-        area = clean_name(r["AREA_EN"])
+        area, area_ar = clean_name(r["AREA_EN"]), clean_name(r["AREA_AR"])
         rows.append({"pcode": r["PCODE"], "kind": "neighbourhood",
                      "name_en": fixed_name(r["PCODE"], "name_en", r["NAME_EN"]),
                      "name_ar": fixed_name(r["PCODE"], "name_ar", r["NAME_AR"]),
                      "lat": lat, "lon": lon, "admin3_pcode": r["ADM3_PCODE"], "admin2_pcode": r["ADM2_PCODE"],
                      "admin1_pcode": r["ADM1_PCODE"], "is_capital": 0, "parent_pcode": r["ADM4_PCODE"],
-                     "city_area": "" if area in EMPTY_MARKERS else area})
+                     "city_area": "" if area in EMPTY_MARKERS else area,
+                     "city_area_ar": "" if area in EMPTY_MARKERS or area_ar in EMPTY_MARKERS else area_ar})
 
     codes = [r["pcode"] for r in rows]
     duplicates = sorted({c for c in codes if codes.count(c) > 1}) if len(set(codes)) != len(codes) else []
@@ -856,19 +830,9 @@ def build_places(ocha_dir: Path, admin3: list[dict]) -> tuple[list[dict], dict[s
     return rows, report, fixes
 
 
-def write_places(path: Path, rows: list[dict]) -> None:
-    """Write the places CSV (UTF-8, ``\\n`` line ends, coordinates with 5 decimals)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(PLACE_COLUMNS)
-    for r in rows:
-        values = dict(r, lat=f"{r['lat']:.{COORD_DECIMALS}f}", lon=f"{r['lon']:.{COORD_DECIMALS}f}")
-        writer.writerow([values[c] for c in PLACE_COLUMNS])
-    path.write_text(buffer.getvalue(), encoding="utf-8")
-
-
-def build(ocha_dir: Path, out: Path, ne_dir: Path) -> BuildResult:
-    """Verify the inputs and write the four OCHA files.
+def build(ocha_dir: Path, out: Path, countries: dict[str, Any], undof: Any,
+          alternates: dict[str, list[str]] | None = None) -> BuildResult:
+    """Verify the inputs and write the three OCHA boundary files; return the places too.
 
     Parameters
     ----------
@@ -876,19 +840,25 @@ def build(ocha_dir: Path, out: Path, ne_dir: Path) -> BuildResult:
         Folder with OCHA's raw files (checked against :data:`INPUT_SHA256`).
     out
         Output folder (normally ``geodata/``).
-    ne_dir
-        Folder with the Natural Earth outputs of ``build_geodata.py`` (UNDOF strip,
-        Syria and neighbours).
+    countries
+        Natural Earth outlines of Syria and its neighbours, by ISO alpha-2 code.
+    undof
+        Natural Earth's UNDOF area of separation.
+    alternates
+        More spellings of each governorate by ISO code (Natural Earth's), added to its ``alternates``.
 
     Returns
     -------
     BuildResult
-        Paths written, counts, snapping statistics and the quality report.
+        Paths written, the governorates and the outline, the places, counts,
+        snapping statistics and the quality report.
     """
     verify_inputs(ocha_dir)
     out.mkdir(parents=True, exist_ok=True)
-    countries, undof = load_natural_earth(ne_dir)
     admin3, admin2, admin1, snap, agreement = build_admin(ocha_dir)
+    for unit in admin1:
+        more = [a for a in (alternates or {}).get(unit["iso_3166_2"], []) if a and a != unit["name_en"]]
+        unit["alternates"] = "|".join(dict.fromkeys(unit["alternates"].split("|") + more))
     outline = shapely.coverage_union_all(np.array([g["geometry"] for g in admin1], dtype=object))
     comparison = compare_with_natural_earth(outline, admin1, countries, undof)
     overlay = undof_feature(undof, outline)
@@ -898,14 +868,15 @@ def build(ocha_dir: Path, out: Path, ne_dir: Path) -> BuildResult:
     write_feature_collection(out / ADMIN1_FILE, [geojson_feature(u["geometry"], {k: u[k] for k in ADMIN1_COLUMNS})
                                                  for u in admin1 + [overlay]])
     rows, places_report, fixes = build_places(ocha_dir, admin3)
-    write_places(out / PLACES_FILE, rows)
 
     vertices = {name: int(sum(shapely.get_num_coordinates(u["geometry"]) for u in layer))
                 for name, layer in ((ADMIN3_FILE, admin3), (ADMIN2_FILE, admin2), (ADMIN1_FILE, admin1 + [overlay]))}
     counts = {"sub-districts": len(admin3), "districts": len(admin2), "governorates": len(admin1),
               "communities": places_report["communities"], "neighbourhoods": places_report["neighbourhoods"]}
     return BuildResult(outputs=[out / n for n in OUTPUT_FILES], counts=counts, snap=snap, vertices=vertices,
-                       places=places_report, natural_earth=comparison, agreement=agreement, name_fixes=fixes)
+                       places=places_report, natural_earth=comparison, agreement=agreement, name_fixes=fixes,
+                       governorates=admin1 + [overlay], districts=admin2, sub_districts=admin3, outline=outline,
+                       place_rows=rows)
 
 
 # --------------------------------------------------------------------------- SOURCES.md
@@ -921,19 +892,6 @@ class SourcesFragment:
     counts: list[str]
     output_checksums: list[str]
     attribution: list[str]
-
-
-SECTION_INPUTS = "## Input checksums (sha256)"
-SECTION_PROCESSING = "## Processing"
-SECTION_COUNTS = "## Counts"
-SECTION_OUTPUTS = "## Output checksums (sha256)"
-SECTION_ATTRIBUTION = "## Attribution"
-EMPTY_SOURCES = (f"# geodata/ sources\n\n| source | version | licence | used for |\n|---|---|---|---|\n\n"
-                 f"{SECTION_INPUTS}\n\n{SECTION_PROCESSING}\n\n{SECTION_COUNTS}\n\n{SECTION_OUTPUTS}\n\n"
-                 f"{SECTION_ATTRIBUTION}\n")
-_OCHA_LINE = re.compile(
-    r"^(\| OCHA |- `syria-ocha/|- OCHA |\d+\. `(syria_admin3|syria_admin2|syria_admin1_ocha)\.geojson`|\d+\. `syria_places\.csv`"
-    r"|- `(syria_admin3\.geojson|syria_admin2\.geojson|syria_admin1_ocha\.geojson|syria_places\.csv)`: |.*OCHA \(CC BY-IGO 3\.0\))")
 
 
 def sources_fragment(result: BuildResult) -> SourcesFragment:
@@ -966,21 +924,22 @@ def sources_fragment(result: BuildResult) -> SourcesFragment:
          "SY08-SY14 Al-Hasakeh, Deir-ez-Zor, Tartous, Ar-Raqqa, Dar'a, As-Sweida, Quneitra)."),
         (f"`syria_admin2.geojson`: the {result.counts['districts']} districts as the union of their sub-districts "
          f"(so the levels nest exactly; {result.vertices[ADMIN2_FILE]:,} vertices), names from `syr_admin2`."),
-        (f"`syria_admin1_ocha.geojson`: the {result.counts['governorates']} governorates as the union of their districts, "
-         "English names from `scripts/curated/syria_governorates.csv` (OCHA's in `name_en_ocha`), Arabic from "
+        (f"`syria_admin1.geojson`: the {result.counts['governorates']} governorates as the union of their districts, "
+         "English names and extra spellings from `scripts/curated/syria_governorates.csv` and Natural Earth (OCHA's "
+         "English name in `name_en_ocha`), Arabic from "
          f"`syr_admin1`; plus `{UNDOF_CODE}` (`is_governorate = false`): Natural Earth's UNDOF area of separation "
-         f"(from `syria_admin1.geojson`) clipped to OCHA's Syria ({ne['undof_in_ocha_share']:.1%} of it is inside; "
+         f"clipped to OCHA's Syria ({ne['undof_in_ocha_share']:.1%} of it is inside; "
          f"by governorate: {undof_split}). OCHA's Syria includes the Israeli-occupied Golan "
          f"({ne['golan_in_ocha_km2']:,.0f} km² that Natural Earth gives to Israel). OCHA's and Natural Earth's Syria "
          f"differ by {ne['symmetric_difference_km2']:,.0f} km²: OCHA-only {ne['ocha_not_ne_km2']:,.0f} km² "
          f"(by Natural Earth country: {beyond}), Natural Earth-only {ne['ne_not_ocha_km2']:,.0f} km² (along: {along}); "
          f"apart from the Golan these are slivers along the borders, up to {ne['widest_border_sliver_km']} km wide. "
          f"{result.vertices[ADMIN1_FILE]:,} vertices."),
-        (f"`syria_places.csv`: the {p['communities']:,} communities of `populated_places.json` (`kind = community`) and "
-         f"the {p['neighbourhoods']} polygons of `city_neighbourhoods` as points (`kind = neighbourhood`, at their "
+        (f"Places (merged into `gazetteer.npz`, below): the {p['communities']:,} communities of `populated_places.json` and "
+         f"the {p['neighbourhoods']} polygons of `city_neighbourhoods` as points (at their "
          f"`LATITUDE`/`LONGITUDE`, or at a point inside the polygon for the "
-         f"{len(p['neighbourhood_points_outside_own_polygon'])} whose point lies outside it; `parent_pcode` is the "
-         "community, `city_area` the `AREA_EN` district of Damascus/Yarmuk), sorted by P-code. Whitespace in names "
+         f"{len(p['neighbourhood_points_outside_own_polygon'])} whose point lies outside it; the `AREA_EN`/`AREA_AR` "
+         "districts of Damascus/Yarmuk become places at the mean of their neighbourhoods). Whitespace in names "
          f"collapsed; {len(result.name_fixes)} multi-line Arabic names cut to their first line (`NAME_FIXES`). "
          f"Checked: P-codes unique, no empty names, every sub-district code exists; {outside['count']} communities "
          f"lie outside their own sub-district ({outside['outside_syria']} just outside OCHA's Syria, on the border or "
@@ -992,66 +951,10 @@ def sources_fragment(result: BuildResult) -> SourcesFragment:
     counts = [f"- OCHA {label}: {value}" for label, value in result.counts.items()]
     return SourcesFragment(
         table_rows=[(f"| {UPSTREAM}; shapefiles from {SHAPEFILE_SOURCE}; places from {PLACES_SOURCE} | records of "
-                     f"2016-09-05 | {LICENCE} | sub-districts, districts, OCHA governorates, communities and city "
-                     "neighbourhoods (`syria_admin3/2`, `syria_admin1_ocha`, `syria_places`) |")],
+                     f"2016-09-05 | {LICENCE} | Syria's governorates, districts and sub-districts (`syria_admin1/2/3`), "
+                     "communities and city neighbourhoods (in `gazetteer.npz`) |")],
         input_checksums=inputs, processing=processing, counts=counts, output_checksums=outputs,
-        attribution=[("Maps that use the OCHA files (`syria_admin3.geojson`, `syria_admin2.geojson`, "
-                      f"`syria_admin1_ocha.geojson`, `syria_places.csv`) also credit: \"{CREDIT}\".")])
-
-
-def merge_sources(text: str, fragment: SourcesFragment) -> str:
-    """Put the OCHA lines into the sections of a ``SOURCES.md`` text.
-
-    Lines from an earlier merge are removed first, so merging is idempotent and the
-    result does not depend on whether ``build_geodata.py`` or this script ran last.
-
-    Parameters
-    ----------
-    text
-        Current ``SOURCES.md`` (may be empty).
-    fragment
-        The OCHA lines.
-
-    Returns
-    -------
-    str
-        The merged text.
-    """
-    if not text.strip():
-        text = EMPTY_SOURCES
-    sections: list[tuple[str, list[str]]] = [("", [])]
-    for line in text.split("\n"):
-        if line.startswith("## "):
-            sections.append((line, []))
-        elif not _OCHA_LINE.match(line):
-            sections[-1][1].append(line)
-    additions = {"": fragment.table_rows, SECTION_INPUTS: fragment.input_checksums, SECTION_COUNTS: fragment.counts,
-                 SECTION_OUTPUTS: fragment.output_checksums, SECTION_ATTRIBUTION: fragment.attribution}
-    merged: list[str] = []
-    for heading, body in sections:
-        if heading == "":
-            # Title, introduction and the sources table: the row goes after the table's last row.
-            lines = list(body)
-            last = max((i for i, x in enumerate(lines) if x.startswith("|")), default=len(lines) - 1)
-            lines[last + 1:last + 1] = fragment.table_rows
-            merged.extend(lines)
-            continue
-        content = "\n".join(body).strip("\n").split("\n") if "".join(body).strip() else []
-        new = list(additions.get(heading, []))
-        if heading == SECTION_PROCESSING:
-            numbers = [int(m.group(1)) for m in (re.match(r"^(\d+)\. ", x) for x in content) if m]
-            start = max(numbers, default=0) + 1
-            new = [f"{start + i}. {step}" for i, step in enumerate(fragment.processing)]
-        if heading == SECTION_ATTRIBUTION and content and new:
-            new = [""] + new
-        merged.extend([heading, ""] + content + new + [""])
-    return "\n".join(merged)
-
-
-def update_sources(path: Path, result: BuildResult) -> None:
-    """Rewrite the OCHA lines of ``SOURCES.md`` in place (creating the file if needed)."""
-    text = path.read_text(encoding="utf-8") if path.exists() else ""
-    path.write_text(merge_sources(text, sources_fragment(result)), encoding="utf-8")
+        attribution=[f"Maps of Syria (all of them use OCHA's boundaries and places) also credit: \"{CREDIT}\"."])
 
 
 # --------------------------------------------------------------------------- check
@@ -1077,8 +980,8 @@ def run_checks(out: Path) -> dict[str, Any]:
     with at most :data:`COORD_DECIMALS` decimals; sub-districts form a valid coverage;
     each sub-district inside its district and each district inside its governorate
     (outside area below :data:`NESTING_TOLERANCE` relative); each district the union of its
-    sub-districts and each governorate the union of its districts; places with unique
-    P-codes, names and known sub-districts; file and folder sizes.
+    sub-districts and each governorate the union of its districts;
+    file and folder sizes.
 
     Parameters
     ----------
@@ -1150,34 +1053,13 @@ def run_checks(out: Path) -> dict[str, Any]:
     whole = shapely.area(shapely.symmetric_difference(union2, union1)) / shapely.area(union1)
     _require(whole < NESTING_TOLERANCE, f"union of districts differs from union of governorates by {whole:.3g}")
 
-    path = out / PLACES_FILE
-    _require(path.is_file(), f"{path} missing")
-    with open(path, encoding="utf-8", newline="") as handle:
-        reader = csv.DictReader(handle)
-        _require(tuple(reader.fieldnames or ()) == PLACE_COLUMNS, f"{PLACES_FILE}: columns {reader.fieldnames}")
-        places = list(reader)
-    codes = [r["pcode"] for r in places]
-    communities = [r for r in places if r["kind"] == "community"]
-    neighbourhoods = [r for r in places if r["kind"] == "neighbourhood"]
-    _require(len(set(codes)) == len(codes), f"{PLACES_FILE}: duplicate pcodes")
-    _require(len({r["pcode"] for r in communities}) == EXPECTED_COUNTS["community"], f"{len(communities)} communities, expected 7266")
-    _require(len(neighbourhoods) == EXPECTED_COUNTS["neighbourhood"], f"{len(neighbourhoods)} neighbourhoods, expected 414")
-    _require(codes == sorted(codes, key=lambda c: (c[0], int(c[1:]))), f"{PLACES_FILE}: not sorted by pcode")
-    _require(all(r["name_en"] and r["name_ar"] and r["name_en"] == clean_name(r["name_en"]) and r["name_ar"] == clean_name(r["name_ar"])
-                 for r in places), f"{PLACES_FILE}: empty or unclean name")
-    known3 = {f["properties"]["pcode"] for f in admin3}
-    _require(all(r["admin3_pcode"] in known3 for r in places), f"{PLACES_FILE}: unknown admin3_pcode")
-    _require(all(re.fullmatch(r"-?\d+\.\d{5}", r[k]) for r in places for k in ("lat", "lon")), f"{PLACES_FILE}: lat/lon not 5 decimals")
-    community_codes = {r["pcode"] for r in communities}
-    _require(all(r["parent_pcode"] in community_codes for r in neighbourhoods), f"{PLACES_FILE}: neighbourhood of unknown community")
-
     sizes = {p.name: p.stat().st_size for p in sorted(out.iterdir()) if p.is_file()}
     for name in OUTPUT_FILES:
         _require(sizes[name] < MAX_FILE_BYTES, f"{name} is {sizes[name]:,} bytes, limit {MAX_FILE_BYTES:,}")
     total = sum(sizes.values())
     _require(total < MAX_FOLDER_BYTES, f"{out} holds {total:,} bytes, limit {MAX_FOLDER_BYTES:,}")
     return {"sub-districts": len(admin3), "districts": len(admin2), "governorates": len(admin1),
-            "overlays": overlays, "communities": len(communities), "neighbourhoods": len(neighbourhoods),
+            "overlays": overlays,
             "worst sub-district outside its district (relative area)": worst3,
             "worst district outside its governorate (relative area)": worst2,
             "bytes": {n: sizes[n] for n in OUTPUT_FILES}, "folder bytes": total}
@@ -1194,28 +1076,12 @@ def report(result: BuildResult) -> dict[str, Any]:
 
 
 def main(argv: Iterable[str] | None = None) -> int:
-    """Command line: build (then check) or only check the OCHA outputs."""
+    """Command line: check the OCHA outputs of a geodata folder (``make geodata`` builds them)."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--ocha-dir", type=Path, default=DEFAULT_OCHA_DIR,
-                        help="folder with OCHA's raw Syria files (default: %(default)s)")
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output folder (default: %(default)s)")
-    parser.add_argument("--ne-dir", type=Path, default=None,
-                        help="folder with build_geodata.py's region_admin0.geojson and syria_admin1.geojson "
-                             "(default: --out if it has them, else the repository's geodata/)")
-    parser.add_argument("--check", action="store_true", help="only check existing outputs in --out")
-    parser.add_argument("--report", type=Path, default=None, help="also write the findings as JSON to this file")
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="geodata folder (default: %(default)s)")
+    parser.add_argument("--check", action="store_true", help="check the outputs in --out (the only action)")
     args = parser.parse_args(list(argv) if argv is not None else None)
     try:
-        if not args.check:
-            ne_dir = args.ne_dir
-            if ne_dir is None:
-                ne_dir = args.out if (args.out / NE_ADMIN1_FILE).is_file() else DEFAULT_OUT
-            result = build(args.ocha_dir, args.out, ne_dir)
-            update_sources(args.out / "SOURCES.md", result)
-            findings = json.dumps(report(result), ensure_ascii=False, indent=1)
-            if args.report:
-                args.report.write_text(findings + "\n", encoding="utf-8")
-            print(findings)
         summary = run_checks(args.out)
     except OchaError as error:
         print(f"error: {error}", file=sys.stderr)

@@ -1,6 +1,5 @@
 """The briefing model: one prepare, real list columns, the same map from every kind of input, custom data used everywhere."""
 
-import json
 import re
 import textwrap
 
@@ -13,7 +12,7 @@ from zonemap import Briefing, GeoData, Incident, ProvincePart, Scenario, Source,
 from zonemap.data import geodata as geodata_module
 from zonemap.data import installed_geodata_dir
 from zonemap.export.formats import FORMATS
-from zonemap.geocoding.index import GazetteerBuilder
+from zonemap.geocoding.index import GazetteerBuilder, PlaceRecord
 
 MIXED_SOURCES = """\
 title: Mixed sources
@@ -43,8 +42,8 @@ incidents:
     type: shelling
   - id: in-the-desert
     date: 2017-07-06
-    lat: 34.2
-    lon: 38.9
+    lat: 34.0
+    lon: 38.5
     type: clashes
 """
 
@@ -59,29 +58,25 @@ def test_mixed_sources_build_every_format(tmp_path):
     """Some sources with a URL and some without used to crash the HTML build ("Out of range float values")."""
     outputs = zonemap.build(write(tmp_path, MIXED_SOURCES), tmp_path / "out", formats=list(FORMATS)).outputs
     assert set(outputs) == set(FORMATS)
+    texts = {fmt: outputs[fmt].read_text(encoding="utf-8") for fmt in ("geojson", "kml", "csv", "md")}
     html = outputs["html"].read_text(encoding="utf-8")
-    page_data = json.dumps(incident_data(html)) + html[html.index('<div id="zm-title"'):html.index("</body>")]
-    texts = {"html": page_data} | {fmt: outputs[fmt].read_text(encoding="utf-8") for fmt in ("geojson", "kml", "csv", "md")}
+    texts["html panels"] = html[html.index('<div id="zm-title"'):html.index("</body>")]
     for fmt, text in texts.items():
         assert not re.search(r"\b(nan|NaN|<NA>|None)\b", text), fmt
+    unlinked = zonemap.prepare(write(tmp_path, MIXED_SOURCES)).incidents.iloc[1]
+    assert (unlinked["source_outlet"], unlinked["source_url"]) == ("Outlet without a link", None)
 
 
-def incident_data(html: str) -> list[dict]:
-    """The incidents' JSON data as the page's script receives it."""
-    found = re.search(r"zonemap\.incidents\(\w+, (\[.*?\]), \{", html)
-    return json.loads(found[1])
+def test_incidents_by_coordinates_get_a_readable_label(tmp_path):
+    from zonemap.geocoding import load_gazetteer
 
-
-def test_incidents_by_coordinates_get_a_readable_title(tmp_path):
     briefing = zonemap.prepare(write(tmp_path, MIXED_SOURCES))
-    labels = dict(zip(briefing.incidents["id"], briefing.incidents["label"]))
-    assert labels["by-coordinates"] == "near Saraqib"  # 2.5 km south of the town centre
-    assert labels["in-the-desert"] == "34.2000, 38.9000"  # nothing within 15 km
-    titles = {item["id"]: item["popup"]["title"] for item in incident_data(briefing.to_html())}
-    assert titles["by-coordinates"] == "Shelling: near Saraqib"
-    assert titles["in-the-desert"] == "Clashes: 34.2000, 38.9000"
-    unlinked = next(i for i in incident_data(briefing.to_html()) if i["popup"]["title"].endswith("Saraqib"))
-    assert unlinked["popup"]["link"]["url"] is None and unlinked["popup"]["link"]["text"] == "Outlet without a link"
+    incidents = briefing.incidents.set_index("id")
+    (name, km), = load_gazetteer().nearest_places([36.8059], [35.8420], "SY", max_km=15)
+    assert name is not None and km < 15
+    assert incidents.loc["by-coordinates", "label"] == (name if km < 1 else f"near {name}")
+    assert incidents.loc["in-the-desert", "label"] == "34.0000, 38.5000"  # nothing within 15 km: the coordinates
+    assert all(isinstance(label, str) and label and label.lower() != "nan" for label in incidents["label"])
 
 
 def example_in_code() -> Scenario:
@@ -156,15 +151,15 @@ def custom_geodata(folder) -> GeoData:
         if path.name != "gazetteer.npz":
             (folder / path.name).symlink_to(path)
     builder = GazetteerBuilder()
-    builder.add(name="Testville", alternates=["Tistfil"], lat=35.05, lon=36.70, kind="place", country="SY", admin1="SY-HM")
-    builder.add(name="Syria", lat=35.0, lon=38.5, kind="country", country="SY", ref="SY")
-    table = []
+    builder.add(PlaceRecord(name="Testville", names=["Tistfil"], transliterated=["Tistfil"], lat=35.05, lon=36.70,
+                            kind="place", country="SY", admin1="SY-HM"))
+    builder.add(PlaceRecord(name="Syria", lat=35.0, lon=38.5, kind="country", country="SY", ref="SY"))
     for unit in real.admin1("SY").itertuples():
         point = unit.geometry.representative_point()
-        builder.add(name=unit.name_en, lat=point.y, lon=point.x, kind="admin1", country="SY", admin1=unit.iso_3166_2,
-                    ref=unit.iso_3166_2)
-        table.append((unit.iso_3166_2, unit.name_en, "SY"))
-    builder.save(folder / "gazetteer.npz", table)
+        builder.add(PlaceRecord(name=unit.name_en, lat=point.y, lon=point.x, kind="admin1", country="SY",
+                                admin1=unit.iso_3166_2, ref=unit.iso_3166_2))
+        builder.add_admin_unit(unit.iso_3166_2, unit.name_en, unit.name_ar, 1, "SY")
+    builder.save(folder / "gazetteer.npz")
     return GeoData(folder)
 
 
@@ -184,7 +179,7 @@ def test_custom_geodata_is_used_everywhere(tmp_path, monkeypatch):
             place: Tistfil
             type: shelling
         """)
-    with pytest.raises(zonemap.ScenarioError):
+    with pytest.raises(zonemap.ScenarioError, match="unknown place 'Testville'"):
         zonemap.prepare(scenario)  # the embedded gazetteer has no Testville
     custom = custom_geodata(tmp_path / "custom")
 

@@ -32,14 +32,22 @@ SPELLINGS = {
     "Quneitra": ["Al-Qunaytirah", "Kuneitra"],
     "Homs": ["Hims"],
     "Idlib": ["Idleb", "إدلب"],
-    "Douma": ["Duma", "Dūmā"],
-    "Ghouta": ["Ghuta"],
-    "Eastern Ghouta": ["Eastern Ghuta", "East Ghouta"],
+    "Douma": ["Duma", "Dūmā", "دوما"],
+    "Eastern Ghouta": ["Eastern Ghuta", "East Ghouta", "الغوطة الشرقية"],
+    "Hammura": ["Hammouriyeh, Rif Dimashq", "Hamouriyah, Rural Damascus", "حمورة"],
+    "Ein Terma": ["Ain Tarma", "Ayn Tarma", "عين ترما"],
+    "Kafr Nobol": ["Kafranbel", "Kafr Nabl", "Kafr Nubl", "كفرنبل"],
+    "Jisrein": ["Jisreen", "Jisrin", "جسرين"],
+    "Foah": ["Fua", "Al-Fu'ah", "الفوعة"],
+    "Khan Shaykhun": ["Khan Sheikhoun", "Khān Shaykhūn", "خان شيخون"],
+    "Zamalka": ["زملكا"],
+    "Saqba": ["سقبا"],
+    "Misraba": ["مسرابا"],
 }
 
 
 def identity(result):
-    return (result.kind, result.geonameid, result.ref, result.country)
+    return (result.kind, result.pcode, result.geonameid, result.ref, result.country)
 
 
 @pytest.mark.parametrize("name, code, admin1, true_centre", SEED_PLACES)
@@ -59,27 +67,103 @@ def test_every_spelling_resolves_to_the_same_place(canonical, variant):
 
 
 def test_result_carries_the_documented_fields():
-    result = geocode("Douma")
-    assert result.name == "Dūmā"
+    result = geocode("Harasta")
+    assert (result.name, result.name_ar) == ("Harasta", "حرستا")
     assert result.kind == "place" and result.kind_label == "populated place"
-    assert result.geonameid == 170592
-    assert result.population > 100_000
-    assert result.score == 1.0 and result.match == "exact"
-    assert result.query == "Douma"
+    assert (result.admin1_code, result.admin2_code, result.admin3_code) == ("SY-RD", "SY0302", "SY030201")
+    assert (result.admin1, result.admin2, result.admin3) == ("Rif Dimashq", "Duma", "Harasta")
+    assert result.pcode.startswith("C") and result.geonameid
+    assert result.score == 1.0 and result.tier == "exact" and result.confidence == 1.0
+    assert not result.outside_country and not result.low_confidence
+    assert result.query == "Harasta"
 
 
-def test_douma_without_bias_lists_the_lebanese_douma():
+def test_eastern_ghouta_towns_missing_from_geonames_are_found_in_any_spelling():
+    douma = geocode("Douma")
+    for name in ["Zamalka", "Saqba", "Ein Terma", "Ain Tarma", "Misraba", "Jisreen", "Kafr Batna", "Hazzeh, Rif Dimashq",
+                 "Hammouriyeh, Rif Dimashq", "Harasta", "Irbin", "Arbin"]:
+        result = geocode(name)
+        assert (result.country, result.admin1_code) == ("SY", "SY-RD"), name
+        assert geodesic((result.lat, result.lon), (douma.lat, douma.lon)).km < 15, name
+
+
+def test_neighbourhoods_are_places_too():
+    for name in ["Qaboun", "Tadamon", "Jobar", "Barzeh"]:
+        result = geocode(name)
+        assert (result.kind, result.admin1_code) == ("neighbourhood", "SY-DI"), name
+
+
+def test_douma_without_a_country_lists_the_lebanese_douma():
     result = geocode("Douma", country=None)
     countries = {result.country} | {c.country for c in result.candidates}
-    assert {"SY", "LB"} <= countries
+    assert result.country == "SY" and {"SY", "LB"} <= countries
     assert result.ambiguous
 
 
-def test_country_bias_picks_douma_in_rif_dimashq_and_reports_the_ambiguity():
+def test_douma_in_syria_is_the_city_and_its_namesakes_are_listed():
     result = geocode("Douma", country="SY")
     assert (result.country, result.admin1) == ("SY", "Rif Dimashq")
-    assert result.ambiguous
-    assert any(c.country == "LB" for c in result.candidates)
+    assert result.ambiguous and result.confidence < 1.0  # prominence decided between Syrian Doumas
+    assert all(c.country == "SY" for c in result.candidates)
+    assert {c.admin1 for c in result.candidates} >= {"As-Suwayda"}
+
+
+def test_spellings_of_places_abroad_are_never_syrian_villages():
+    for name, country in [("Mosul", "IQ"), ("Astana", "KZ"), ("Erbil", "IQ"), ("Gaziantep", "TR")]:
+        result = geocode(name)
+        assert (result.country, result.outside_country) == (country, True), name
+        assert result.confidence < 1.0
+
+
+def test_a_well_known_place_abroad_outweighs_a_look_alike_village():
+    # Hebron and Karbala are also, by transliteration, the Syrian villages Habrun and Kharabal.
+    for name, country in [("Hebron", "PS"), ("Karbala", "IQ"), ("Antakya", "TR"), ("Fallujah", "IQ")]:
+        result = geocode(name)
+        assert (result.country, result.outside_country) == (country, True), name
+
+
+def test_a_lesser_place_abroad_leaves_a_near_spelling_at_home_in_doubt():
+    with pytest.raises(UnknownPlaceError) as caught:
+        geocode("Beit Jann")  # a Druze village in Israel, and the usual spelling of Beit Jinn's neighbour
+    assert caught.value.ambiguous
+    assert any("(Northern, IL)" in s for s in caught.value.suggestions)
+    assert any(", SY)" in s for s in caught.value.suggestions)
+    assert geocode("Beit Jinn").country == "SY"
+
+
+def test_an_obscure_village_does_not_outweigh_a_capital_abroad():
+    with pytest.raises(UnknownPlaceError) as caught:
+        geocode("Sanaa")
+    assert caught.value.ambiguous and any("YE)" in s for s in caught.value.suggestions)
+
+
+def test_a_small_town_abroad_is_not_an_answer_but_says_how_to_ask_for_it():
+    with pytest.raises(UnknownPlaceError) as caught:
+        geocode("Reyhanli")
+    assert caught.value.abroad == "Reyhanli, Turkey"
+    assert "TR" in str(caught.value)
+    result = geocode("Reyhanli, Turkey")
+    assert (result.country, result.admin1, result.outside_country) == ("TR", "Hatay", False)
+    assert geocode("Reyhanli", min_confidence=0).outside_country
+
+
+def test_inexact_spellings_never_leave_the_country():
+    for name in ["Misrata", "Samalka", "Madang", "Barnsley", "Chlef"]:
+        try:
+            result = geocode(name)
+        except UnknownPlaceError:
+            continue
+        assert result.country == "SY" or (result.tier == "exact" and result.outside_country), name
+
+
+def test_an_ambiguous_name_is_refused_with_the_places_it_could_be():
+    with pytest.raises(UnknownPlaceError) as caught:
+        geocode("Deir Sunbul")
+    assert caught.value.ambiguous and len(caught.value.suggestions) == 2
+    assert "Idlib" in str(caught.value) and "Hama" in str(caught.value) and "add where it is" in str(caught.value)
+    assert geocode("Deir Sunbul, Idlib").admin1_code == "SY-ID"
+    assert geocode("Deir Sunbul (Hama)").admin1_code == "SY-HM"
+    assert geocode("Deir Sunbul", min_confidence=0).country == "SY"
 
 
 def test_country_bias_lebanon_picks_the_lebanese_douma():
@@ -119,9 +203,15 @@ def test_unknown_name_fails_with_suggestions():
     assert "did you mean" in str(caught.value)
 
 
-def test_nonsense_is_unknown_rather_than_a_weak_match():
+@pytest.mark.parametrize("nonsense", ["Zzzzz", "ab", "abc", "x y", "Ĳ", "qqqq"])
+def test_nonsense_is_unknown_rather_than_a_weak_match(nonsense):
+    # Short strings share a skeleton, or a big city's abbreviation ("ABC"), with something somewhere.
     with pytest.raises(UnknownPlaceError):
-        geocode("Zzzzz")
+        geocode(nonsense)
+
+
+def test_a_short_name_still_matches_a_near_identical_spelling():
+    assert geocode("Fua").name == "Foah"
 
 
 @pytest.mark.parametrize("bad, explanation", [
@@ -141,7 +231,7 @@ def test_bad_country_bias_is_rejected(bad):
 
 
 def test_geopy_interface():
-    geocoder = OfflineGeocoder()
+    geocoder = OfflineGeocoder()  # Syria by default
     assert isinstance(geocoder, Geocoder)
     location = geocoder.geocode("Deraa")
     assert isinstance(location, Location)
@@ -165,15 +255,27 @@ def test_cli_json_keeps_the_order_given():
     data = json.loads(done.stdout)
     assert [d["query"] for d in data] == ["Sweida", "Douma", "درعا"]
     assert [d["admin1_code"] for d in data] == ["SY-SU", "SY-RD", "SY-DR"]
-    assert {"name", "lat", "lon", "kind", "admin1", "admin1_code", "country", "geonameid", "population", "score", "candidates"} <= set(data[0])
+    assert {"name", "lat", "lon", "kind", "admin1", "admin1_code", "country", "geonameid", "population", "score", "tier",
+            "confidence", "candidates"} <= set(data[0])
 
 
-def test_cli_unknown_name_exits_2_with_suggestions():
-    done = run_cli("geocode", "Idlibxyz")
+def test_cli_unknown_name_exits_2_with_suggestions_after_printing_every_name():
+    done = run_cli("geocode", "Idlibxyz", "Homs")
     assert done.returncode == 2
     assert "did you mean" in done.stderr and "Idlib" in done.stderr
     assert "Traceback" not in done.stderr
-    assert done.stdout == ""
+    assert "Idlibxyz -> NOT FOUND" in done.stdout and "Homs -> Homs" in done.stdout
+
+
+def test_cli_batch_from_standard_input_as_json(tmp_path):
+    names = ["Douma", "Zzzzz", "Deir Sunbul", "Saqba", "Douma"]
+    done = subprocess.run([sys.executable, "-m", "zonemap", "geocode", "--json", "--file", "-"], input="\n".join(names) + "\n\n",
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2
+    data = json.loads(done.stdout)
+    assert [d["query"] for d in data] == names and [d["found"] for d in data] == [True, False, False, True, True]
+    assert data[2]["ambiguous"] and len(data[2]["suggestions"]) == 2 and not data[1]["ambiguous"]
+    assert {"tier", "confidence", "outside_country", "admin3_code", "pcode"} <= set(data[0])
 
 
 @pytest.mark.parametrize("bad", ["", "   ", "x" * 5000])
@@ -186,4 +288,4 @@ def test_cli_bad_input_exits_2_without_traceback(bad):
 def test_cli_human_output_lists_runners_up():
     done = run_cli("geocode", "--no-country", "Douma")
     assert done.returncode == 0
-    assert "LB" in done.stdout and "ambiguous" in done.stdout
+    assert "LB" in done.stdout and "other places bear this name" in done.stdout

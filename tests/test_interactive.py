@@ -55,6 +55,7 @@ def test_example_map_in_a_real_browser_offline(example_build, example_briefing, 
     popup.wait_for()
     text = popup.inner_text()
     assert "2017-07-04" in text and "Fatalities" in text and "\t2" in text.replace("\n", "\t") + "\t"
+    assert "Duma sub-district, Duma district, Rif Dimashq" in text  # the units it lies in, from OCHA
     page.screenshot(path=str(artifacts_dir / "astana-2017.png"))
 
     page.locator(".leaflet-control-layers-overlays label", has_text="Idlib zone").locator("input").uncheck()
@@ -140,3 +141,37 @@ def test_unknown_tile_provider_is_an_input_error(example_build, tmp_path):
     with pytest.raises(InputError, match="unknown tile provider 'nope'"):
         build(EXAMPLE, tmp_path, formats=["html"], tiles="nope")
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.browser
+def test_sub_district_layer_is_off_until_chosen_and_names_units_in_both_scripts(example_build, offline_page):
+    from zonemap.data import default_geodata
+
+    page = offline_page.page
+    page.goto(example_build["html"].as_uri())
+    page.wait_for_selector("path.zm-zone")
+    assert page.locator("path.zm-admin-unit").count() == 0
+    page.locator(".leaflet-control-layers-overlays label", has_text="Sub-districts").locator("input").check()
+    units = default_geodata().admin_units("SY", 3).set_index("pcode")
+    assert page.locator("path.zm-admin-unit").count() == len(units)
+    # Hover inside Harasta sub-district, where no marker is: the unit's names, English and Arabic, follow the pointer.
+    harasta = units.loc["SY030201"]
+    spot = harasta.geometry.representative_point()
+    x, y = page.evaluate("""([lat, lon]) => {
+        const map = Object.values(window).find(v => v instanceof L.Map);
+        map.setView([lat, lon], 11, {animate: false});
+        const p = map.latLngToContainerPoint([lat, lon]), box = map.getContainer().getBoundingClientRect();
+        return [box.left + p.x, box.top + p.y];
+    }""", [spot.y, spot.x])
+    page.mouse.move(x, y)
+    page.mouse.move(x + 2, y + 1)
+    tip = page.locator(".zm-admin-tip")
+    tip.wait_for()
+    assert f"{harasta['name_en']} sub-district" in tip.inner_text() and harasta["name_ar"] in tip.inner_text()
+    # The zones under the outlines still take clicks.
+    page.mouse.click(x, y)
+    page.locator(".leaflet-popup-content").wait_for()
+    assert "Eastern Ghouta" in page.locator(".leaflet-popup-content").inner_text()
+    page.locator(".leaflet-control-layers-overlays label", has_text="Sub-districts").locator("input").uncheck()
+    assert page.locator("path.zm-admin-unit").count() == 0
+    assert offline_page.problems == []

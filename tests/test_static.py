@@ -52,13 +52,16 @@ def test_zone_colours_inside_zones_and_background_outside_syria(prepared):
     fig, ax = draw_figure(prepared)  # same layout at the figure's 100 dpi: maps lon/lat to pixels
     assert image.shape[:2] == (int(fig.get_figheight() * 100), int(fig.get_figwidth() * 100))
     degree = 1 / abs(ax.transData.transform((1, 0))[0] - ax.transData.transform((0, 0))[0])  # degrees per pixel
-    borders = shapely.union_all(prepared.provinces.boundary.to_numpy())
+    # Geometry simplified to a fraction of a pixel first: OCHA's outlines have detail no pixel shows, and
+    # buffering it all would take minutes.
+    borders = shapely.union_all(shapely.simplify(prepared.provinces.boundary.to_numpy(), degree / 4))
     markers = shapely.union_all(shapely.buffer(prepared.incidents.geometry.to_numpy(), 7 * degree))  # symbol radius + halo (in pixel terms)
     for _, zone in prepared.zones.iterrows():
         style = zone_style(zone["status"])
         expected = style.fill_opacity * rgb(style.colour) + (1 - style.fill_opacity) * rgb(LAND_FOCUS)
         # Well inside: away from the outline, province borders and incident symbols.
-        core = zone.geometry.buffer(-3 * degree).difference(borders.buffer(2 * degree)).difference(markers)
+        shape = shapely.simplify(zone.geometry, degree / 4)
+        core = shape.buffer(-3 * degree).difference(borders.buffer(2 * degree)).difference(markers)
         minx, miny, maxx, maxy = core.bounds
         grid = [shapely.Point(x, y) for x in np.linspace(minx, maxx, 9) for y in np.linspace(miny, maxy, 9)]
         inside = [p for p in grid if core.contains(p)] or [shapely.point_on_surface(core)]

@@ -1,6 +1,7 @@
 import pytest
 
-from zonemap.geocoding.text import has_admin_hint, name_key, skeleton_key
+from zonemap.geocoding.text import (analyse_name, has_admin_hint, name_aliases, name_key, rasm, romanize, similarity,
+                                    skeleton_keys, spelling_form)
 
 
 @pytest.mark.parametrize(
@@ -38,12 +39,58 @@ def test_article_alone_is_kept_rather_than_emptied():
         ["Quneitra", "Al-Qunaytirah", "Kuneitra"],
         ["Homs", "Hims"],
         ["Idlib", "Idleb"],
-        ["Douma", "Duma", "Dūmā"],
-        ["Ghouta", "Ghuta"],
+        ["Douma", "Duma", "Dūmā", "دوما"],
+        ["Ghouta", "Ghuta", "الغوطة"],
+        ["Hamouriyeh", "Hammouriyeh", "Hamouriyah", "Hammura", "حمورة"],
+        ["Ein Terma", "Ain Tarma", "Ayn Tarma", "عين ترما"],
+        ["Kafranbel", "Kafr Nabl", "Kafr Nubl", "Kafr Nobol", "كفرنبل"],
+        ["Jisreen", "Jisrein", "Jisrin", "جسرين"],
+        ["Foah", "Fua", "Al-Fu'ah", "الفوعة"],
+        ["Latamneh", "Al-Lataminah", "Latmana", "اللطامنة"],
+        ["Khan Shaykhun", "Khan Sheikhoun", "Khān Shaykhūn", "خان شيخون"],
+        ["Maarat al-Numan", "Ma'arrat an-Nu'man", "معرة النعمان"],
+        ["Deir ez-Zor", "Dayr az Zawr", "Deir al-Zour", "Deirezzor", "دير الزور"],
+        ["Zamalka", "زملكا"],
+        ["Jobar", "Joubar", "Jowbar", "جوبر"],
     ],
 )
 def test_transliteration_variants_share_a_skeleton(variants):
-    assert len({skeleton_key(v) for v in variants}) == 1
+    shared = frozenset.intersection(*(skeleton_keys(v) for v in variants))
+    assert shared, {v: skeleton_keys(v) for v in variants}
+
+
+@pytest.mark.parametrize("a, b", [("Homs", "Hama"), ("Douma", "Daraa"), ("Saqba", "Zamalka"), ("Idlib", "Aleppo")])
+def test_different_places_have_different_skeletons(a, b):
+    assert not skeleton_keys(a) & skeleton_keys(b)
+
+
+def test_romanised_arabic_and_arabic_script_give_the_same_letters():
+    for latin, arabic in [("Jinnīyah", "جنية"), ("Māri‘", "مارع"), ("Kafr Baţnā", "كفر بطنا"), ("Ḩarastā", "حرستا"),
+                          ("Ar Ruḩaybah", "الرحيبة"), ("Qanawāt", "قنوات")]:
+        assert rasm(latin) == rasm(arabic), latin
+    assert rasm("Başīr") != rasm("البصيرة")  # the ta marbuta tells Basir from al-Busayrah
+
+
+def test_spelling_similarity_ignores_transliteration_noise_but_not_the_name():
+    assert spelling_form("Hamouriyeh".lower()) == "hamuri"
+    assert similarity("hamouriyeh", "hammura") > similarity("hamouriyeh", "hamra")
+    assert similarity("jobar", "jowbar") > similarity("jobar", "yabroud")
+    assert similarity("atarib", romanize("الأتارب")) > similarity("atarib", romanize("طربة"))
+
+
+def test_aliases():
+    assert "barza" in name_aliases("Barza Al Balad")
+    assert "madamiye" in name_aliases("Madamiyet Elsham")
+    assert name_aliases("Maskana - Onaiza")[:2] == ["Maskana", "Onaiza"]
+    assert name_aliases("Jisr ash-Shughur") == []  # "Jisr" alone names nothing
+
+
+def test_kind_hints():
+    assert analyse_name("Idlib province") == ("idlib", "admin1")
+    assert analyse_name("Harim district")[1] == "admin2"
+    assert analyse_name("Kafr Nobol sub-district") == ("kafr nobol", "admin3")
+    assert analyse_name("Kafr Nubl town") == ("kafr nubl", "place")
+    assert analyse_name("Rif Dimashq") == ("rif dimashq", None)
 
 
 def test_no_letters_gives_empty_key():

@@ -73,6 +73,22 @@ def test_named_area_is_the_buffered_hull_of_its_members(tmp_path):
     assert briefing.resolutions[0].result.kind == "named_area"
 
 
+def test_a_named_area_analysts_describe_by_sub_districts_is_drawn_as_them(tmp_path):
+    zones, _ = zones_of(tmp_path, """\
+        - id: eg
+          name: Eastern Ghouta
+          area: الغوطة الشرقية
+        """)
+    area = default_geodata().named_areas["eastern-ghouta"]
+    units = default_geodata().admin_units("SY", 3).set_index("pcode")
+    expected = shapely.union_all(units.loc[list(area.sub_districts)].geometry.to_numpy())
+    row = zones.iloc[0]
+    assert not row["approximate"]
+    assert row["area_km2"] == pytest.approx(area_km2(expected), rel=0.005)
+    for name, lat, lon in area.members:
+        assert row.geometry.covers(shapely.Point(lon, lat)), name
+
+
 def test_buffer_is_in_kilometres():
     disc = buffered_hull([(36.4, 33.57)], 10)
     assert area_km2(disc) == pytest.approx(3.14159 * 100, rel=0.01)
@@ -111,8 +127,10 @@ def test_drawn_shape_is_made_valid_and_clipped_to_the_country(tmp_path):
         """)
     geometry = zones.geometry.iloc[0]
     assert geometry.is_valid
+    syria = shapely.union_all(briefing.provinces.geometry.to_numpy())
+    assert shapely.difference(geometry, syria).area < 1e-9  # clipped to the country (OCHA's outline)
     lebanon = default_geodata().admin0("LB").geometry.iloc[0]
-    assert shapely.intersection(geometry, lebanon).area < 1e-6
+    assert shapely.intersection(geometry, lebanon).area < 0.001  # at most the slivers where the two outlines differ
     assert not zones.iloc[0]["approximate"]
     # Repaired into its two triangles (the part in Syria): a point inside the eastern one is covered,
     # the pinch point's surroundings above and below are not, and the repair is reported.
@@ -163,3 +181,97 @@ def test_other_countries(tmp_path):
           buffer_km: 20
         """, country="LY")
     assert zones.iloc[0]["province_codes"][0].startswith("LY-")
+
+
+def test_districts_and_subdistricts_are_whole_ocha_units(tmp_path):
+    zones, briefing = zones_of(tmp_path, """\
+        - id: d
+          name: D
+          districts: [Harim, إدلب]
+        - id: s
+          name: S
+          subdistricts: [Duma, SY030105, حرستا]
+        """)
+    data = default_geodata()
+    districts = data.admin_units("SY", 2).set_index("pcode")
+    sub_districts = data.admin_units("SY", 3).set_index("pcode")
+    expected_d = area_km2(districts.loc["SY0703"].geometry) + area_km2(districts.loc["SY0700"].geometry)
+    expected_s = sum(area_km2(sub_districts.loc[p].geometry) for p in ("SY030200", "SY030105", "SY030201"))
+    by_id = zones.set_index("id")
+    assert by_id.loc["d", "area_km2"] == pytest.approx(expected_d, rel=0.005)
+    assert by_id.loc["s", "area_km2"] == pytest.approx(expected_s, rel=0.005)
+    assert not by_id.loc["d", "approximate"]
+    assert by_id.loc["d", "province_codes"] == ("SY-ID",)
+
+
+def test_a_subdistrict_name_two_units_share_needs_its_pcode(tmp_path):
+    with pytest.raises(ScenarioError, match=r"ambiguous.*SY020405.*SY050101.*P-code"):
+        zones_of(tmp_path, """\
+            - id: s
+              name: S
+              subdistricts: [Suran]
+            """)
+
+
+def test_an_unknown_district_lists_the_closest(tmp_path):
+    with pytest.raises(ScenarioError, match=r"unknown district 'Nowhereville' in SY"):
+        zones_of(tmp_path, """\
+            - id: d
+              name: D
+              districts: [Nowhereville]
+            """)
+
+
+SAMAD_ZONE = """\
+    - id: border
+      name: Border strip
+      towns: [Sarmada, Atmeh, Qah, "Samad, Daraa"]
+    """
+
+
+def test_a_town_resolved_far_from_the_others_stops_the_build(tmp_path):
+    # Samad in Daraa, 300 km from the Idlib border towns: the zone would cross Syria.
+    with pytest.raises(ScenarioError, match=r"'Samad, Daraa' resolved to .*km from the zone's nearest other place"):
+        zones_of(tmp_path, SAMAD_ZONE)
+
+
+def test_lenient_turns_the_check_into_a_warning(tmp_path):
+    from zonemap import Settings
+
+    path = tmp_path / "s.yaml"
+    path.write_text("title: T\nzones:\n" + textwrap.indent(textwrap.dedent(SAMAD_ZONE), "  "))
+    briefing = prepare(path, settings=Settings(lenient=True))
+    assert any("Samad, Daraa" in w and "km from the zone's nearest" in w for w in briefing.warnings)
+
+
+def test_towns_chained_across_the_country_are_refused(tmp_path):
+    # Each town lies within 60 km of another, but the chain runs from Idlib to Damascus.
+    with pytest.raises(ScenarioError, match=r"towns span \d[\d,]* km, from 'Idlib' .* to 'Douma'"):
+        zones_of(tmp_path, """\
+            - id: chain
+              name: Chain
+              towns: [Idlib, Maarat al-Numan, Hama, Homs, An Nabk, Yabroud, Douma]
+            """)
+
+
+def test_a_zone_town_abroad_is_refused(tmp_path):
+    with pytest.raises(ScenarioError, match=r"'Mosul' resolved to Mosul .*outside SY"):
+        zones_of(tmp_path, """\
+            - id: t
+              name: T
+              towns: [Mosul, Tall Abyad]
+            """)
+
+
+def test_an_incident_far_from_every_town_of_its_zone_is_reported(tmp_path):
+    from zonemap import Settings, geocode
+
+    # Leniently built, the misread zone stretches from Idlib to Daraa; an incident halfway is "in" it.
+    north, south = geocode("Qah"), geocode("Samad, Daraa")
+    lat, lon = (north.lat + south.lat) / 2, (north.lon + south.lon) / 2
+    path = tmp_path / "s.yaml"
+    path.write_text("title: T\nzones:\n" + textwrap.indent(textwrap.dedent(SAMAD_ZONE), "  ")
+                    + f"incidents:\n  - {{id: far, date: 2017-07-04, type: shelling, lat: {lat}, lon: {lon}}}\n")
+    briefing = prepare(path, settings=Settings(lenient=True))
+    assert briefing.zones.geometry.iloc[0].contains(shapely.Point(lon, lat))
+    assert any("incident 'far'" in w and "counted in zone 'border' but lies" in w for w in briefing.warnings)

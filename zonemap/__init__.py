@@ -34,8 +34,8 @@ except PackageNotFoundError:  # running from a source tree that was never instal
 _EXPORTS = {
     "Briefing": "briefing", "BuildResult": "briefing", "build": "briefing", "prepare": "briefing",
     "Scenario": "scenario", "Zone": "scenario", "Incident": "scenario", "Source": "scenario", "ProvincePart": "scenario",
-    "MapOptions": "scenario", "load_scenario": "scenario", "dump_scenario": "scenario",
-    "geocode": "geocoding", "OfflineGeocoder": "geocoding", "GeocodeResult": "geocoding", "Candidate": "geocoding",
+    "StatusChange": "scenario", "MapOptions": "scenario", "load_scenario": "scenario", "dump_scenario": "scenario",
+    "geocode": "geocoding", "geocode_all": "geocoding", "OfflineGeocoder": "geocoding", "GeocodeResult": "geocoding", "Candidate": "geocoding",
     "locate_points": "geometry.admin",
     "GeoData": "data", "Settings": "settings",
     "ZonemapError": "errors", "InputError": "errors", "ScenarioError": "errors", "GeocodeError": "errors",

@@ -18,12 +18,14 @@ line does exactly the same as this Python code::
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import shapely
 
@@ -32,9 +34,9 @@ from .errors import InputError, Origin, ScenarioError
 from .export.formats import DEFAULT_FORMATS, FORMATS
 from .geocoding import PlaceResolver, Resolution, load_gazetteer
 from .geometry.admin import AdminLocator
-from .geometry.zones import build_zones, zone_province_parts
+from .geometry.zones import build_zones, incidents_far_from_members, zone_province_parts
 from .incidents import incident_labels, incident_points, join_incidents, read_incident_table, zone_figures, zone_incident_links
-from .scenario import Scenario, check_scenario, load_scenario
+from .scenario import DEFAULT_BUFFER_KM, Scenario, check_scenario, load_scenario
 from .scenario.files import resolve_scenario_path
 from .settings import Settings
 
@@ -63,11 +65,17 @@ class Briefing:
         (ISO dates or None), ``notes``, ``rule``, ``approximate``,
         ``area_km2``, ``province_codes`` and ``provinces`` (tuples: the
         provinces the zone covers), ``incidents`` and ``fatalities``
-        (counts inside the zone), geometry (EPSG:4326).
+        (counts inside the zone), geometry (EPSG:4326). After
+        :meth:`between` with an end date, ``status`` is the status on that
+        date and ``in_effect`` says whether the zone existed then.
     provinces
         The country's admin-1 units: ``iso_3166_2``, ``name_en``,
         ``name_ar``, ``is_governorate``, ``zones`` (tuple of the ids of the
         zones covering it), geometry.
+    districts, sub_districts
+        The country's admin-2 and admin-3 units where the data has them
+        (Syria: OCHA's 62 districts and 272 sub-districts): ``pcode``,
+        ``name_en``, ``name_ar``, ``iso_3166_2``, geometry; empty elsewhere.
     incidents
         One row per incident: see :data:`zonemap.incidents.INCIDENT_COLUMNS`;
         ``zones`` is a tuple of zone ids, ``label`` a readable name of the
@@ -90,11 +98,16 @@ class Briefing:
         What a map of this briefing must credit (data and sources).
     extent
         ``(minx, miny, maxx, maxy)`` of the area of interest (the zones).
+    window
+        ``(start, end)`` dates the incidents were cut to by :meth:`between`
+        (None for an open side); ``(None, None)`` for the whole record.
     """
 
     scenario: Scenario
     zones: gpd.GeoDataFrame
     provinces: gpd.GeoDataFrame
+    districts: gpd.GeoDataFrame
+    sub_districts: gpd.GeoDataFrame
     incidents: gpd.GeoDataFrame
     countries: gpd.GeoDataFrame
     zone_incidents: pd.DataFrame
@@ -104,11 +117,67 @@ class Briefing:
     warnings: tuple[str, ...]
     credits: tuple[str, ...]
     extent: tuple[float, float, float, float]
+    window: tuple[dt.date | None, dt.date | None] = (None, None)
 
     @property
     def ambiguous(self) -> list[Resolution]:
         """Resolutions where another place matched equally well."""
         return [r for r in self.resolutions if r.ambiguous]
+
+    def between(self, start: dt.date | str | None = None, end: dt.date | str | None = None) -> Briefing:
+        """The briefing cut to the incidents of a date window, with its zones as they stood at its end.
+
+        Incidents, the zone links and every zone's incident and fatality
+        counts are recomputed for the window; nothing is geocoded again.
+
+        Parameters
+        ----------
+        start, end
+            First and last day of the window (dates or ``YYYY-MM-DD``),
+            both included; ``None`` leaves that side open. With an ``end``,
+            each zone's ``status`` becomes its status on that day
+            (:meth:`zonemap.Zone.status_on`) and the ``in_effect`` column
+            says whether it existed then (:meth:`zonemap.Zone.in_effect_on`).
+
+        Returns
+        -------
+        Briefing
+            A new briefing (this one if both sides are open), whose
+            :attr:`window` is ``(start, end)``.
+
+        Raises
+        ------
+        InputError
+            For a date that is not ``YYYY-MM-DD`` or a window that ends before it starts.
+
+        Examples
+        --------
+        ``briefing.between("2017-07-01", "2017-07-31")``: July 2017;
+        ``briefing.between(end="2017-07-04")``: everything up to 4 July 2017,
+        with the zones as they stood that day.
+        """
+        start, end = _window_day(start, "start"), _window_day(end, "end")
+        if start is None and end is None:
+            return self
+        if start is not None and end is not None and end < start:
+            raise InputError(f"the window ends ({end}) before it starts ({start})")
+        days = np.asarray(self.incidents["date"], dtype="datetime64[D]")
+        keep = np.ones(len(days), dtype=bool)
+        if start is not None:
+            keep &= days >= np.datetime64(start, "D")
+        if end is not None:
+            keep &= days <= np.datetime64(end, "D")
+        incidents = self.incidents[keep].reset_index(drop=True)
+        links = self.zone_incidents[self.zone_incidents["incident_id"].isin(incidents["id"])].reset_index(drop=True)
+        figures = zone_figures(self.zones["id"], incidents, links)
+        zones = self.zones.assign(incidents=figures["incidents"].to_numpy(), fatalities=figures["fatalities"].to_numpy())
+        if end is not None:
+            described = {zone.id: zone for zone in self.scenario.zones}
+            zones = zones.assign(status=[described[z].status_on(end) for z in zones["id"]],
+                                 in_effect=[described[z].in_effect_on(end) for z in zones["id"]])
+            zones = zones[[c for c in zones.columns if c != "geometry"] + ["geometry"]]
+        return replace(self, incidents=incidents, zone_incidents=links, zones=zones, summary=_summary(zones),
+                       window=(start, end))
 
     def to_map(self, *, lang: str | None = None, tiles: str | None = None) -> folium.Map:
         """The interactive map as a :class:`folium.Map` (displays inline in Jupyter).
@@ -176,7 +245,8 @@ class Briefing:
 
     def save(self, output_dir: str | Path = "output", *, formats: Sequence[str] = DEFAULT_FORMATS,
              lang: str | None = None, tiles: str | None = None, dpi: int = 200,
-             progress: Callable[[str], None] | None = None) -> dict[str, Path]:
+             progress: Callable[[str], None] | None = None, start: dt.date | str | None = None,
+             end: dt.date | str | None = None) -> dict[str, Path]:
         """Write the map and exports into ``output_dir``, all at once or not at all.
 
         Parameters
@@ -195,6 +265,9 @@ class Briefing:
             Resolution of the PNG map.
         progress
             Called with a short message before each step.
+        start, end
+            Cut every output to the incidents of this window, with the
+            zones as they stood at its end (see :meth:`between`).
 
         Returns
         -------
@@ -204,11 +277,12 @@ class Briefing:
         Raises
         ------
         InputError
-            For an unknown format or an unwritable folder; nothing is written then.
+            For an unknown format, an unwritable folder or a bad window; nothing is written then.
         """
         from .export import write_outputs
 
-        return write_outputs(self, output_dir, formats=formats, lang=lang, tiles=tiles, dpi=dpi, progress=progress)
+        return write_outputs(self.between(start, end), output_dir, formats=formats, lang=lang, tiles=tiles, dpi=dpi,
+                             progress=progress)
 
 
 @dataclass(frozen=True)
@@ -292,11 +366,13 @@ def prepare(scenario: Scenario | Mapping | str | Path, *, incident_files: Sequen
                             source=str(scenario.path) if scenario.path else None, location="country")
     countries = geodata.admin0()
     country_shape = shapely.union_all(provinces.geometry.to_numpy())
-    resolver = PlaceResolver(country, load_gazetteer(geodata))
+    resolver = PlaceResolver(country, load_gazetteer(geodata), strict=settings.strict)
     warnings: list[str] = []
+    sub_districts, districts = geodata.admin_units(country, 3), geodata.admin_units(country, 2)
 
-    zones = build_zones(scenario, resolver, provinces=provinces, country_shape=country_shape,
-                        named_areas=geodata.named_areas, settings=settings, warnings=warnings)
+    zones, members = build_zones(scenario, resolver, provinces=provinces, admin_units={2: districts, 3: sub_districts},
+                                 country_shape=country_shape, named_areas=geodata.named_areas, settings=settings,
+                                 warnings=warnings, lenient=settings.lenient)
 
     incidents = list(scenario.incidents)
     sources = {s.id: s for s in scenario.sources}
@@ -310,7 +386,9 @@ def prepare(scenario: Scenario | Mapping | str | Path, *, incident_files: Sequen
     _unique_incident_ids(points, incidents)
     links = zone_incident_links(points, zones)
     located = join_incidents(points, incident_labels(points, resolver.gazetteer, country),
-                             AdminLocator(country, provinces, countries), links)
+                             AdminLocator(country, provinces, countries, sub_districts, districts), links)
+    _check_incidents_near_members(scenario, located, links, members, warnings, settings.lenient)
+    warnings += [f"{r.field}: {r.describe()}" for r in resolver.resolutions if r.low_confidence]
 
     parts = zone_province_parts(zones, provinces)
     covered = parts.groupby("zone_id", sort=False).agg(province_codes=("iso_3166_2", tuple),
@@ -329,9 +407,37 @@ def prepare(scenario: Scenario | Mapping | str | Path, *, incident_files: Sequen
     outlets = tuple(dict.fromkeys(s.outlet for s in scenario.sources))
     credits = CREDITS + ((f"Sources: {'; '.join(outlets)}",) if outlets else ())
     extent = tuple(float(v) for v in (zones.total_bounds if len(zones) else shapely.bounds(country_shape)))
-    return Briefing(scenario=scenario, zones=zones, provinces=provinces, incidents=located, countries=countries,
+    return Briefing(scenario=scenario, zones=zones, provinces=provinces, districts=districts,
+                    sub_districts=sub_districts, incidents=located, countries=countries,
                     zone_incidents=links, zone_provinces=parts, summary=_summary(zones),
                     resolutions=tuple(resolver.resolutions), warnings=tuple(warnings), credits=credits, extent=extent)
+
+
+def _check_incidents_near_members(scenario: Scenario, incidents: gpd.GeoDataFrame, links: pd.DataFrame,
+                                  members: Mapping, warnings: list[str], lenient: bool) -> None:
+    """An incident counted in a hull zone, far from every town of it, means a town or the incident was misplaced."""
+    buffers = {z.id: z.buffer_km or (z.province_part.buffer_km if z.province_part else None) or DEFAULT_BUFFER_KM
+               for z in scenario.zones}
+    by_id = {i.id or f"incident-{n + 1}": i for n, i in enumerate(scenario.incidents)}
+    labels = incidents.set_index("id")["label"]
+    for zone_id, incident_id, km in incidents_far_from_members(incidents, links, members, buffers):
+        incident = by_id.get(incident_id)
+        origin = incident.origin if incident is not None else next(z.origin for z in scenario.zones if z.id == zone_id)
+        message = (f"incident {incident_id!r} at {labels[incident_id]} is counted in zone {zone_id!r} but lies {km:,.0f} km "
+                   f"from every town that defines the zone ({', '.join(m.name for m in members[zone_id])}): a town or "
+                   "the incident is probably misplaced; check their names")
+        if not lenient:
+            raise origin.error(message + " (--lenient makes this a warning)")
+        warnings.append(f"{origin.location}: {message}")
+
+
+def _window_day(value: dt.date | str | None, side: str) -> dt.date | None:
+    if value is None or (isinstance(value, dt.date) and not isinstance(value, dt.datetime)):
+        return value
+    try:
+        return dt.date.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise InputError(f"the window's {side} {value!r} is not a date; expected YYYY-MM-DD") from None
 
 
 def _summary(zones: gpd.GeoDataFrame) -> pd.DataFrame:
@@ -347,7 +453,8 @@ def _summary(zones: gpd.GeoDataFrame) -> pd.DataFrame:
 def build(scenario: Scenario | Mapping | str | Path, output_dir: str | Path = "output", *,
           formats: Sequence[str] = DEFAULT_FORMATS, tiles: str | None = None, lang: str | None = None, dpi: int = 200,
           incident_files: Sequence[str | Path] = (), geodata: GeoData | None = None, settings: Settings | None = None,
-          progress: Callable[[str], None] | None = None) -> BuildResult:
+          progress: Callable[[str], None] | None = None, start: dt.date | str | None = None,
+          end: dt.date | str | None = None) -> BuildResult:
     """Prepare a scenario and write its map and exports: what ``zonemap build`` does.
 
     Parameters
@@ -368,11 +475,15 @@ def build(scenario: Scenario | Mapping | str | Path, output_dir: str | Path = "o
         As for :func:`prepare`.
     progress
         Called with a short message before each step.
+    start, end
+        Cut the outputs to the incidents of this window, with the zones as
+        they stood at its end (``zonemap build --from/--to/--as-of``; see
+        :meth:`Briefing.between`).
 
     Returns
     -------
     BuildResult
-        The briefing, and format → path of each file written.
+        The briefing (cut to the window), and format → path of each file written.
 
     Raises
     ------
@@ -384,6 +495,6 @@ def build(scenario: Scenario | Mapping | str | Path, output_dir: str | Path = "o
         raise InputError(f"unknown output format {', '.join(map(repr, unknown))}; choose from {', '.join(FORMATS)}")
     step = progress or (lambda message: None)
     step("reading the scenario and geocoding names")
-    briefing = prepare(scenario, incident_files=incident_files, geodata=geodata, settings=settings)
+    briefing = prepare(scenario, incident_files=incident_files, geodata=geodata, settings=settings).between(start, end)
     outputs = briefing.save(output_dir, formats=formats, lang=lang, tiles=tiles, dpi=dpi, progress=progress)
     return BuildResult(briefing, outputs)

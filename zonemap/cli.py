@@ -7,16 +7,18 @@ Exit codes: 0 success, 2 bad input (the message says what and where),
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import os
 import sys
 import webbrowser
+from pathlib import Path
 from collections.abc import Sequence
 
 from . import __version__
-from .errors import InputError, UnknownPlaceError
+from .errors import GeocodeError, InputError
 from .export.formats import DEFAULT_FORMATS, FORMATS
-from .geocoding import GeocodeResult, geocode
+from .geocoding import DEFAULT_MIN_CONFIDENCE, GeocodeResult, geocode_all
 from .render.style import TILE_ALIASES
 from .scenario import CSV_COLUMNS
 from .settings import Settings
@@ -34,16 +36,21 @@ Everything works without a network: boundaries (Natural Earth) and places
 
 GEOCODE_EPILOG = """\
 examples:
-  zonemap geocode Douma "Eastern Ghouta" درعا
+  zonemap geocode Douma "Eastern Ghouta" درعا Hamouriyeh
+  zonemap geocode "Tall Abyad, Raqqa"          # a governorate, district or sub-district settles ambiguity
   zonemap geocode --country LB Douma
-  zonemap geocode --no-country Douma          # show every country's Douma
+  zonemap geocode --no-country Douma           # search the world: every country's Douma
   zonemap geocode --json Idleb Sweida | jq .
+  zonemap geocode --file names.txt --json      # one name a line; --file - reads standard input
 
 Matching ignores case, diacritics, punctuation and Arabic articles (al-, as-,
-ad-...) and knows transliteration variants (Deraa, Dar'a, Dar‘ā, درعا).
-Ambiguous names are resolved by the country bias, then kind and population;
-the runners-up are listed so you can check. Unknown names exit with code 2
-and a "did you mean" list."""
+ad-...), knows transliterations (Deraa, Dar'a, Dar‘ā, درعا; Zamalka, زملكا)
+and, for Syria, every OCHA community and neighbourhood. With a country (SY by
+default) only its places are answers to inexact spellings; an exact name
+abroad is an answer only when nothing in the country matches, and is flagged.
+Each answer shows how it matched (its tier) and a confidence from 0 to 1.
+Names that match nothing, or several places equally well, are reported with
+suggestions; the command exits with code 2 once every name is printed."""
 
 
 ALLOW_PATH_HELP = ("let the scenario name files (drawn shapes, incident tables) in DIR too; by default it may only "
@@ -60,11 +67,14 @@ def build_parser() -> argparse.ArgumentParser:
         "geocode", help="look up place names offline", description="Look up place names in the offline gazetteer.",
         epilog=GEOCODE_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    geocode_parser.add_argument("names", nargs="+", metavar="NAME", help="place names, in any transliteration or Arabic")
+    geocode_parser.add_argument("names", nargs="*", metavar="NAME", help="place names, in any transliteration or Arabic")
+    geocode_parser.add_argument("--file", "-f", metavar="FILE", help="read names from FILE, one a line (- for standard input)")
     bias = geocode_parser.add_mutually_exclusive_group()
     bias.add_argument("--country", default="SY", metavar="CC",
-                      help="ISO 3166-1 alpha-2 country to prefer for ambiguous names (default: %(default)s)")
-    bias.add_argument("--no-country", dest="country", action="store_const", const=None, help="no country preference")
+                      help="ISO 3166-1 alpha-2 country to search (default: %(default)s)")
+    bias.add_argument("--no-country", dest="country", action="store_const", const=None, help="search the whole world")
+    geocode_parser.add_argument("--min-confidence", type=float, default=DEFAULT_MIN_CONFIDENCE, metavar="X",
+                                help="refuse answers less sure than X, from 0 to 1 (default: %(default)s)")
     geocode_parser.add_argument("--json", action="store_true", help="print one JSON array, one object per name, in order")
     geocode_parser.set_defaults(handler=_run_geocode)
 
@@ -84,19 +94,27 @@ def build_parser() -> argparse.ArgumentParser:
     build_parser_.add_argument("--incidents", action="append", default=[], metavar="CSV",
                                help="add incidents from a CSV table (columns: " + ", ".join(CSV_COLUMNS) + "); repeatable")
     build_parser_.add_argument("--dpi", type=int, default=200, help="resolution of the PNG map (default: %(default)s)")
+    build_parser_.add_argument("--from", dest="start", type=_date, metavar="DATE",
+                               help="only incidents on or after DATE (YYYY-MM-DD)")
+    end = build_parser_.add_mutually_exclusive_group()
+    end.add_argument("--to", dest="end", type=_date, metavar="DATE",
+                     help="only incidents up to DATE, with the zones as they stood on DATE")
+    end.add_argument("--as-of", dest="end", type=_date, metavar="DATE", help="the same as --to DATE")
     build_parser_.add_argument("--open", action="store_true", help="open the HTML map (or the first output) in the browser")
     build_parser_.add_argument("-q", "--quiet", action="store_true", help="print only errors")
-    build_parser_.add_argument("--allow-path", action="append", default=[], metavar="DIR", help=ALLOW_PATH_HELP)
+    _add_trust_options(build_parser_)
     build_parser_.set_defaults(handler=_run_build)
 
     validate_parser = commands.add_parser(
         "validate", help="check a scenario without writing anything",
-        description="Check a scenario: schema, dates, place and province names, zone geometry. Writes nothing; "
-                    "exit 0 if the scenario would build, 2 with the first problem otherwise.",
+        description="Check a scenario: schema, dates, place and admin-unit names, zone geometry and its plausibility. "
+                    "Prints every name with what it resolved to, by which tier and how surely, so a reviewer sees "
+                    "what the build will do. Writes nothing; exit 0 if the scenario would build, 2 with the first "
+                    "problem otherwise.",
     )
     validate_parser.add_argument("scenario", metavar="SCENARIO", help="scenario file (.yaml or .json)")
     validate_parser.add_argument("--incidents", action="append", default=[], metavar="CSV", help="also check these incident tables")
-    validate_parser.add_argument("--allow-path", action="append", default=[], metavar="DIR", help=ALLOW_PATH_HELP)
+    _add_trust_options(validate_parser)
     validate_parser.set_defaults(handler=_run_validate)
     return parser
 
@@ -112,6 +130,8 @@ examples:
   zonemap build examples/astana-2017.yaml -o report --lang ar
   zonemap build examples/astana-2017.yaml --tiles carto-light   # online tiles (opt-in)
   zonemap build examples/astana-2017.yaml --formats html,png,pdf,gpkg,kml,csv,embed --open
+  zonemap build examples/astana-2017.yaml --from 2017-07-01 --to 2017-07-31   # one month
+  zonemap build examples/astana-2017.yaml --as-of 2017-07-04   # zones as they stood that day
 
 formats: html (interactive map), embed (responsive fragment for a CMS),
 png/svg/pdf (static map), geojson/gpkg/kml (exports), csv/md (zone summary).
@@ -135,8 +155,25 @@ def _report(briefing) -> str:
     return "\n".join(lines)
 
 
+def _date(text: str) -> str:
+    """A command-line date, checked here so that a typo exits with argparse's usage message."""
+    try:
+        dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date; expected YYYY-MM-DD") from None
+    return text
+
+
 def _settings(args: argparse.Namespace) -> Settings:
-    return Settings(allowed_paths=tuple(args.allow_path))
+    return Settings(allowed_paths=tuple(args.allow_path), strict=args.strict, lenient=args.lenient)
+
+
+def _add_trust_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--allow-path", action="append", default=[], metavar="DIR", help=ALLOW_PATH_HELP)
+    parser.add_argument("--strict", action="store_true",
+                        help="make names matched with low confidence errors (they are listed in the report otherwise)")
+    parser.add_argument("--lenient", action="store_true",
+                        help="make implausible zones (a town resolved far from the zone's other towns) warnings, not errors")
 
 
 def _run_build(args: argparse.Namespace) -> int:
@@ -147,7 +184,8 @@ def _run_build(args: argparse.Namespace) -> int:
     if not 10 <= args.dpi <= 1200:
         raise InputError(f"--dpi must be between 10 and 1200, got {args.dpi}")
     result = build(args.scenario, args.output, formats=formats, tiles=args.tiles, lang=args.lang, dpi=args.dpi,
-                   incident_files=args.incidents, settings=_settings(args), progress=progress)
+                   incident_files=args.incidents, settings=_settings(args), progress=progress, start=args.start,
+                   end=args.end)
     if not args.quiet:
         print(_report(result.briefing))
         for path in result.outputs.values():
@@ -168,36 +206,62 @@ def _run_validate(args: argparse.Namespace) -> int:
 
 
 def _describe(result: GeocodeResult) -> str:
-    where = ", ".join(p for p in (result.admin1 and f"{result.admin1} [{result.admin1_code}]", result.country) if p)
-    facts = [f"{result.lat:.5f}, {result.lon:.5f}", f"score {result.score:.2f} ({result.match})"]
+    where = result.where()
+    facts = [f"{result.lat:.5f}, {result.lon:.5f}", f"{result.tier}, confidence {result.confidence:.2f}"]
+    codes = [c for c in (result.pcode, result.admin3_code, result.admin1_code) if c]
+    if codes:
+        facts.append("codes " + " ".join(codes))
     if result.geonameid:
         facts.append(f"GeoNames {result.geonameid}")
     if result.population:
         facts.append(f"population {result.population:,}")
-    lines = [f"{result.query} -> {result.name} ({result.kind_label}), {where}", "    " + "; ".join(facts)]
+    lines = [f"{result.query} -> {result.name} ({result.kind_label}{', ' + where if where else ''})", "    " + "; ".join(facts)]
+    if result.outside_country:
+        lines.append("    outside the requested country: nothing there matches this name")
+    if result.low_confidence:
+        lines.append("    low confidence: check it, or write the name as the gazetteer does")
     if result.ambiguous:
-        lines.append("    ambiguous: other places match as well; the country bias and population decided")
+        lines.append("    other places bear this name; the country, the context or prominence decided")
     for other in result.candidates:
-        lines.append(f"    also: {other.name} ({other.kind_label}, {other.admin1 or '-'}, {other.country}) score {other.score:.2f}")
+        lines.append(f"    also: {other.name} ({other.kind_label}, {other.where()}) {other.tier} {other.score:.2f}")
     return "\n".join(lines)
 
 
+def _unknown(query: object, error: GeocodeError) -> dict:
+    return {"query": query if isinstance(query, str) else repr(query), "found": False, "error": error.message,
+            "ambiguous": getattr(error, "ambiguous", False), "suggestions": getattr(error, "suggestions", [])}
+
+
+def _names(args: argparse.Namespace) -> list[str]:
+    names = list(args.names)
+    if args.file:
+        if args.file == "-":
+            text = sys.stdin.read()
+        else:
+            from .scenario.files import read_text_file
+
+            text = read_text_file(Path(args.file), "names file", Settings().max_table_bytes)
+        names += [line.strip() for line in text.splitlines() if line.strip()]
+    if not names:
+        raise InputError("give place names, or --file FILE with one name a line (- for standard input)")
+    return names
+
+
 def _run_geocode(args: argparse.Namespace) -> int:
-    results, errors = [], []
-    for name in args.names:
-        try:
-            results.append(geocode(name, args.country))
-        except UnknownPlaceError as error:
-            errors.append(str(error))
-    if errors:
-        for message in errors:
-            print(f"zonemap: error: {message}", file=sys.stderr)
-        return EXIT_BAD_INPUT
+    names = _names(args)
+    results = geocode_all(names, args.country, min_confidence=args.min_confidence)
+    failed = [(name, r) for name, r in zip(names, results) if isinstance(r, GeocodeError)]
     if args.json:
-        json.dump([r.to_dict() for r in results], sys.stdout, ensure_ascii=False, indent=2)
+        data = [_unknown(name, r) if isinstance(r, GeocodeError) else r.to_dict() for name, r in zip(names, results)]
+        json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
     else:
-        print("\n".join(_describe(r) for r in results))
+        print("\n".join(f"{name} -> NOT FOUND: {r.message}" if isinstance(r, GeocodeError) else _describe(r)
+                        for name, r in zip(names, results)))
+    if failed:
+        print(f"zonemap: error: {len(failed)} of {len(names)} name(s) not found: "
+              + "; ".join(r.message for _, r in failed[:5]) + ("; ..." if len(failed) > 5 else ""), file=sys.stderr)
+        return EXIT_BAD_INPUT
     return EXIT_OK
 
 

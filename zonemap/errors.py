@@ -47,21 +47,44 @@ class GeocodeError(InputError):
 
 
 class UnknownPlaceError(GeocodeError):
-    """No place in the offline gazetteer matches a name.
+    """No place matches a name reliably: none at all, or several equally well.
 
     Attributes
     ----------
     name
         The name that was looked up.
     suggestions
-        The closest known names, best first.
+        The closest known names, best first; for an ambiguous name, the
+        places it could be.
+    ambiguous
+        True when several places match and nothing told them apart.
+    abroad
+        For a name found only outside the country searched: how to ask for
+        it there ("Reyhanli, Turkey").
     """
 
-    def __init__(self, name: str, suggestions: list[str], **kwargs):
+    def __init__(self, name: str, suggestions: list[str], *, ambiguous: bool = False, abroad: str | None = None,
+                 **kwargs):
         self.name = name
         self.suggestions = list(suggestions)
-        hint = f"; did you mean {', '.join(repr(s) for s in self.suggestions)}?" if self.suggestions else ""
-        super().__init__(f"unknown place {name!r}{hint}", **kwargs)
+        self.ambiguous = ambiguous
+        self.abroad = abroad
+        if abroad:
+            message = (f"no place {name!r} in the country searched; only {' and '.join(self.suggestions)} "
+                       f"elsewhere: write {abroad!r} to use it")
+        elif ambiguous:
+            message = (f"ambiguous place {name!r}: it could be {' or '.join(self.suggestions)}; "
+                       f"add where it is, e.g. {name + ', ' + _context_example(self.suggestions)!r}")
+        else:
+            hint = f"; did you mean {', '.join(repr(s) for s in self.suggestions)}?" if self.suggestions else ""
+            message = f"unknown place {name!r}{hint}"
+        super().__init__(message, **kwargs)
+
+
+def _context_example(options: list[str]) -> str:
+    """The governorate of the first option ("Name (Sub-district, District, Governorate, SY)" -> "Governorate")."""
+    inside = options[0].rsplit("(", 1)[-1].rstrip(")").split(", ") if options else []
+    return inside[-2] if len(inside) >= 2 else (inside[0] if inside else "its governorate")
 
 
 class ScenarioError(InputError):
@@ -106,6 +129,11 @@ class Origin:
         """The origin of a sub-field such as ``"provinces"`` or ``"province_part.towns"``."""
         path = self.path + tuple(name.split("."))
         return Origin(self.file, f"{self.field}.{name}", self.lines.get(path, self.line), path, self.lines)
+
+    def item(self, index: int) -> "Origin":
+        """The origin of the ``index``-th item of a list field, such as ``"history[2]"``."""
+        path = self.path + (index,)
+        return Origin(self.file, f"{self.field}[{index}]", self.lines.get(path, self.line), path, self.lines)
 
     def error(self, message: str) -> ScenarioError:
         """A :class:`ScenarioError` pointing here."""

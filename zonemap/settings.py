@@ -36,6 +36,13 @@ class Settings:
         Largest incident table read, in bytes and rows.
     max_shape_bytes
         Largest drawn-shape GeoJSON file read.
+    strict
+        Make names matched with low confidence errors (they are listed in
+        the build report otherwise).
+    lenient
+        Make implausible zone geometry (a town resolved far from the zone's
+        other towns, an incident counted in a zone far from its towns) a
+        warning instead of an error.
     """
 
     data_dir: Path | None = None
@@ -44,6 +51,8 @@ class Settings:
     max_table_bytes: int = 200 * MEBIBYTE
     max_table_rows: int = 1_000_000
     max_shape_bytes: int = 50 * MEBIBYTE
+    strict: bool = False
+    lenient: bool = False
 
     def __post_init__(self) -> None:
         # Normalise so that equal settings compare equal, whatever types were passed.

@@ -43,13 +43,10 @@ def installed_geodata_dir() -> Path:
     return inside if inside.is_dir() else _PACKAGE_DIR.parent / "geodata"
 
 
-CREDITS = ("Boundaries: Natural Earth (public domain)", "Places: GeoNames (CC BY 4.0)")
+CREDITS = ("Boundaries and places: OCHA (CC BY-IGO 3.0)", "Boundaries: Natural Earth (public domain)",
+           "Places: GeoNames (CC BY 4.0)")
 """What every map made with the embedded data must credit."""
 
-ATTRIBUTION = ". ".join(CREDITS) + "."
-
-KIND_NAMES = ("country", "admin1", "named_area", "place")
-"""Gazetteer kind codes, by index, as stored in ``gazetteer.npz``."""
 
 
 @dataclass(frozen=True)
@@ -66,6 +63,9 @@ class NamedArea:
         Default buffer around the member towns' hull, in kilometres.
     members
         ``(name, lat, lon)`` of each member town.
+    sub_districts
+        P-codes of the sub-districts the area is drawn as; empty to draw it
+        as the buffered hull of its members.
     note, source
         What it is and where the membership comes from.
     """
@@ -77,6 +77,7 @@ class NamedArea:
     buffer_km: float
     members: tuple[tuple[str, float, float], ...]
     alternates: tuple[str, ...] = field(default=())
+    sub_districts: tuple[str, ...] = field(default=())
     note: str = ""
     source: str = ""
 
@@ -112,8 +113,18 @@ class GeoData:
 
     @cached_property
     def syria_admin1(self) -> gpd.GeoDataFrame:
-        """The 14 governorates and the UNDOF strip of Syria, full detail."""
+        """The 14 governorates of Syria (OCHA), and the UNDOF strip laid over them, full detail."""
         return self._read("syria_admin1.geojson")
+
+    @cached_property
+    def syria_admin2(self) -> gpd.GeoDataFrame:
+        """The 62 districts of Syria (OCHA), each the union of its sub-districts."""
+        return self._read("syria_admin2.geojson")
+
+    @cached_property
+    def syria_admin3(self) -> gpd.GeoDataFrame:
+        """The 272 sub-districts of Syria (OCHA)."""
+        return self._read("syria_admin3.geojson")
 
     @cached_property
     def region_admin0(self) -> gpd.GeoDataFrame:
@@ -153,6 +164,33 @@ class GeoData:
         columns = ["iso_3166_2", "name_en", "name_ar", "is_governorate", "geometry"]
         return frame[columns].sort_values("iso_3166_2").reset_index(drop=True)
 
+    def admin_units(self, country: str, level: int) -> gpd.GeoDataFrame:
+        """Districts (``level=2``) or sub-districts (``level=3``) of a country, where the data has them (Syria).
+
+        Parameters
+        ----------
+        country
+            ISO 3166-1 alpha-2 code.
+        level
+            2 or 3.
+
+        Returns
+        -------
+        geopandas.GeoDataFrame
+            Columns ``pcode``, ``name_en``, ``name_ar``, ``iso_3166_2`` (the
+            governorate), ``admin2_pcode`` (for sub-districts), ``geometry``,
+            sorted by P-code; empty for countries without them.
+        """
+        import geopandas as gpd
+
+        columns = ["pcode", "name_en", "name_ar", "iso_3166_2"] + (["admin2_pcode"] if level == 3 else []) + ["geometry"]
+        if level not in (2, 3):
+            raise ValueError(f"admin level must be 2 or 3, got {level!r}")
+        if country.upper() != "SY":
+            return gpd.GeoDataFrame({c: [] for c in columns}, geometry="geometry", crs="EPSG:4326")
+        frame = self.syria_admin2 if level == 2 else self.syria_admin3
+        return frame[columns].sort_values("pcode").reset_index(drop=True)
+
     @cached_property
     def _all_admin0(self) -> gpd.GeoDataFrame:
         import geopandas as gpd
@@ -172,7 +210,7 @@ class GeoData:
 
     @cached_property
     def gazetteer_arrays(self) -> Mapping[str, np.ndarray]:
-        """The arrays of ``gazetteer.npz`` (see :mod:`zonemap.geocode`), each read on first access."""
+        """The arrays of ``gazetteer.npz`` (format: :mod:`zonemap.geocoding.index`), each read on first access."""
         return np.load(self.path("gazetteer.npz"), allow_pickle=False)
 
     @cached_property
@@ -184,6 +222,7 @@ class GeoData:
                 id=r["id"], name=r["name"], name_ar=r["name_ar"], governorate=r["governorate"],
                 buffer_km=float(r["buffer_km"]), alternates=tuple(r["alternates"]),
                 members=tuple((m["name"], m["lat"], m["lon"]) for m in r["members"]),
+                sub_districts=tuple(r.get("subdistricts", ())),
                 note=r["note"], source=r["source"],
             )
             for r in records

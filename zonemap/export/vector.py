@@ -31,7 +31,8 @@ GEOPACKAGE_LAYERS = {
     "zones": ["id", "name", "name_ar", "status", "guarantors", "valid_from", "valid_to", "notes", "rule",
               "approximate", "provinces", "province_codes", "area_km2", "incidents", "fatalities"],
     "provinces_in_zones": ["zone_id", "zone_name", "iso_3166_2", "province", "area_km2"],
-    "incidents": ["id", "date", "type", "place", "matched_place", "label", "country", "admin1", "admin1_code", "zones",
+    "incidents": ["id", "date", "type", "place", "matched_place", "label", "country", "admin1", "admin1_code", "admin2",
+                  "admin2_code", "admin3", "admin3_code", "zones",
                   "fatalities", "actors", "description", "source_outlet", "source_url", "source_date"],
 }
 """Layers of the GeoPackage export and their columns (besides ``geometry``)."""

@@ -1,307 +1,224 @@
-"""Offline geocoding of place names against the embedded gazetteer.
+"""Offline geocoding of place names: trust before coverage.
 
-A name is matched in three tiers, each tried only if the one before found
-nothing:
+A wrong place is worse than no place: a village put 300 km away, or in
+another country, makes a map that looks right and is not. So a name is
+matched in tiers, each tried only if those before found nothing, and every
+answer says how it was found (``tier``) and how sure it is (``confidence``):
 
-1. **exact**: the name's :func:`~zonemap.text.name_key` (case, diacritics,
-   punctuation, Arabic articles and generic words folded) is a key of some
-   place; score 1.0;
-2. **transliteration**: its :func:`~zonemap.text.skeleton_key` is; score 0.70
-   to 0.85, by similarity with the place's name;
-3. **fuzzy**: a key within a small edit distance (``rapidfuzz``), first among
-   the places of the biased country, then worldwide; score up to 0.75.
+1. ``exact``: the name's :func:`~zonemap.geocoding.text.name_key` is a name
+   of a place of the requested country;
+2. ``alias``: ... of a shorter name of such a place ("Barzeh" for
+   "Barza al-Balad");
+3. ``transliteration``: its consonant skeleton is that of such a place's
+   name in Latin or Arabic script (Zamalka / زملكا, Hamouriyeh / Hammura),
+   and the spellings are alike enough for the skeleton's length; when the
+   name is also exactly that of a place abroad (its own name, or any name
+   of a city of 100,000 or more), the spellings must be nearly the same
+   (Mosul is not the Syrian village Masla);
+4. ``exact`` outside the country: such a place abroad (Astana), flagged
+   ``outside_country``;
+5. ``fuzzy``: a name of a place of the country within a small edit distance
+   (typos: "Damscus").
 
-Candidates are ranked by score plus a bonus for lying in the biased country,
-then by kind (country, named area, populated place, admin-1 unit, unless the
-name says "province" or "governorate") and population. The runners-up are
-returned too, so that ambiguity is reported rather than hidden.
+With ``country=None`` the world is searched on purpose, by tiers 1-3 and 5.
+Transliteration and fuzzy matches never leave the requested country.
+
+Within a tier, places are ranked by kind (countries, named areas, populated
+places and neighbourhoods, then admin units, unless the name says
+"province", "district", "sub-district", "town"…), then by prominence for
+exact and alias matches (capitals, admin centres, populous places first) and
+by spelling similarity (:func:`~zonemap.geocoding.text.similarity`) plus a
+little prominence for the others. When another place of the same kind, more
+than 10 km away, comes within a margin of the best (0.5 of prominence; for
+spellings, 0.05 of similarity, and its spelling about as alike, so that a
+bigger place does not cast doubt on a better spelling), the name is ambiguous: the confidence drops below the default
+``min_confidence`` and the name is refused (an
+:class:`~zonemap.errors.UnknownPlaceError` listing the places it could be).
+When the margin settles it, the answer is flagged ``ambiguous`` and listed
+with its runners-up.
+A name can carry its own context to settle that: "Douma, Rif Dimashq" or
+"Tall Abyad (Raqqa)" keeps the places of that governorate, district or
+sub-district.
+
+Confidence: exact 1.0 (0.8 when prominence decided between places of the
+same name), alias 0.85, transliteration 0.95 − 1.5 × (1 − similarity)
+(spellings less than 0.7 alike are refused: measured, they are wrong as
+often as right), exact outside the country 0.9 (0.45 for a place that is
+not a country, admin-1 unit or city of 100,000+), fuzzy 0.6 × similarity;
+at most 0.3 when ambiguous. Results below :data:`LOW_CONFIDENCE` are reported as such by
+builds; ``--strict`` makes them errors.
 """
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
+import math
+import re
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
-from functools import lru_cache
+from typing import TYPE_CHECKING
 
-import numpy as np
 from geopy.geocoders.base import Geocoder
+from rapidfuzz import fuzz
 from geopy.location import Location
-from rapidfuzz import fuzz, process
 
-from ..data import KIND_NAMES, GeoData, default_geodata
 from ..errors import GeocodeError, UnknownPlaceError
-from ..geometry.distance import distance_km
-from .text import analyse_name, name_key, skeleton_key
+from ..geometry.distance import EARTH_RADIUS_KM
+from .gazetteer import Gazetteer, load_gazetteer
+from .index import NAMESAKE_SIMILARITY
+from .text import analyse_name, is_arabic, is_qualified, is_romanised, name_key, rasm, romanize, same_leading_word, similarity, skeleton_keys
+
+if TYPE_CHECKING:
+    from ..data import GeoData
 
 MAX_NAME_LENGTH = 200
-COUNTRY_BIAS_BONUS = 0.1
-# A shared consonant skeleton alone is weak evidence for short names ("Zzzzz"
-# and "As Susah" share one); ask for some similarity of the spellings too.
-MIN_TRANSLITERATION_SIMILARITY = 0.6
+DEFAULT_MIN_CONFIDENCE = 0.5
+"""Answers less sure than this are refused (an unknown place with suggestions) unless asked for."""
+LOW_CONFIDENCE = 0.7
+"""Answers less sure than this are listed as low-confidence by builds (errors with ``--strict``)."""
+SAME_PLACE_KM = 10.0
+MAJOR_CITY = 100_000
+"""Places abroad this populous answer to any of their names; smaller ones only to their own."""
+ABROAD_SIMILARITY = 0.9
+"""A transliteration at home beats an exact name abroad only when the spellings are this alike."""
+OBSCURE_ABROAD = 0.45
+"""Confidence factor of an exact name abroad that is not a country, admin-1 unit or big city (below the default minimum)."""
+MIN_SPELLING_LETTERS = 3
+"""Names shorter than this match only exactly, not by transliteration; a big city abroad answers to other names
+than its own only when they are longer ("ABC" is not Albacete)."""
+CENTRE_PROMINENCE = 2.0
+CENTRE_SIMILARITY = 0.8
+"""A capital or district centre (this prominence or more) spelled this alike competes with an admin unit's
+name or a village's alias."""
+ALIAS_SIMILARITY = 0.9
+"""Weight of a match on the first word of a name only ("Sabbah" for Sabah al-Khayr): it leaves words out."""
+PROMINENCE_WEIGHT = 0.05
+PROMINENCE_CAP = 2.0
+"""Prominence adds up to PROMINENCE_WEIGHT × PROMINENCE_CAP to spelling similarity when ranking transliterations."""
+SIMILARITY_MARGIN = 0.05
+PROMINENCE_MARGIN = 0.5
+EXACT_BONUS = 1.0
+"""An exact spelling counts as this much prominence over a near-identical one (Hamidiyah / Hamidiyeh)."""
 RUNNERS_UP = 5
 
-_KIND_RANK = {"country": 0, "named_area": 1, "place": 2, "admin1": 3}
-_KIND_RANK_ADMIN_FIRST = {"admin1": 0, "country": 1, "named_area": 2, "place": 3}
-_KIND_LABELS = {"country": "country", "admin1": "admin-1", "named_area": "named area", "place": "populated place"}
+# Populated places and neighbourhoods compete on spelling and prominence; admin units only when asked for.
+_KIND_RANK = {"country": 0, "named_area": 1, "place": 2, "neighbourhood": 2, "admin1": 4, "admin2": 5, "admin3": 6}
+_TIER_ORDER = {"exact": 0, "alias": 1, "transliteration": 2, "fuzzy": 3}
+_ADMIN_KINDS = frozenset({"admin1", "admin2", "admin3"})
+_HINT_KINDS = {"admin1": {"admin1"}, "admin2": {"admin2"}, "admin3": {"admin3"}, "place": {"place", "neighbourhood"}}
+_KIND_LABELS = {"country": "country", "admin1": "admin-1", "admin2": "district", "admin3": "sub-district",
+                "named_area": "named area", "place": "populated place", "neighbourhood": "neighbourhood"}
+_CONTEXT = re.compile(r"^\s*(?P<name>[^,()]+?)\s*(?:,\s*(?P<after>[^()]+?)|\((?P<inside>[^()]+)\))\s*$")
 
 
 @dataclass(slots=True)
 class Candidate:
-    """One gazetteer entry matching a name.
+    """One gazetteer place matching a name.
 
     Attributes
     ----------
-    name
-        The gazetteer's name of the place.
+    name, name_ar
+        The gazetteer's names of the place (English or Latin; Arabic, if known).
     lat, lon
         WGS 84 coordinates (for areas, a representative point).
     kind
-        ``"place"`` (populated place), ``"admin1"``, ``"named_area"`` or ``"country"``.
+        ``"place"`` (populated place), ``"neighbourhood"``, ``"admin1"``,
+        ``"admin2"``, ``"admin3"``, ``"named_area"`` or ``"country"``.
     country
         ISO 3166-1 alpha-2 code.
     admin1, admin1_code
-        English name and ISO 3166-2 code of the admin-1 unit it lies in.
-    geonameid
-        GeoNames id, where there is one.
-    population
-        GeoNames population (0 when unknown).
+        Name and ISO 3166-2 code of its admin-1 unit (governorate).
+    admin2, admin2_code, admin3, admin3_code
+        Names and P-codes of its district and sub-district, where known (Syria).
+    pcode
+        The place's own P-code (OCHA), if it has one.
+    geonameid, population
+        GeoNames id and population, where known (population 0 when unknown).
+    tier
+        How it matched: ``"exact"``, ``"alias"``, ``"transliteration"`` or ``"fuzzy"``.
     score
-        Match quality in [0, 1]: 1.0 exact, less for transliteration or fuzzy matches.
-    match
-        Tier that matched: ``"exact"``, ``"transliteration"`` or ``"fuzzy"``.
+        How alike the spellings are, from 0 to 1 (1 for exact and alias matches).
     ref
-        Identifier of areas: ISO code of a country or admin-1 unit, id of a named area.
+        Code of an area: ISO code of a country or admin unit, id of a named area.
     """
 
     name: str
+    name_ar: str | None
     lat: float
     lon: float
     kind: str
     country: str
     admin1: str | None
     admin1_code: str | None
+    admin2: str | None
+    admin2_code: str | None
+    admin3: str | None
+    admin3_code: str | None
+    pcode: str | None
     geonameid: int | None
     population: int
+    tier: str
     score: float
-    match: str
-    ref: str | None = None
+    ref: str | None
 
     @property
     def kind_label(self) -> str:
-        """Human-readable kind ("populated place", "admin-1"…)."""
+        """Human-readable kind ("populated place", "district"…)."""
         return _KIND_LABELS[self.kind]
+
+    def where(self) -> str:
+        """Its admin units and country, most local first ("Harasta, Duma, Rif Dimashq, SY")."""
+        parts = [self.admin3, self.admin2, self.admin1, self.country]
+        return ", ".join(dict.fromkeys(p for p in parts if p and p != self.name))
 
 
 @dataclass(slots=True)
 class GeocodeResult(Candidate):
-    """The best match for a query, with the runners-up.
+    """The best match for a query, how sure it is, and the runners-up.
 
     Attributes
     ----------
     query
         The name as given.
+    confidence
+        From 0 to 1: see the module docstring.
+    outside_country
+        True when the place lies outside the requested country (an exact
+        name found only abroad, e.g. Astana).
+    ambiguous
+        True when another place, more than 10 km away, matches the name about
+        as well; the country, the context or prominence decided.
     candidates
         Runners-up, best first (at most five).
-    ambiguous
-        True when a runner-up of the same kind matched as well as the best
-        (e.g. ``Douma`` in Syria and in Lebanon); the country bias decided.
+    provider
+        Where the answer came from (``"offline"`` for the embedded gazetteer).
     """
 
     query: str = ""
-    candidates: tuple[Candidate, ...] = field(default=())
+    confidence: float = 1.0
+    outside_country: bool = False
     ambiguous: bool = False
+    candidates: tuple[Candidate, ...] = field(default=())
+    provider: str = "offline"
+
+    @property
+    def low_confidence(self) -> bool:
+        """True when the answer is less sure than :data:`LOW_CONFIDENCE`."""
+        return self.confidence < LOW_CONFIDENCE
 
     def to_dict(self) -> dict:
         """Plain-data form, as printed by ``zonemap geocode --json``."""
         data = asdict(self)
+        data["found"] = True
         data["kind"] = self.kind_label
         data["candidates"] = [asdict(c) | {"kind": c.kind_label} for c in self.candidates]
         return data
 
 
-def _decode_lines(blob: np.ndarray) -> list[str]:
-    return blob.tobytes().decode("utf-8").split("\n") if blob.size else []
-
-
-class Gazetteer:
-    """The in-memory name index over ``geodata/gazetteer.npz``.
-
-    Parameters
-    ----------
-    geodata
-        Where to read the index from; defaults to the repository's geodata.
-
-    Notes
-    -----
-    Loading decodes only the keys and names; the per-country blocks used by
-    fuzzy matching are built on the first fuzzy query for that country.
-    """
-
-    def __init__(self, geodata: GeoData | None = None):
-        arrays = (geodata or default_geodata()).gazetteer_arrays
-        self._names = _decode_lines(arrays["place_name"])
-        # Python lists: element access is several times faster than numpy scalars.
-        self._lat = arrays["place_lat"].tolist()
-        self._lon = arrays["place_lon"].tolist()
-        self._kind = [KIND_NAMES[code] for code in arrays["place_kind"].tolist()]
-        self._country_codes = arrays["place_country"]
-        self._country = arrays["place_country"].astype(str).tolist()
-        self._admin1 = arrays["place_admin1"].astype(str).tolist()
-        self._geonameid = arrays["place_geonameid"].tolist()
-        self._population = arrays["place_population"].tolist()
-        self._ref = arrays["place_ref"].astype(str).tolist()
-        self._exact_keys = _decode_lines(arrays["exact_keys"])
-        self._exact_index = dict(zip(self._exact_keys, range(len(self._exact_keys))))
-        self._exact_offsets = arrays["exact_offsets"]
-        self._exact_places = arrays["exact_places"]
-        # Lists: exact lookups are the hot path, and slicing a list yields ints directly.
-        self._exact_offset_list = self._exact_offsets.tolist()
-        self._exact_place_list = self._exact_places.tolist()
-        self._arrays = arrays
-        self._skeleton: tuple[list[str], np.ndarray, np.ndarray] | None = None
-        self._admin1_names = dict(zip((c.decode() for c in arrays["admin1_code"]), _decode_lines(arrays["admin1_name"])))
-        self._fuzzy_blocks: dict[str | None, dict[str, tuple[list[str], list[int]]]] = {}
-        self._near_index: dict[str, tuple] = {}
-
-    def __len__(self) -> int:
-        return len(self._names)
-
-    def exact(self, key: str) -> list[int]:
-        """Indices of the places having ``key`` as a :func:`~zonemap.text.name_key`."""
-        k = self._exact_index.get(key)
-        if k is None:
-            return []
-        return self._exact_place_list[self._exact_offset_list[k] : self._exact_offset_list[k + 1]]
-
-    def skeleton(self, key: str) -> list[str]:
-        """The exact keys (spellings) whose :func:`~zonemap.text.skeleton_key` is ``key``."""
-        # Only needed when an exact key misses: loaded then; sorted, so bisect needs no dict.
-        if self._skeleton is None:
-            arrays = self._arrays
-            self._skeleton = (_decode_lines(arrays["skeleton_keys"]), arrays["skeleton_offsets"], arrays["skeleton_exact_keys"])
-        keys, offsets, exact_keys = self._skeleton
-        k = bisect_left(keys, key)
-        if k == len(keys) or keys[k] != key:
-            return []
-        return [self._exact_keys[i] for i in exact_keys[offsets[k] : offsets[k + 1]].tolist()]
-
-    def _blocks(self, country: str | None) -> dict[str, tuple[list[str], list[int]]]:
-        """Keys grouped by first letter and sorted by length (with the lengths, for bisection),
-        optionally only those of one country's places."""
-        blocks = self._fuzzy_blocks.get(country)
-        if blocks is None:
-            if country is None:
-                key_ids = range(len(self._exact_keys))
-            else:
-                key_of_posting = np.repeat(np.arange(len(self._exact_keys)), np.diff(self._exact_offsets))
-                in_country = self._country_codes[self._exact_places] == country.encode()
-                key_ids = np.unique(key_of_posting[in_country]).tolist()
-            grouped: dict[str, list[str]] = {}
-            for k in key_ids:
-                key = self._exact_keys[k]
-                if key:
-                    grouped.setdefault(key[0], []).append(key)
-            blocks = {}
-            for letter, keys in grouped.items():
-                keys.sort(key=len)
-                blocks[letter] = (keys, [len(k) for k in keys])
-            self._fuzzy_blocks[country] = blocks
-        return blocks
-
-    def similar_keys(self, key: str, country: str | None = None, *, limit: int = 5, cutoff: float = 80) -> list[tuple[str, float]]:
-        """Keys close to ``key`` in edit distance, best first.
-
-        Parameters
-        ----------
-        key
-            A :func:`~zonemap.text.name_key`.
-        country
-            Only consider keys of this country's places.
-        limit
-            Most keys returned.
-        cutoff
-            Least ``rapidfuzz.fuzz.ratio`` (0-100) accepted.
-
-        Returns
-        -------
-        list of (str, float)
-            Keys and their similarity (0-100).
-        """
-        if not key:
-            return []
-        keys, lengths = self._blocks(country).get(key[0], ([], []))
-        slack = max(2, len(key) // 4)
-        choices = keys[bisect_left(lengths, len(key) - slack) : bisect_right(lengths, len(key) + slack)]
-        found = process.extract(key, choices, scorer=fuzz.ratio, score_cutoff=cutoff, limit=limit)
-        return [(choice, score) for choice, score, _ in found]
-
-    def candidate(self, index: int, score: float, match: str, cls: type = Candidate, *extra) -> Candidate:
-        """The :class:`Candidate` of one place (or a ``cls`` built with ``extra`` trailing fields)."""
-        admin1_code = self._admin1[index] or None
-        # Positional arguments: this runs for every result and runner-up, and keywords cost.
-        return cls(self._names[index], self._lat[index], self._lon[index], self._kind[index], self._country[index],
-                   self._admin1_names.get(admin1_code) if admin1_code else None, admin1_code,
-                   self._geonameid[index] or None, self._population[index], round(score, 3), match,
-                   self._ref[index] or None, *extra)
-
-    def nearest_places(self, lons, lats, country: str, *, max_km: float) -> list[tuple[str | None, float]]:
-        """The nearest populated place of ``country`` to each point.
-
-        Parameters
-        ----------
-        lons, lats
-            Coordinates (WGS 84), same length.
-        country
-            ISO alpha-2 code: only its places are candidates.
-        max_km
-            Farthest a place may be.
-
-        Returns
-        -------
-        list of (str or None, float)
-            Name and distance in km for each point; ``(None, inf)`` where no
-            place lies within ``max_km``.
-        """
-        import shapely  # only here: geocoding names does not need it
-
-        if self._near_index.get(country) is None:
-            members = [i for i in range(len(self._names)) if self._kind[i] == "place" and self._country[i] == country]
-            points = shapely.points([self._lon[i] for i in members], [self._lat[i] for i in members])
-            self._near_index[country] = (np.array(members, dtype=np.int64), shapely.STRtree(points))
-        members, tree = self._near_index[country]
-        found: list[tuple[str | None, float]] = [(None, float("inf"))] * len(lons)
-        if len(members) == 0:
-            return found
-        # A degree of longitude is at least 1/1.5 of a degree of latitude below 48°; search that wide, then measure.
-        query, hit = tree.query_nearest(shapely.points(lons, lats), max_distance=max_km / 111.0 * 1.5, all_matches=False)
-        for q, h in zip(query.tolist(), hit.tolist()):
-            index = int(members[h])
-            km = float(distance_km(lons[q], lats[q], self._lon[index], self._lat[index]))
-            if km <= max_km:
-                found[q] = (self._names[index], km)
-        return found
-
-    def admin1_name(self, code: str) -> str | None:
-        """English name of an admin-1 unit from its ISO 3166-2 code."""
-        return self._admin1_names.get(code)
-
-    def place_kind(self, index: int) -> str:
-        return self._kind[index]
-
-    def place_country(self, index: int) -> str:
-        return self._country[index]
-
-    def place_name(self, index: int) -> str:
-        return self._names[index]
-
-    def place_population(self, index: int) -> int:
-        return self._population[index]
-
-
-@lru_cache(maxsize=4)
-def load_gazetteer(geodata: GeoData | None = None) -> Gazetteer:
-    """Load (once per :class:`~zonemap.data.GeoData`) the gazetteer index."""
-    return Gazetteer(geodata)
+@dataclass(frozen=True, slots=True)
+class _Hit:
+    index: int
+    tier: str
+    similarity: float
 
 
 def check_name(name: object, *, field: str | None = None) -> str:
@@ -335,109 +252,375 @@ def check_name(name: object, *, field: str | None = None) -> str:
     return stripped
 
 
-def _prepare(name: object) -> tuple[str, str, bool]:
-    """The checked query, its key and whether it asks for a province."""
-    query = check_name(name)
-    key, admin_hint = analyse_name(query)
-    if not key:
-        raise GeocodeError(f"place name {query!r} has no letters or digits")
-    return query, key, admin_hint
+def check_country(country: object) -> str | None:
+    """An ISO 3166-1 alpha-2 code, upper-cased, or None.
 
-
-def _check_country(country: str | None) -> str | None:
+    Raises
+    ------
+    GeocodeError
+        For anything else.
+    """
     if country is None:
         return None
     if not (isinstance(country, str) and len(country) == 2 and country.isascii() and country.isalpha()):
-        raise GeocodeError(f"country bias must be an ISO 3166-1 alpha-2 code such as 'SY', got {country!r}")
+        raise GeocodeError(f"country must be an ISO 3166-1 alpha-2 code such as 'SY', got {country!r}")
     return country.upper()
 
 
-def geocode(name: str, country: str | None = "SY", *, gazetteer: Gazetteer | None = None) -> GeocodeResult:
-    """Find a place by name, offline.
+def _similarity(g: Gazetteer, index: int, key: str, written: str | None) -> float:
+    """How alike the query is to a place's name.
+
+    ``written`` is the query's :func:`~zonemap.geocoding.text.rasm` when the
+    query is in Arabic script or romanised with marks (GeoNames' way): its
+    letters are then compared with the place's Arabic name letter for letter.
+    Otherwise the query's spelling is compared with the place's Latin names
+    and with a Latin reading of its Arabic name.
+    """
+    other = g.name_ar(index)
+    if written is not None and other:
+        return fuzz.ratio(written, rasm(other)) / 100
+    latin = max((similarity(key, spelling) for spelling in g.spellings(index)), default=0.0)
+    return max(latin, similarity(key, romanize(other))) if other else latin
+
+
+def _min_similarity(skeleton: str) -> float:
+    """Least spelling similarity a shared skeleton needs: short skeletons are weak evidence."""
+    return {0: 1.0, 1: 0.7, 2: 0.7, 3: 0.6, 4: 0.55}.get(len(skeleton), 0.45)
+
+
+def _in(g: Gazetteer, indices, country: str | None, *, outside: bool = False) -> list[int]:
+    if country is None:
+        return list(indices)
+    return [i for i in indices if (g.country[i] == country) != outside]
+
+
+def _transliterations(g: Gazetteer, key: str, query: str, country: str | None) -> list[_Hit]:
+    written = rasm(query) if is_arabic(query) or is_romanised(query) else None
+    hits: dict[int, _Hit] = {}
+    short = len(key.replace(" ", "")) <= MIN_SPELLING_LETTERS
+    for skeleton in skeleton_keys(query):
+        floor = max(_min_similarity(skeleton), 0.9 if short else 0.0)  # "Fua" is Foah; "abc" is not Babka
+        for tier in ("skeleton", "skeleton_alias"):
+            for index in _in(g, g.postings(tier)[skeleton], country):
+                if not _same_leading_word(g, index, query):
+                    continue
+                score = _similarity(g, index, key, written)
+                if tier == "skeleton_alias" and not (" - " in g.names[index] or is_qualified(g.names[index])):
+                    score *= ALIAS_SIMILARITY  # a first word alone ("Sabah" of Sabah al-Khayr) is weaker evidence
+                if score >= floor and score > hits.get(index, _Hit(index, "", -1)).similarity:
+                    hits[index] = _Hit(index, "transliteration", score)
+    return list(hits.values())
+
+
+def _well_known(g: Gazetteer, index: int) -> bool:
+    return g.kind[index] in ("country", "admin1") or g.population[index] >= MAJOR_CITY
+
+
+def _same_leading_word(g: Gazetteer, index: int, query: str) -> bool:
+    arabic = g.name_ar(index)
+    if is_arabic(query):
+        return same_leading_word(query, arabic) if arabic else True
+    return any(same_leading_word(query, name) for name in [*g.spellings(index), *([arabic] if arabic else [])])
+
+
+def _abroad(g: Gazetteer, key: str, country: str) -> list[int]:
+    """Places outside ``country`` that this key names outright: by their own name, or any name of a big place.
+
+    A foreign town's hundredth alternate name ("Tal" for Thal, "Talin" for Tallinn) is weak evidence;
+    its own name, or a well-known name of a city (Astana, Mosul), is not.
+    """
+    return [i for i in _in(g, g.exact[key], country, outside=True)
+            if name_key(g.names[i]) == key or (_well_known(g, i) and len(key) > MIN_SPELLING_LETTERS)]
+
+
+@dataclass(slots=True)
+class _Matches:
+    hits: list[_Hit]
+    outside: bool = False
+    contested_by: list[int] = field(default_factory=list)  # places abroad that make the answer doubtful
+
+
+def _matches(g: Gazetteer, query: str, key: str, country: str | None) -> _Matches:
+    """Hits of the first tier that finds any, whether they lie outside ``country``, and rivals abroad."""
+    for tier in ("exact", "alias"):
+        found = _in(g, g.postings(tier)[key], country)
+        if found:
+            hits = [_Hit(i, tier, 1.0) for i in found]
+            # Places whose names differ only in transliteration compete with the exact one on prominence.
+            exact = set(found)
+            for index in found:
+                for other in g.namesakes(index):
+                    if other not in exact and (country is None or g.country[other] == country):
+                        exact.add(other)
+                        hits.append(_Hit(other, "transliteration", NAMESAKE_SIMILARITY))
+            if tier == "alias" or all(g.kind[i] in _ADMIN_KINDS for i in found):
+                # "Deir Ezzor" spells the governorate's name, "Efrin" a part of the village Abin - Efrin; the
+                # capital or district centre, spelled otherwise, competes with them on prominence.
+                hits += [h for h in _transliterations(g, key, query, country)
+                         if h.index not in exact and g.kind[h.index] in ("place", "neighbourhood")
+                         and h.similarity >= CENTRE_SIMILARITY and g.prominence[h.index] >= CENTRE_PROMINENCE]
+            contested_by = []
+            if country is not None and max(g.prominence[i] for i in exact) == 0:
+                # An obscure village at home does not outweigh a capital abroad spelled the same (Sanaa).
+                contested_by = [i for i in _abroad(g, key, country)
+                                if _well_known(g, i) and name_key(g.names[i]) == key]
+            return _Matches(hits, contested_by=contested_by)
+    abroad = _abroad(g, key, country) if country is not None else []
+    # One or two letters ("ab", "x y") spell too many names: only an exact match will do.
+    hits = _transliterations(g, key, query, country) if len(key.replace(" ", "")) >= MIN_SPELLING_LETTERS else []
+    if abroad:
+        own = [i for i in abroad if name_key(g.names[i]) == key]
+        if any(_well_known(g, i) for i in own):
+            # A well-known place abroad called exactly so outweighs every look-alike at home:
+            # "Hebron" is not the village Habrun, nor "Karbala" Kharabal.
+            return _Matches([_Hit(i, "exact", 1.0) for i in abroad], outside=True)
+        # Otherwise only near-identical spellings at home stand, and a lesser place abroad called
+        # exactly so leaves them in doubt ("Beit Jann" in Israel, or Bait Jan in Rif Dimashq); a city's
+        # other names (Ar Ra'i for Praia) do not.
+        hits = [h for h in hits if h.similarity >= ABROAD_SIMILARITY]
+        if hits:
+            return _Matches(hits, contested_by=own)
+        return _Matches([_Hit(i, "exact", 1.0) for i in abroad], outside=True)
+    if hits:
+        return _Matches(hits)
+    if len(key) >= 5:
+        fuzzy: dict[int, _Hit] = {}
+        for similar, score in g.similar_keys(key, country, cutoff=85):
+            for index in _in(g, g.exact[similar], country):
+                if score / 100 > fuzzy.get(index, _Hit(index, "fuzzy", 0.0)).similarity:
+                    fuzzy[index] = _Hit(index, "fuzzy", score / 100)
+        return _Matches(list(fuzzy.values()))
+    return _Matches([])
+
+
+def _context_country(g: Gazetteer, context: str) -> str | None:
+    """The ISO code of the country a context ("Turkey", "Lebanon") names, if it names one."""
+    countries = {g.country[i] for i in g.exact[name_key(context)] if g.kind[i] == "country"}
+    return countries.pop() if len(countries) == 1 else None
+
+
+def _context_units(g: Gazetteer, context: str, country: str | None) -> set[str]:
+    """Codes of the admin units a context ("Rif Dimashq", "Harim district") names."""
+    key = name_key(context)
+    indices = set(_in(g, g.exact[key] + g.postings("alias")[key], country))
+    if not indices:
+        for skeleton in skeleton_keys(context):
+            indices |= set(_in(g, g.postings("skeleton")[skeleton], country))
+    return {g.ref(i) for i in indices if g.kind[i] in ("admin1", "admin2", "admin3")} - {None}
+
+
+def _with_context(g: Gazetteer, hits: list[_Hit], units: set[str]) -> list[_Hit]:
+    return [h for h in hits if units & set(g.admin_codes(h.index))]
+
+
+def _strength(g: Gazetteer, hit: _Hit, pooled: bool) -> float:
+    """Rank within a tier: prominence for exact names (and the near-identical spellings pooled with them,
+    one step behind), spelling similarity plus a little prominence for transliterations and typos."""
+    if pooled:
+        return g.prominence[hit.index] + (EXACT_BONUS if hit.tier in ("exact", "alias") else 0.0)
+    return hit.similarity + PROMINENCE_WEIGHT * min(g.prominence[hit.index], PROMINENCE_CAP)
+
+
+def _far(g: Gazetteer, a: int, b: int) -> bool:
+    # Plain floats: numpy costs more than it saves for one pair.
+    lat1, lat2 = math.radians(g.lat[a]), math.radians(g.lat[b])
+    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin(math.radians(g.lon[b] - g.lon[a]) / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h))) > SAME_PLACE_KM
+
+
+def candidate(g: Gazetteer, index: int, tier: str = "exact", score: float = 1.0, cls: type = Candidate,
+              **extra) -> Candidate:
+    """The :class:`Candidate` (or ``cls``, with ``extra`` fields) of one gazetteer place.
+
+    Parameters
+    ----------
+    g
+        The gazetteer.
+    index
+        The place.
+    tier, score
+        How it matched.
+    cls
+        :class:`Candidate` or :class:`GeocodeResult`.
+    **extra
+        Further fields of ``cls``.
+
+    Returns
+    -------
+    Candidate
+    """
+    fields = _place_fields(g, index)
+    return cls(*fields, tier, round(score, 3), g.ref(index), **extra)
+
+
+def _place_fields(g: Gazetteer, index: int) -> tuple:
+    """The fields of a :class:`Candidate` that depend on the place only (cached: common names recur)."""
+    cache = g.memo("candidate_fields")
+    fields = cache.get(index)
+    if fields is None:
+        admin1, admin2, admin3 = g.admin_codes(index)
+        fields = cache[index] = (g.names[index], g.name_ar(index), g.lat[index], g.lon[index], g.kind[index],
+                                 g.country[index], g.admin_name(admin1), admin1, g.admin_name(admin2), admin2,
+                                 g.admin_name(admin3), admin3, g.pcode(index), g.geonameid(index), g.population[index])
+    return fields
+
+
+def geocode(name: str, country: str | None = "SY", *, gazetteer: Gazetteer | None = None,
+            geodata: GeoData | None = None, min_confidence: float = DEFAULT_MIN_CONFIDENCE) -> GeocodeResult:
+    """Find a place by name, offline, or say that it cannot be found reliably.
 
     Parameters
     ----------
     name
         A place name in any common transliteration or in Arabic script
-        ("Daraa", "Dar'a", "درعا"), a governorate ("Idlib province"), a named
-        area ("Eastern Ghouta") or a country.
+        ("Daraa", "Dar'a", "درعا"), a governorate, district or sub-district
+        ("Idlib province", "Harim district"), a named area ("Eastern
+        Ghouta") or a country; optionally with context: "Douma, Rif Dimashq".
     country
-        ISO 3166-1 alpha-2 code of the country to prefer when names are
-        ambiguous; ``None`` for no preference.
-    gazetteer
-        Index to search; defaults to the embedded one.
+        ISO 3166-1 alpha-2 code of the country to search (its places are the
+        only transliteration and fuzzy answers; an exact name elsewhere is
+        returned only when nothing in the country matches, flagged
+        ``outside_country``); ``None`` to search the world.
+    gazetteer, geodata
+        Index to search, or the data to load it from; defaults to the embedded one.
+    min_confidence
+        Refuse answers less sure than this (0 to accept any match).
 
     Returns
     -------
     GeocodeResult
-        The best match with its runners-up.
+        The best match, its tier and confidence, and the runners-up.
 
     Raises
     ------
     GeocodeError
         For empty, non-text or overlong names, or a malformed country code.
     UnknownPlaceError
-        If nothing matches; its message lists the closest names.
+        If nothing matches reliably; its message lists the closest names, or
+        the places an ambiguous name could be.
 
     Examples
     --------
     >>> r = geocode("Douma")
-    >>> r.admin1, r.country
-    ('Rif Dimashq', 'SY')
+    >>> r.admin1, r.country, r.tier
+    ('Rif Dimashq', 'SY', 'exact')
+    >>> geocode("Hamouriyeh").name
+    'Hammura'
     """
-    query, key, admin_hint = _prepare(name)
-    bias = _check_country(country)
-    gazetteer = gazetteer or load_gazetteer()
-    exact = gazetteer.exact(key)
-    if len(exact) == 1:  # the common case, kept short: most names are unambiguous
-        return gazetteer.candidate(exact[0], 1.0, "exact", GeocodeResult, query, (), False)
-    scored = [(i, 1.0, "exact") for i in exact] if exact else _inexact_match(gazetteer, key, bias)
-    if not scored:
-        raise UnknownPlaceError(query, suggestions(query, country=bias, gazetteer=gazetteer))
-    if len(scored) == 1:
-        index, score, match = scored[0]
-        return gazetteer.candidate(index, score, match, GeocodeResult, query, (), False)
-    kind_rank = _KIND_RANK_ADMIN_FIRST if admin_hint else _KIND_RANK
-    countries, kinds, populations = gazetteer._country, gazetteer._kind, gazetteer._population
+    query = check_name(name)
+    bias = check_country(country)
+    g = gazetteer or load_gazetteer(geodata)
+    key, hint = analyse_name(query)
+    if not key:
+        raise GeocodeError(f"place name {query!r} has no letters or digits")
+    exact = g.exact[key]
+    if (len(exact) == 1 and hint is None and not g.has_namesakes(exact[0]) and g.kind[exact[0]] not in _ADMIN_KINDS
+            and (bias is None or g.country[exact[0]] == bias)):
+        return candidate(g, exact[0], cls=GeocodeResult, query=query)  # the common case, kept short
 
-    def rank(item: tuple[int, float, str]):
-        index, score, _ = item
-        bonus = COUNTRY_BIAS_BONUS if countries[index] == bias else 0.0
-        return (-(score + bonus), kind_rank[kinds[index]], -populations[index], index)
+    context = _CONTEXT.match(query)
+    units: set[str] = set()
+    if context:
+        where = context["after"] or context["inside"]
+        named_country = _context_country(g, where)
+        if named_country and named_country != bias:
+            # "Reyhanli, Turkey": the name says which country to search.
+            return geocode(context["name"], named_country, gazetteer=g, min_confidence=min_confidence)
+        units = _context_units(g, where, bias)
+        if units:
+            key, hint = analyse_name(context["name"])
+    found = _matches(g, context["name"] if units else query, key, bias)
+    hits, outside = found.hits, found.outside
+    if units:
+        # The context may point past the first tier: "Hazzeh, Rif Dimashq" is Hezzeh in Ghouta, not the
+        # village spelled Hazzeh in Homs.
+        every = [_Hit(i, tier, 1.0) for tier in ("exact", "alias") for i in _in(g, g.postings(tier)[key], bias)]
+        narrowed = _with_context(g, every + _transliterations(g, key, context["name"], bias), units)
+        if narrowed:
+            first = min(_TIER_ORDER[h.tier] for h in narrowed)
+            hits, outside = [h for h in narrowed if _TIER_ORDER[h.tier] == first], False
+    if not hits:
+        raise UnknownPlaceError(query, suggestions(query, country=bias, gazetteer=g))
+    if hint in _HINT_KINDS:
+        hits = [h for h in hits if g.kind[h.index] in _HINT_KINDS[hint]] or hits
+    pooled = hits[0].tier in ("exact", "alias")
+    hits.sort(key=lambda h: (_KIND_RANK[g.kind[h.index]], -_strength(g, h, pooled), h.index))
+    best = hits[0]
+    margin = PROMINENCE_MARGIN if pooled else SIMILARITY_MARGIN
+    rivals = [h for h in hits[1:] if _KIND_RANK[g.kind[h.index]] == _KIND_RANK[g.kind[best.index]]
+              and _far(g, best.index, h.index)]
+    # A rival is close when it is about as strong and, for spellings, about as alike: a better spelling is not
+    # in doubt because a worse one belongs to a bigger place (Hamouriyeh: Hammura, not the town Hamra).
+    close = [h for h in rivals if _strength(g, h, pooled) > _strength(g, best, pooled) - margin
+             and (pooled or h.similarity > best.similarity - margin)]
+    confidence = {"exact": 1.0, "alias": 0.85, "transliteration": 0.95 - 1.5 * (1 - best.similarity),
+                  "fuzzy": 0.6 * best.similarity}[best.tier]
+    if outside:
+        # A small town abroad is a poor answer for a name asked in another country: reported, not used.
+        confidence *= 0.9 if _well_known(g, best.index) else OBSCURE_ABROAD
+    if rivals and not close:
+        confidence = min(confidence, 0.8)  # prominence (or spelling) decided between places of one name
+    contested_by = [] if units else found.contested_by
+    if close or contested_by:
+        confidence = min(confidence, 0.3)
+    # Admin units that merely share a populated place's name are not runners-up worth listing.
+    listed = [h for h in hits[1:] if g.kind[h.index] not in _ADMIN_KINDS or g.kind[best.index] in _ADMIN_KINDS]
+    runners = tuple(candidate(g, h.index, h.tier, h.similarity) for h in listed[:RUNNERS_UP])
+    if confidence < min_confidence:
+        options = [candidate(g, h.index, h.tier, h.similarity) for h in [best, *close][:RUNNERS_UP]]
+        options += [candidate(g, index) for index in contested_by]
+        listed = list(dict.fromkeys(f"{c.name} ({c.where()})" for c in options))[:RUNNERS_UP]
+        if outside and not close:
+            asked = f"{context['name'] if context else query}, {g.country_name(g.country[best.index])}"
+            raise UnknownPlaceError(query, listed, abroad=asked)
+        raise UnknownPlaceError(query, listed, ambiguous=True)
+    return candidate(g, best.index, best.tier, best.similarity, GeocodeResult, query=query,
+                     confidence=round(confidence, 3), outside_country=outside, ambiguous=bool(rivals),
+                     candidates=runners)
 
-    ordered = sorted(scored, key=rank)
-    runners = tuple(gazetteer.candidate(i, s, m) for i, s, m in ordered[1 : 1 + RUNNERS_UP])
-    best_index, best_score, best_match = ordered[0]
-    best_kind = kinds[best_index]
-    ambiguous = any(c.kind == best_kind and c.score == round(best_score, 3) for c in runners)
-    return gazetteer.candidate(best_index, best_score, best_match, GeocodeResult, query, runners, ambiguous)
 
+def geocode_all(names: Iterable[str], country: str | None = "SY", *, gazetteer: Gazetteer | None = None,
+                geodata: GeoData | None = None,
+                min_confidence: float = DEFAULT_MIN_CONFIDENCE) -> list[GeocodeResult | GeocodeError]:
+    """Geocode many names, each distinct name once, keeping going past the ones that fail.
 
-def _inexact_match(gazetteer: Gazetteer, key: str, bias: str | None) -> list[tuple[int, float, str]]:
-    """(place index, score, tier) of every candidate of the first inexact tier that finds any."""
-    spellings = gazetteer.skeleton(skeleton_key(key))
-    if spellings:
-        best: dict[int, float] = {}
-        for spelling, similarity, _ in process.extract(key, spellings, scorer=fuzz.ratio, limit=None,
-                                                       score_cutoff=100 * MIN_TRANSLITERATION_SIMILARITY):
-            for i in gazetteer.exact(spelling):
-                best[i] = max(best.get(i, 0.0), similarity / 100)
-        if best:
-            return [(i, 0.70 + 0.15 * similarity, "transliteration") for i, similarity in best.items()]
-    for scope in ([bias, None] if bias else [None]):
-        similar = gazetteer.similar_keys(key, scope)
-        if similar:
-            scored = {}
-            for similar_key, similarity in similar:
-                for i in gazetteer.exact(similar_key):
-                    if scope is None or gazetteer.place_country(int(i)) == scope:
-                        scored[int(i)] = max(scored.get(int(i), 0.0), 0.75 * similarity / 100)
-            return [(i, s, "fuzzy") for i, s in scored.items()]
-    return []
+    Parameters
+    ----------
+    names
+        Place names (see :func:`geocode`).
+    country, gazetteer, geodata, min_confidence
+        As for :func:`geocode`.
+
+    Returns
+    -------
+    list
+        For each name, in order, its :class:`GeocodeResult`, or the
+        :class:`~zonemap.errors.GeocodeError` (an
+        :class:`~zonemap.errors.UnknownPlaceError` for unknown and ambiguous
+        names) that :func:`geocode` raised for it.
+
+    Raises
+    ------
+    GeocodeError
+        For a malformed country code (it concerns every name).
+    """
+    bias = check_country(country)
+    g = gazetteer or load_gazetteer(geodata)
+    done: dict[object, GeocodeResult | GeocodeError] = {}
+    results = []
+    for name in names:
+        key = name if isinstance(name, str) else repr(name)
+        if key not in done:
+            try:
+                done[key] = geocode(name, bias, gazetteer=g, min_confidence=min_confidence)
+            except GeocodeError as error:
+                done[key] = error
+        results.append(done[key])
+    return results
 
 
 def suggestions(name: str, country: str | None = "SY", *, gazetteer: Gazetteer | None = None, limit: int = 3) -> list[str]:
-    """Names in the gazetteer closest to ``name``, for "did you mean" messages.
+    """Names in the gazetteer closest to ``name``, the country's first, for "did you mean" messages.
 
     Parameters
     ----------
@@ -453,20 +636,19 @@ def suggestions(name: str, country: str | None = "SY", *, gazetteer: Gazetteer |
     Returns
     -------
     list of str
-        Place names (with their country code), best first.
+        Place names with where they are, best first.
     """
-    gazetteer = gazetteer or load_gazetteer()
+    g = gazetteer or load_gazetteer()
     key = name_key(name)
     found: list[tuple[float, str]] = []
     for scope in ([country, None] if country else [None]):
-        for similar_key, similarity in gazetteer.similar_keys(key, scope, limit=limit, cutoff=55):
-            index = int(gazetteer.exact(similar_key)[0])
-            label = f"{gazetteer.place_name(index)} ({gazetteer.place_country(index)})"
-            found.append((similarity + (5 if scope else 0), label))
-    seen, names = set(), []
+        for similar_key, score in g.similar_keys(key, scope, limit=limit, cutoff=55):
+            index = next(iter(_in(g, g.exact[similar_key], scope)), g.exact[similar_key][0])
+            place = candidate(g, index)
+            found.append((score + (5 if scope else 0), f"{place.name} ({place.where()})"))
+    names = []
     for _, label in sorted(found, key=lambda item: -item[0]):
-        if label not in seen:
-            seen.add(label)
+        if label not in names:
             names.append(label)
     return names[:limit]
 
@@ -475,13 +657,13 @@ class OfflineGeocoder(Geocoder):
     """The offline gazetteer behind geopy's geocoder interface.
 
     ``geocode`` returns a :class:`geopy.location.Location` (or ``None`` when
-    nothing matches, as geopy geocoders do), so that it composes with geopy's
-    tools (``RateLimiter``, chaining with online providers).
+    nothing matches reliably, as geopy geocoders do), so that it composes
+    with geopy's tools and with online providers.
 
     Parameters
     ----------
     country
-        Default country bias (ISO alpha-2), ``None`` for none.
+        Country to search (ISO alpha-2), ``None`` for the world.
     gazetteer
         Index to search; defaults to the embedded one.
 
@@ -494,14 +676,17 @@ class OfflineGeocoder(Geocoder):
 
     def __init__(self, country: str | None = "SY", *, gazetteer: Gazetteer | None = None):
         super().__init__()
-        self.country = _check_country(country)
+        self.country = check_country(country)
         self.gazetteer = gazetteer
 
-    def geocode(self, query: str, *, exactly_one: bool = True, country: str | None = None,
+    def geocode(self, query: str, *, exactly_one: bool = True, country: str | None = "",
                 timeout: float | None = None) -> Location | list[Location] | None:
-        """Geocode ``query``; ``timeout`` is accepted for interface compatibility and ignored."""
+        """Geocode ``query`` in ``country`` (the geocoder's own when not given; ``None`` for the world).
+
+        ``timeout`` is accepted for interface compatibility and ignored.
+        """
         try:
-            result = geocode(query, country or self.country, gazetteer=self.gazetteer)
+            result = geocode(query, self.country if country == "" else country, gazetteer=self.gazetteer)
         except UnknownPlaceError:
             return None
         results = [result, *result.candidates] if not exactly_one else [result]
@@ -509,10 +694,8 @@ class OfflineGeocoder(Geocoder):
         return locations[0] if exactly_one else locations
 
 
-def _to_location(candidate: Candidate) -> Location:
-    parts = [candidate.name, candidate.admin1 if candidate.admin1 != candidate.name else None, candidate.country]
-    address = ", ".join(p for p in parts if p)
-    raw = asdict(candidate)
+def _to_location(place: Candidate) -> Location:
+    address = ", ".join(p for p in (place.name, place.where()) if p)
+    raw = asdict(place)
     raw.pop("candidates", None)
-    return Location(address, (candidate.lat, candidate.lon, 0.0), raw)
-
+    return Location(address, (place.lat, place.lon, 0.0), raw)

@@ -1,40 +1,77 @@
-"""Resolving a scenario's names to places and provinces, keeping a record.
+"""Resolving a scenario's names to places and admin units, keeping a record.
 
-The build reports every name it geocoded, what it matched and whether the
-match was ambiguous, so an analyst can check the map's foundations.
-:class:`PlaceResolver` wraps :func:`zonemap.geocode.geocode` with that record
-and with errors that point at the scenario line that used the name.
+The build reports every name it geocoded, what it matched, by which tier and
+how surely, so an analyst can check the map's foundations before trusting
+it. :class:`PlaceResolver` wraps :func:`~zonemap.geocoding.geocoder.geocode`
+with that record and with errors that point at the scenario line that used
+the name.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
 from ..errors import GeocodeError, Origin
-from .geocoder import Candidate, GeocodeResult, Gazetteer, geocode, load_gazetteer
-from .text import name_key, skeleton_key
+from .gazetteer import Gazetteer, load_gazetteer
+from .geocoder import LOW_CONFIDENCE, Candidate, GeocodeResult, candidate, geocode
+from .text import name_key, similarity, skeleton_keys
+
+ADMIN_LEVELS = {1: "admin1", 2: "admin2", 3: "admin3"}
+_LEVEL_NAMES = {1: "province", 2: "district", 3: "sub-district"}
+_CODE = re.compile(r"^(?:[A-Z]{2}-[A-Z0-9]{1,3}|SY\d{2}(?:\d{2}(?:\d{2})?)?)$")
 
 
 @dataclass(frozen=True)
 class Resolution:
-    """One name of a scenario and what it resolved to."""
+    """One name of a scenario and what it resolved to.
+
+    Attributes
+    ----------
+    field
+        Where the name was written (e.g. ``zones[1].towns``).
+    query
+        The name as written.
+    result
+        The place or admin unit it became.
+    confidence
+        How sure the match is (0 to 1).
+    outside_country
+        True when the place lies outside the scenario's country.
+    ambiguous
+        True when another place matched about as well (the runners-up are in ``alternatives``).
+    alternatives
+        Runners-up.
+    """
 
     field: str
     query: str
     result: Candidate
+    confidence: float
+    outside_country: bool
     ambiguous: bool
     alternatives: tuple[Candidate, ...]
 
+    @property
+    def low_confidence(self) -> bool:
+        """True when the match is less sure than :data:`~zonemap.geocoding.geocoder.LOW_CONFIDENCE`."""
+        return self.confidence < LOW_CONFIDENCE
+
     def describe(self) -> str:
-        """One line for the build report."""
+        """One line for the build report: what, where, by which tier, how surely."""
         r = self.result
-        where = ", ".join(p for p in (r.admin1 if r.admin1 != r.name else None, r.country) if p)
-        text = f"{self.query!r} -> {r.name} ({r.kind_label}, {where}; {r.match}, score {r.score:.2f})"
+        where = r.where()
+        text = f"{self.query!r} -> {r.name} ({r.kind_label}{', ' + where if where else ''}; {r.tier}, confidence {self.confidence:.2f})"
+        flags = [label for label, on in (("OUTSIDE THE COUNTRY", self.outside_country),
+                                         ("LOW CONFIDENCE", self.low_confidence)) if on]
+        if flags:
+            text += " " + ", ".join(flags)
         if self.ambiguous:
-            others = "; ".join(f"{c.name} ({c.country})" for c in self.alternatives if c.kind == r.kind)[:200]
-            text += f" AMBIGUOUS, also: {others}"
+            others = "; ".join(f"{c.name} ({c.where()})" for c in self.alternatives if c.kind == r.kind)[:200]
+            if others:
+                text += f"; also: {others}"
         return text
 
 
@@ -44,10 +81,12 @@ class PlaceResolver:
     Parameters
     ----------
     country
-        ISO alpha-2 country: the bias for places, and the country provinces
-        must belong to.
+        ISO alpha-2 country: the country searched for places, and the one
+        admin units must belong to.
     gazetteer
         Index to search; defaults to the embedded one.
+    strict
+        Make low-confidence matches errors instead of notes in the report.
 
     Attributes
     ----------
@@ -55,16 +94,21 @@ class PlaceResolver:
         Every distinct (field, name) resolved, in order.
     """
 
-    def __init__(self, country: str = "SY", gazetteer: Gazetteer | None = None):
+    def __init__(self, country: str = "SY", gazetteer: Gazetteer | None = None, *, strict: bool = False):
         self.country = country.upper()
         self.gazetteer = gazetteer or load_gazetteer()
+        self.strict = strict
         self.resolutions: list[Resolution] = []
         self._places: dict[str, GeocodeResult] = {}
-        self._provinces: dict[str, Candidate] = {}
-        self._province_indices: list[int] | None = None
+        self._units: dict[tuple[int, str], Candidate] = {}
 
-    def _record(self, origin: Origin, query: str, result: Candidate, ambiguous: bool, alternatives) -> None:
-        self.resolutions.append(Resolution(origin.field, query, result, ambiguous, tuple(alternatives)))
+    def _record(self, origin: Origin, query: str, result: Candidate, confidence: float, outside: bool,
+                ambiguous: bool, alternatives) -> None:
+        resolution = Resolution(origin.field, query, result, confidence, outside, ambiguous, tuple(alternatives))
+        if self.strict and resolution.low_confidence:
+            raise origin.error(f"{resolution.describe()}; --strict refuses matches below confidence "
+                               f"{LOW_CONFIDENCE}: write the name as the gazetteer does, or add its governorate")
+        self.resolutions.append(resolution)
 
     def place(self, name: str, origin: Origin, field: str | None = None) -> GeocodeResult:
         """Geocode a place name used at ``origin`` (and its sub-``field``).
@@ -72,58 +116,92 @@ class PlaceResolver:
         Raises
         ------
         ScenarioError
-            If the name is unknown or malformed; the message gives the file,
-            line, field and suggestions.
+            If the name is unknown, ambiguous or malformed; the message gives
+            the file, line, field and suggestions.
         """
         origin = origin.child(field) if field else origin
         if name not in self._places:
             try:
-                self._places[name] = geocode(name, self.country, gazetteer=self.gazetteer)
+                result = geocode(name, self.country, gazetteer=self.gazetteer)
             except GeocodeError as error:
                 raise origin.error(error.message) from None
-            result = self._places[name]
-            self._record(origin, name, result, result.ambiguous, result.candidates)
+            self._places[name] = result
+            self._record(origin, name, result, result.confidence, result.outside_country, result.ambiguous,
+                         result.candidates)
         return self._places[name]
 
     def province(self, name: str, origin: Origin, field: str | None = None) -> Candidate:
-        """Find a province (admin-1 unit) of the scenario's country by name.
+        """Find a province (admin-1 unit) of the scenario's country by name or ISO code; see :meth:`admin_unit`."""
+        return self.admin_unit(name, 1, origin, field)
 
-        Matching is the geocoder's (exact, then transliteration, then fuzzy),
-        restricted to the country's admin-1 units.
+    def admin_unit(self, name: str, level: int, origin: Origin, field: str | None = None) -> Candidate:
+        """Find an admin unit of the scenario's country by name (English or Arabic) or code.
+
+        Parameters
+        ----------
+        name
+            A name in any spelling the geocoder knows, an ISO 3166-2 code
+            (admin-1) or a P-code (``SY0703``).
+        level
+            1 (governorate), 2 (district) or 3 (sub-district).
+        origin, field
+            Where the name was written.
+
+        Returns
+        -------
+        Candidate
+            Its ``ref`` is the unit's code (ISO 3166-2 for level 1, P-code otherwise).
 
         Raises
         ------
         ScenarioError
-            If no province of the country matches; the message lists the
-            closest province names.
+            If no unit of that level matches; the message lists the closest.
         """
         origin = origin.child(field) if field else origin
-        if name not in self._provinces:
-            self._provinces[name] = self._find_province(name, origin)
-            self._record(origin, name, self._provinces[name], False, ())
-        return self._provinces[name]
+        if (level, name) not in self._units:
+            found, tier, score = self._find_unit(name, level, origin)
+            self._units[(level, name)] = found
+            self._record(origin, name, found, 1.0 if tier == "exact" else 0.55 + 0.4 * score, False, False, ())
+        return self._units[(level, name)]
 
-    def _country_provinces(self) -> list[int]:
-        if self._province_indices is None:
+    def _refuse_shared(self, name: str, level: int, units: list[int], origin: Origin) -> None:
+        """Refuse a name that fits several units of one level equally well (two sub-districts are called Suran)."""
+        if len(units) > 1:
             g = self.gazetteer
-            self._province_indices = [i for i in range(len(g)) if g.place_kind(i) == "admin1" and g.place_country(i) == self.country]
-        return self._province_indices
+            options = " or ".join(f"{g.ref(i)} ({candidate(g, i).where()})" for i in sorted(units, key=g.ref))
+            raise origin.error(f"{_LEVEL_NAMES[level]} {name!r} is ambiguous: it could be {options}; "
+                               f"write the P-code instead")
 
-    def _find_province(self, name: str, origin: Origin) -> Candidate:
+    def _find_unit(self, name: str, level: int, origin: Origin) -> tuple[Candidate, str, float]:
         g = self.gazetteer
+        kind = ADMIN_LEVELS[level]
         key = name_key(name)
         if not key:
-            raise origin.error(f"province name {name!r} has no letters or digits")
-        provinces = set(self._country_provinces())
-        transliterated = [i for spelling in g.skeleton(skeleton_key(key)) for i in g.exact(spelling)]
-        for tier, found in (("exact", g.exact(key)), ("transliteration", transliterated)):
-            hits = sorted(i for i in found if i in provinces)
-            if hits:
-                return g.candidate(hits[0], 1.0 if tier == "exact" else 0.85, tier)
-        names = {g.place_name(i): i for i in provinces}
+            raise origin.error(f"{_LEVEL_NAMES[level]} name {name!r} has no letters or digits")
+        units = {int(i) for i in g.country_places(self.country) if g.kind[i] == kind}
+        code = name.strip().upper()
+        if _CODE.match(code):
+            for index in sorted(units):
+                if g.ref(index) == code:
+                    return candidate(g, index), "exact", 1.0
+        exact = sorted(set(i for i in g.exact[key] + g.postings("alias")[key] if i in units))
+        if exact:
+            self._refuse_shared(name, level, exact, origin)
+            return candidate(g, exact[0]), "exact", 1.0
+        scored = {}
+        for skeleton in skeleton_keys(name):
+            for index in g.postings("skeleton")[skeleton]:
+                if index in units:
+                    scored[index] = max((similarity(key, s) for s in g.spellings(index)), default=0.0)
+        if scored:
+            index = max(sorted(scored), key=scored.get)
+            if scored[index] >= 0.5:
+                self._refuse_shared(name, level, [i for i in scored if scored[i] > scored[index] - 0.05], origin)
+                return candidate(g, index, "transliteration", scored[index]), "transliteration", scored[index]
+        names = {g.names[i]: i for i in sorted(units)}
         best = process.extractOne(name, list(names), scorer=fuzz.WRatio, score_cutoff=88)
         if best:
-            return g.candidate(names[best[0]], 0.75 * best[1] / 100, "fuzzy")
+            return candidate(g, names[best[0]], "fuzzy", best[1] / 100), "fuzzy", best[1] / 100
         close = [n for n, _, _ in process.extract(name, list(names), scorer=fuzz.WRatio, limit=3)]
         hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
-        raise origin.error(f"unknown province {name!r} in {self.country}{hint}")
+        raise origin.error(f"unknown {_LEVEL_NAMES[level]} {name!r} in {self.country}{hint}")

@@ -1,53 +1,146 @@
-"""Normalisation of place names for matching.
+"""Normalisation of place names for matching, across scripts and transliterations.
 
-Place names in conflict reporting arrive in many transliterations of the same
-Arabic original (Daraa, Dar'a, Deraa, Dar‘ā, درعا). Matching works on two keys
-computed here, for the gazetteer at build time and for every query:
+Place names in conflict reporting arrive in many spellings of one Arabic
+original: Daraa, Dar'a, Deraa, Dar‘ā, درعا; Hamouriyeh, Hammouriyeh, Hammura,
+حمورية; Kafranbel, Kafr Nabl, Kafr Nubl, كفرنبل. Matching works on two kinds
+of key computed here, for the gazetteer when it is built and for every query.
 
-* :func:`name_key` folds case, diacritics, punctuation, Arabic articles and
-  generic words such as "province"; two spellings that differ only in those
-  share a key.
-* :func:`skeleton_key` further reduces a Latin name to a consonant skeleton
-  with common transliteration digraphs merged (ou/u, kh/x, q/k, sh/ch…), so
-  that Sweida, Swaida and Suwayda meet. It is deliberately lossy and only
-  consulted when the exact key finds nothing.
+Exact key (:func:`name_key`)
+    Case, diacritics, apostrophes (hamza, ayn), punctuation, the Arabic
+    article (``al-``, ``el-``, ``as-``, ``ad-``…, ``ال``) and generic words
+    ("province", "district", "town"…) are folded away; Arabic letter variants
+    are unified (أ إ آ → ا, ة → ه, ى → ي). Two spellings that differ only in
+    those share a key.
+
+Consonant skeleton (:func:`skeleton_keys`)
+    The Arabic name is the bridge between Latin spellings: Arabic writes the
+    consonants and long vowels, and every transliteration scheme renders
+    each consonant in a small set of ways. Both scripts are reduced to one
+    alphabet of consonant classes, spaces removed:
+
+    ============  ==========================  ===========================
+    class         Arabic                      Latin
+    ============  ==========================  ===========================
+    ``b``         ب پ                         b, p
+    ``t``         ت ط ث (also ``s``)          t, th
+    ``j``         ج (also ``g``)              j, dj, zh
+    ``h``         ح ه                         h (not after a vowel at the
+                                              end of a word: ta marbuta)
+    ``k``         خ ك ق                       k, kh, q, c, ck, x (``ks``)
+    ``d``         د ض ذ (also ``z``)          d, dh
+    ``r``         ر                           r
+    ``z``         ز ظ (also ``d``)            z
+    ``s``         س ص                         s
+    ``c``         ش چ                         sh, ch, sch, tch, š, ş
+    ``g``         غ گ                         g, gh
+    ``f``         ف ڤ                         f, ph, v
+    ``l m n``     ل م ن                       l, m, n
+    (none)        ا و ي ى ء ع and hamzas      vowels, w, y, apostrophes
+    ============  ==========================  ===========================
+
+    Then doubled classes collapse to one (shadda is not written in Arabic,
+    while Latin doubles letters: Hammura / حمورة). Ta marbuta (ة) gives no
+    consonant, or ``t`` in the construct state (Maarrat al-Numan,
+    معرة النعمان). Where an Arabic letter has two usual renderings (ث, ذ,
+    ظ, ج) both skeletons are kept. A Latin article glued to a later word
+    (OCHA's "Madamiyet Elsham") is also tried without it.
+
+    A shared skeleton is necessary, not sufficient: the geocoder also asks
+    for similar spellings (:func:`similarity`) and ranks by prominence, and
+    it only ever matches skeletons within the requested country.
+
+Aliases (:func:`name_aliases`)
+    A trailing qualifier (Gharbi/Sharqi "western/eastern", Fawqani/Tahtani
+    "upper/lower", al-Balad "the town"…) is dropped, so "Barzeh" finds
+    "Barza al-Balad"; and a name whose later words start with the article is
+    also known by its first word ("Moadamiyeh" for "Moadamiyet al-Sham"),
+    unless that word is a generic one such as Kafr, Tall, Deir or Ain.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
+from itertools import product
+
+from rapidfuzz import fuzz
 
 # Hamza and ayn are written with many apostrophe-like marks, or not at all.
 _APOSTROPHES = dict.fromkeys(map(ord, "'’‘`´ʿʾʼʻ′‛"), None)
 
-# Letters NFKD does not decompose into a base letter.
-_LATIN_EXTRA = str.maketrans({"ı": "i", "ø": "o", "đ": "d", "ł": "l", "ħ": "h", "ß": "ss", "æ": "ae", "œ": "oe", "þ": "th"})
+# Letters NFKD does not decompose into a base letter, and letters whose base letter would change the
+# sound class (š, č). In romanised Arabic (GeoNames, BGN/PCGN) ş ţ ḑ ẓ ḩ stand for emphatic s t d z h,
+# so they keep their base letter.
+_LATIN_EXTRA = str.maketrans({"ı": "i", "ø": "o", "đ": "d", "ł": "l", "ħ": "h", "ß": "ss", "æ": "ae", "œ": "oe",
+                              "þ": "th", "š": "sh", "č": "ch", "ž": "zh"})
 
 _ARABIC_MARKS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
-_ARABIC_LETTERS = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ة": "ه", "ى": "ي", "ؤ": "و", "ئ": "ي", "ء": None, "ک": "ك", "ی": "ي"})
+_ARABIC_LETTERS = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ة": "ه", "ى": "ي", "ؤ": "و", "ئ": "ي", "ء": None,
+                                 "ک": "ك", "ی": "ي"})
 
 # Transliterations of the Arabic definite article, written as a separate word
 # once hyphens become spaces ("As-Suwayda" -> "as suwayda").
 LATIN_ARTICLES = frozenset(
-    "al el ul il ar er as es ad ed az ez at et an en ash esh ech adh ath ed dh".split()
+    "al el ul il ar er as es ad ed az ez at et an en ash esh ech adh ath dh".split()
 )
 
-# Generic words that say what kind of place a name is rather than which.
-GENERIC_WORDS = frozenset(
-    "governorate province muhafazat muhafazah mohafazat region district countryside محافظه".split()
+# Generic words that say what kind of place a name is rather than which one, with that kind.
+KIND_WORDS = {
+    "governorate": "admin1", "province": "admin1", "muhafazat": "admin1", "muhafazah": "admin1",
+    "muhafaza": "admin1", "محافظه": "admin1", "countryside": "admin1", "rif": None, "ريف": None,
+    "district": "admin2", "mantika": "admin2", "mantiqa": "admin2", "mantiqat": "admin2",
+    "subdistrict": "admin3", "nahiya": "admin3", "nahia": "admin3", "nahiyah": "admin3", "ناحيه": "admin3",
+    "town": "place", "village": "place", "city": "place", "neighbourhood": "place", "neighborhood": "place",
+    "quarter": "place", "بلده": "place", "قريه": "place", "مدينه": "place", "حي": "place",
+    "region": None, "area": None,
+}
+# "Rif Dimashq" and "Rif Halab" are names: "rif" is only generic at the end ("Idlib countryside").
+GENERIC_WORDS = frozenset(word for word in KIND_WORDS if word not in ("rif", "ريف"))
+ADMIN_HINT_WORDS = frozenset(word for word, kind in KIND_WORDS.items() if kind and kind.startswith("admin"))
+
+# Words that begin many names and say little on their own ("Kafr X", "Tall Y"): a name is not
+# also known by one of these alone.
+GENERIC_FIRST_WORDS = frozenset(
+    "kafr kfar kefr tall tell tal til deir dayr der dair ain ayn ein aain beit bayt bet beyt abu abou umm um om "
+    "khirbet khirbat kherbet khirbit jisr jisser ras wadi jabal jebel jbel qasr bir mazraat mazraet mazraa marj "
+    "sheikh shaykh cheikh bab hay hayy harat maarrat maarat maaret marat qalaat qalat qala tal".split()
 )
-ADMIN_HINT_WORDS = frozenset("governorate province muhafazat muhafazah محافظه".split())
+
+# Trailing words that tell apart places sharing a name ("X Gharbi", "X al-Fawqani").
+QUALIFIER_WORDS = frozenset(
+    "gharbi gharbiyeh gharbiya gharbiyah sharqi sharqiyeh sharqiya sharqiyah shamali shamaliyeh shamaliya janoubi "
+    "janubi janubiyeh janubiya fawqani fouqani fokani tahtani tahtani kabir kbir kabira saghir sghir saghira "
+    "balad gharbe sharqe west western east eastern north northern south southern upper lower old new jadid jadideh "
+    "qadim qadimeh "
+    "غربي غربيه شرقي شرقيه شمالي شماليه جنوبي جنوبيه فوقاني تحتاني كبير كبيره صغير صغيره بلد جديد جديده قديم قديمه"
+    .split()
+)
 
 _NON_WORD = re.compile(r"[^\w]+", re.UNICODE)
 
-_SKELETON_DIGRAPHS = [
-    ("tch", "c"), ("sch", "s"), ("dj", "j"), ("dh", "d"), ("kh", "x"), ("gh", "g"),
-    ("sh", "s"), ("ch", "s"), ("th", "t"), ("ph", "f"), ("zh", "j"), ("ou", "u"),
-    ("q", "k"), ("c", "k"), ("z", "s"),
+# Digraphs become upper-case class letters first, so that the single letters below do not touch them.
+_LATIN_DIGRAPHS = [
+    ("tch", "C"), ("sch", "C"), ("sh", "C"), ("ch", "C"), ("kh", "K"), ("gh", "G"), ("th", "T"), ("dh", "D"),
+    ("dj", "J"), ("zh", "J"), ("ph", "F"), ("ck", "K"),
 ]
-_SKELETON_DROP = re.compile("[aeiouwy]")
+_LATIN_LETTERS = str.maketrans({"q": "k", "c": "k", "x": "ks", "p": "b", "v": "f"})
+_LATIN_DROP = re.compile("[aeiouwy]")
 _DOUBLED = re.compile(r"(.)\1+")
+
+# Arabic letter -> consonant classes (first is the usual one); letters not listed give nothing.
+_ARABIC_CLASSES: dict[str, tuple[str, ...]] = {
+    "ب": ("b",), "پ": ("b",), "ت": ("t",), "ط": ("t",), "ث": ("t", "s"), "ج": ("j", "g"), "ح": ("h",), "ه": ("h",),
+    "خ": ("k",), "ك": ("k",), "ک": ("k",), "ق": ("k",), "د": ("d",), "ض": ("d",), "ذ": ("d", "z"), "ر": ("r",),
+    "ز": ("z",), "ظ": ("z", "d"), "س": ("s",), "ص": ("s",), "ش": ("c",), "چ": ("c",), "غ": ("g",), "گ": ("g",),
+    "ف": ("f",), "ڤ": ("f",), "ل": ("l",), "م": ("m",), "ن": ("n",), "ة": ("", "t"),
+}
+_MAX_VARIANTS = 16
+
+
+def _fold_latin(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text).casefold().translate(_APOSTROPHES).translate(_LATIN_EXTRA)
+    return "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
 
 
 def fold_words(text: str) -> list[str]:
@@ -55,10 +148,7 @@ def fold_words(text: str) -> list[str]:
     if text.isascii():
         text = text.lower().translate(_APOSTROPHES)
     else:
-        text = unicodedata.normalize("NFKC", text).casefold().translate(_APOSTROPHES)
-        text = text.translate(_LATIN_EXTRA)
-        text = "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
-        text = _ARABIC_MARKS.sub("", text).translate(_ARABIC_LETTERS)
+        text = _ARABIC_MARKS.sub("", _fold_latin(text)).translate(_ARABIC_LETTERS)
     return _NON_WORD.sub(" ", text).replace("_", " ").split()
 
 
@@ -87,6 +177,21 @@ def _strip_article(word: str) -> str:
     return word
 
 
+def _significant(words: list[str]) -> list[str]:
+    """Words without articles and generic words (a trailing "rif"/"ريف", "countryside", is generic too)."""
+    kept = []
+    for i, word in enumerate(words):
+        if word in LATIN_ARTICLES and i + 1 < len(words):
+            continue
+        word = _strip_article(word)
+        if word in GENERIC_WORDS or (word in ("rif", "ريف") and i == len(words) - 1 and i > 0):
+            continue
+        if word == "sub" and i + 1 < len(words) and words[i + 1] == "district":
+            continue
+        kept.append(word)
+    return kept or words
+
+
 def name_words(text: str) -> list[str]:
     """Split a name into folded words without articles or generic words.
 
@@ -104,18 +209,7 @@ def name_words(text: str) -> list[str]:
     return _significant(fold_words(text))
 
 
-def _significant(words: list[str]) -> list[str]:
-    kept = []
-    for i, word in enumerate(words):
-        if word in LATIN_ARTICLES and i + 1 < len(words):
-            continue
-        word = _strip_article(word)
-        if word in GENERIC_WORDS:
-            continue
-        kept.append(word)
-    return kept or words
-
-
+@lru_cache(maxsize=1 << 16)
 def name_key(text: str) -> str:
     """Return the exact-match key of a place name.
 
@@ -139,47 +233,41 @@ def name_key(text: str) -> str:
     return " ".join(name_words(text))
 
 
-def skeleton_key(text: str) -> str:
-    """Return the transliteration-tolerant key of a place name.
+def kind_hint(words: list[str]) -> str | None:
+    """The kind of place folded words say they name: ``"admin1"``, ``"admin2"``, ``"admin3"``, ``"place"`` or None."""
+    kinds = [KIND_WORDS.get(word) for word in words]
+    if "sub" in words and "district" in words:
+        return "admin3"
+    for kind in ("admin3", "admin2", "admin1", "place"):
+        if kind in kinds:
+            return kind
+    if len(words) > 1 and words[-1] in ("rif", "ريف"):
+        return "admin1"
+    return None
 
-    Latin names lose vowels, w and y, doubled letters and a final h, and common
-    digraphs are merged; an initial vowel is kept as ``a`` because it is often
-    all that tells two short names apart. Names in other scripts keep their
-    :func:`name_key`.
+
+@lru_cache(maxsize=1 << 16)
+def analyse_name(text: str) -> tuple[str, str | None]:
+    """Return ``(name_key(text), kind_hint(...))`` with one pass of folding.
 
     Parameters
     ----------
     text
-        A place name, or a key from :func:`name_key`.
+        A place name.
 
     Returns
     -------
-    str
-        The skeleton, words joined by spaces.
+    (str, str or None)
+        The exact key, and the kind of place the name says it is (e.g.
+        ``"admin1"`` for "Idlib province", ``"admin3"`` for "Kafr Nobol
+        sub-district").
     """
-    skeletons = []
-    for word in name_key(text).split():
-        if not word.isascii():
-            skeletons.append(word)
-            continue
-        if len(word) > 2 and word.endswith("h") and word[-2] in "aeiou":
-            word = word[:-1]
-        initial = "a" if word[0] in "aeiouy" else ""
-        for digraph, replacement in _SKELETON_DIGRAPHS:
-            word = word.replace(digraph, replacement)
-        word = _DOUBLED.sub(r"\1", _SKELETON_DROP.sub("", word))
-        skeletons.append(initial + word)
-    return " ".join(skeletons)
-
-
-def analyse_name(text: str) -> tuple[str, bool]:
-    """Return ``(name_key(text), has_admin_hint(text))`` with one pass of folding."""
     words = fold_words(text)
-    return " ".join(_significant(words)), not ADMIN_HINT_WORDS.isdisjoint(words)
+    return " ".join(_significant(words)), kind_hint(words)
 
 
 def has_admin_hint(text: str) -> bool:
-    """Tell whether a name says it means a province ("Idlib province").
+    """Tell whether a name says it means an administrative unit ("Idlib province", "Harim district").
 
     Parameters
     ----------
@@ -189,6 +277,336 @@ def has_admin_hint(text: str) -> bool:
     Returns
     -------
     bool
-        True if one of its words names an administrative division.
     """
-    return not ADMIN_HINT_WORDS.isdisjoint(fold_words(text))
+    return (kind_hint(fold_words(text)) or "").startswith("admin")
+
+
+def is_arabic(text: str) -> bool:
+    """True if ``text`` has Arabic letters."""
+    return any("\u0600" <= ch <= "\u06ff" or "\u0750" <= ch <= "\u077f" for ch in text)
+
+
+def _latin_word_skeleton(word: str) -> str:
+    if len(word) > 2 and word.endswith("h") and word[-2] in "aeiouy":
+        word = word[:-1]  # ta marbuta: -ah, -eh, -iyeh
+    for digraph, replacement in _LATIN_DIGRAPHS:
+        word = word.replace(digraph, replacement)
+    return _LATIN_DROP.sub("", word.translate(_LATIN_LETTERS)).lower()
+
+
+def _latin_skeletons(words: list[str]) -> set[str]:
+    words = [w for w in words if w.isascii()]
+    if not words:
+        return set()
+    forms = [[w] for w in words]
+    for i in range(1, len(words)):
+        word = words[i]
+        for article in ("al", "el"):
+            if word.startswith(article) and len(word) > len(article) + 2 and word[len(article)] not in "aeiouy":
+                forms[i].append(word[len(article):])
+    skeletons = set()
+    for combination in product(*forms):
+        skeleton = _DOUBLED.sub(r"\1", "".join(_latin_word_skeleton(w) for w in combination))
+        if skeleton:
+            skeletons.add(skeleton)
+    return skeletons
+
+
+def _arabic_words(text: str) -> list[str]:
+    """Significant Arabic words, without marks, tatweel or article; alef and hamza variants unified, ta marbuta kept."""
+    text = _ARABIC_MARKS.sub("", unicodedata.normalize("NFKC", text))
+    text = text.translate(str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ؤ": "و", "ئ": "ي", "ء": None}))
+    words = [_strip_article(word) for word in _NON_WORD.sub(" ", text).split()]
+    kept = []
+    for i, word in enumerate(words):
+        folded = word.translate(_ARABIC_LETTERS)
+        if folded in GENERIC_WORDS or (folded == "ريف" and i == len(words) - 1 and i > 0):
+            continue
+        kept.append(word)
+    return kept or words
+
+
+def _arabic_skeletons(text: str) -> set[str]:
+    options = []
+    words = _arabic_words(text)
+    for number, word in enumerate(words):
+        last_word = number == len(words) - 1
+        for position, ch in enumerate(word):
+            classes = _ARABIC_CLASSES.get(ch)
+            if classes is None:
+                continue
+            if position == len(word) - 1 and ch in "ةه":
+                # Ta marbuta (or a ta marbuta some source wrote as ha): silent at the end of the name,
+                # "t" or silent before another word (construct state).
+                classes = ("",) if last_word else ("", "t")
+            options.append(classes)
+    skeletons = set()
+    for count, combination in enumerate(product(*options)):
+        if count >= _MAX_VARIANTS:
+            break
+        skeleton = _DOUBLED.sub(r"\1", "".join(combination))
+        if skeleton:
+            skeletons.add(skeleton)
+    return skeletons
+
+
+@lru_cache(maxsize=1 << 16)
+def skeleton_keys(text: str) -> frozenset[str]:
+    """The consonant skeletons of a place name (see the module docstring).
+
+    Parameters
+    ----------
+    text
+        A place name in Latin or Arabic script.
+
+    Returns
+    -------
+    frozenset of str
+        One skeleton, or a few where the spelling allows more than one
+        reading; empty for a name with no consonants.
+
+    Examples
+    --------
+    >>> skeleton_keys("Hamouriyeh") == skeleton_keys("Hammura") == skeleton_keys("حمورة") == {"hmr"}
+    True
+    >>> skeleton_keys("Kafr Nubl") == skeleton_keys("Kafranbel") == skeleton_keys("كفرنبل") == {"kfrnbl"}
+    True
+    """
+    if is_arabic(text):
+        return frozenset(_arabic_skeletons(text))
+    return frozenset(_latin_skeletons(name_words(text)))
+
+
+def name_aliases(text: str) -> list[str]:
+    """Shorter names a place is also called by (see the module docstring).
+
+    Parameters
+    ----------
+    text
+        A place name.
+
+    Returns
+    -------
+    list of str
+        Aliases (possibly none): each part of a name OCHA joins with " - ";
+        the name without a trailing qualifier; its first word (without a
+        construct-state "-t") when the next word carries the article. Arabic
+        aliases keep their ta marbuta.
+    """
+    if " - " in text:  # OCHA writes villages counted as one community as "A - B"
+        parts = [part.strip() for part in text.split(" - ") if part.strip()]
+        return list(dict.fromkeys(a for part in parts for a in [part, *name_aliases(part)]))
+    arabic = is_arabic(text)
+    raw = _NON_WORD.sub(" ", _ARABIC_MARKS.sub("", text)).split() if arabic else fold_words(text)
+    words = _arabic_words(text) if arabic else name_words(text)
+    folded = [w.translate(_ARABIC_LETTERS) for w in words] if arabic else words
+    aliases = []
+    if len(words) > 1 and folded[-1] in QUALIFIER_WORDS:
+        aliases.append(" ".join(words[:-1]))
+    if len(raw) > 1:
+        first = _strip_article(raw[0])
+        second = raw[1]
+        rest_has_article = second in LATIN_ARTICLES or second.startswith("ال") or (
+            second.startswith(("al", "el")) and len(second) > 4)
+        if rest_has_article and fold(first) not in GENERIC_FIRST_WORDS and len(first) >= 4:
+            aliases.append(first)
+            if not arabic and first.endswith(("et", "at", "it")):
+                aliases.append(first[:-1])
+    return [a for a in dict.fromkeys(aliases) if a and a != " ".join(words)]
+
+
+# The generic first words of names, grouped by the Arabic word they spell ("Umm", "Um", "Om", ام).
+_LEADING_WORDS = {
+    "kafr": "kafr kfar kefr kfr كفر", "tall": "tall tell tal til تل", "deir": "deir dayr der dair dier دير",
+    "ain": "ain ayn ein aain عين", "beit": "beit bayt bet beyt bait بيت", "abu": "abu abou abo ابو",
+    "umm": "umm um om ام", "khirbet": "khirbet khirbat kherbet khirbit khirbe kherbe خربه",
+    "jisr": "jisr jisser جسر", "ras": "ras راس", "wadi": "wadi وادي", "jabal": "jabal jebel jbel جبل",
+    "qasr": "qasr قصر", "bir": "bir ber beer بير", "mazraa": "mazraat mazraet mazraa مزرعه", "marj": "marj مرج",
+    "sheikh": "sheikh shaykh cheikh sheik شيخ", "bab": "bab باب",
+    "maarrat": "maarrat maarat maaret marat معره", "qalaat": "qalaat qalat qala قلعه",
+}
+_LEADING = {spelling: group for group, spellings in _LEADING_WORDS.items() for spelling in spellings.split()}
+
+
+@lru_cache(maxsize=1 << 16)
+def leading_word(text: str) -> tuple[str | None, str]:
+    """The group of a name's generic first word ("umm" for "Umm al-Mayadin" and ام المياذن) and its first word.
+
+    The article is skipped; the group is None when the first word is not generic.
+    """
+    if is_arabic(text):
+        words = [w.translate(_ARABIC_LETTERS) for w in _NON_WORD.sub(" ", _ARABIC_MARKS.sub("", text)).split()]
+        words = [w for w in words if w not in ("ال",)]
+        first = _strip_article(words[0]) if words else ""
+    else:
+        words = [w for w in fold_words(text) if w not in LATIN_ARTICLES]
+        first = words[0] if words else ""
+    return _LEADING.get(first), first
+
+
+def _fused(word: str, group: str | None) -> bool:
+    """True if ``word`` begins with a spelling of the generic word ``group`` ("Kafranbel": kafr)."""
+    return group is not None and any(word.startswith(spelling) and len(word) > len(spelling) + 1
+                                     for spelling in _LEADING_WORDS[group].split())
+
+
+def same_leading_word(a: str, b: str) -> bool:
+    """True unless one name begins with a generic word (Umm, Ain, Tall, Kafr…) that the other lacks.
+
+    "Umm al-Mayadin" is not al-Mayadin, nor "Inkhil" Ain al-Nakhil; a word
+    written joined to the rest ("Kafranbel", "Kafr Nabl") still counts.
+    """
+    (group_a, first_a), (group_b, first_b) = leading_word(a), leading_word(b)
+    return group_a == group_b or _fused(first_a, group_b) or _fused(first_b, group_a)
+
+
+def is_qualified(text: str) -> bool:
+    """True if a name ends with a qualifier ("Barza al-Balad", "Tall Tamr al-Gharbi") that it is also known without."""
+    words = _arabic_words(text) if is_arabic(text) else name_words(text)
+    return len(words) > 1 and words[-1].translate(_ARABIC_LETTERS) in QUALIFIER_WORDS
+
+
+_VOWEL_SPELLINGS = [("ou", "u"), ("oo", "u"), ("ee", "i"), ("ie", "i"), ("ei", "ai"), ("ey", "ai"), ("ay", "ai"),
+                    ("aa", "a"), ("o", "u"), ("w", "u"), ("y", "i")]
+_NISBA = re.compile(r"(?:iyeh|iyah|iyat|iyet|iya|iye|ieh)$")
+_ENDING = re.compile(r"(?:eh|ah|a|e)$")
+
+
+@lru_cache(maxsize=1 << 16)
+def spelling_form(key: str) -> str:
+    """A folded Latin spelling with transliteration noise removed, for :func:`similarity`.
+
+    Consonants are written as their skeleton classes (sh/ch, kh/k/q, th/t…),
+    vowels as one of a, i, u (ou, oo, o, w → u; ee, ie, y → i; ay, ey, ei →
+    ai), a ta marbuta ending (-ah, -eh, -a) is dropped and a nisba ending
+    (-iyeh, -iya) becomes -i, doubled letters collapse and spaces go:
+    "Hamouriyeh" becomes "hamuri", "Hammura" "hamur".
+    """
+    words = []
+    for word in key.split():
+        stem = _NISBA.sub("i", word)
+        stem = stem if stem != word else _ENDING.sub("", word)
+        word = stem if len(stem) >= 2 else word
+        for digraph, replacement in _LATIN_DIGRAPHS:
+            word = word.replace(digraph, replacement)
+        word = word.translate(_LATIN_LETTERS).lower()
+        for spelling, replacement in _VOWEL_SPELLINGS:
+            word = word.replace(spelling, replacement)
+        words.append(word)
+    return _DOUBLED.sub(r"\1", "".join(words))
+
+
+_ROMAN = {
+    "ب": "b", "پ": "b", "ت": "t", "ث": "th", "ج": "j", "ح": "h", "خ": "kh", "د": "d", "ذ": "dh", "ر": "r", "ز": "z",
+    "س": "s", "ش": "sh", "ص": "s", "ض": "d", "ط": "t", "ظ": "z", "ع": "", "غ": "gh", "ف": "f", "ق": "q", "ك": "k",
+    "ل": "l", "م": "m", "ن": "n", "ه": "h", "ا": "a", "ى": "a", "أ": "a", "إ": "i", "آ": "a", "ء": "", "ئ": "i", "ؤ": "u",
+}
+
+
+@lru_cache(maxsize=1 << 16)
+def romanize(arabic: str) -> str:
+    """A plain Latin reading of an Arabic name, for comparing spellings (not for display).
+
+    Consonants in their common Latin form, long vowels as a, i, u (و and ي
+    as w and y at the start of a word or after a long a), ta marbuta as a, or
+    at before another word; short vowels, unwritten in Arabic, stay unwritten.
+
+    Parameters
+    ----------
+    arabic
+        A name in Arabic script.
+
+    Returns
+    -------
+    str
+        Folded words, as :func:`name_key` would give for a Latin name.
+    """
+    words = _arabic_words(arabic)
+    out = []
+    for number, word in enumerate(words):
+        letters = []
+        for position, ch in enumerate(word):
+            previous = letters[-1] if letters else ""
+            if ch == "و":
+                letters.append("w" if position == 0 or previous == "a" else "u")
+            elif ch == "ي":
+                letters.append("y" if position == 0 or previous == "a" else "i")
+            elif ch == "ة":
+                letters.append("a" if number == len(words) - 1 else "at")
+            else:
+                letters.append(_ROMAN.get(ch, ""))
+        out.append("".join(letters))
+    return " ".join(w for w in out if w)
+
+
+# The letters of Arabic romanised the GeoNames (BGN/PCGN) way: long vowels and emphatics are marked.
+_BGN_MARKS = frozenset("āīūēōḩḥşṣţṭḑḍẓʻʿʼʾ‘’")
+_RASM_ARABIC = {
+    "ب": "B", "پ": "B", "ت": "T", "ط": "T", "ث": "T", "ج": "J", "ح": "H", "ه": "H", "خ": "K", "ك": "K", "ق": "K",
+    "د": "D", "ض": "D", "ذ": "D", "ر": "R", "ز": "Z", "ظ": "Z", "س": "S", "ص": "S", "ش": "C", "ع": "E", "غ": "G",
+    "ف": "F", "ل": "L", "م": "M", "ن": "N", "ا": "A", "أ": "A", "إ": "A", "آ": "A", "ى": "A", "و": "U", "ؤ": "U",
+    "ي": "I", "ئ": "I", "ة": "Q",
+}
+_RASM_DIGRAPHS = [("kh", "K"), ("sh", "C"), ("th", "T"), ("dh", "D"), ("gh", "G")]
+_RASM_LATIN = str.maketrans({
+    "ā": "A", "ī": "I", "ū": "U", "y": "I", "w": "U", "‘": "E", "ʿ": "E", "ʻ": "E",
+    "ḩ": "H", "ḥ": "H", "h": "H", "ş": "S", "ṣ": "S", "s": "S", "ţ": "T", "ṭ": "T", "t": "T", "ḑ": "D", "ḍ": "D", "d": "D",
+    "ẓ": "Z", "z": "Z", "q": "K", "k": "K", "j": "J", "b": "B", "f": "F", "l": "L", "m": "M", "n": "N", "r": "R", "g": "G",
+})
+
+
+def is_romanised(text: str) -> bool:
+    """True if ``text`` is Arabic romanised with long-vowel and emphatic marks (Ḩarastā, Kafr Baţnā)."""
+    return not _BGN_MARKS.isdisjoint(text.lower())
+
+
+@lru_cache(maxsize=1 << 16)
+def rasm(text: str) -> str:
+    """The written letters of a name as Arabic writes them: consonants, long vowels (A I U), ayn (E), ta marbuta (Q).
+
+    Works on Arabic script and on Arabic romanised with marks
+    (:func:`is_romanised`): there long vowels are marked (ā ī ū) and short
+    ones, unwritten in Arabic, are dropped, so "Jinnīyah" and جنية both give
+    ``JNIQ``. The article is left out; doubled letters collapse.
+
+    Parameters
+    ----------
+    text
+        A name.
+
+    Returns
+    -------
+    str
+    """
+    if is_arabic(text):
+        letters = "".join(_RASM_ARABIC.get(ch, "") for word in _arabic_words(text) for ch in word)
+    else:
+        words = [w for w in unicodedata.normalize("NFC", text).lower().replace("-", " ").split()]
+        kept = [w for i, w in enumerate(words) if not (w.translate(_APOSTROPHES) in LATIN_ARTICLES and i + 1 < len(words))]
+        parts = []
+        for word in kept:
+            word = re.sub(r"ah$", "Q", word)
+            for digraph, replacement in _RASM_DIGRAPHS:
+                word = word.replace(digraph, replacement)
+            parts.append(re.sub(r"[^A-Z]", "", word.translate(_RASM_LATIN)))
+        letters = "".join(parts)
+    return _DOUBLED.sub(r"\1", letters)
+
+
+def similarity(a: str, b: str) -> float:
+    """How alike two folded spellings are, from 0 to 1 (Latin: after :func:`spelling_form`; Arabic: as written).
+
+    Parameters
+    ----------
+    a, b
+        Keys from :func:`name_key`.
+
+    Returns
+    -------
+    float
+    """
+    if a.isascii() and b.isascii():
+        a, b = spelling_form(a), spelling_form(b)
+    else:
+        a, b = a.replace(" ", ""), b.replace(" ", "")
+    return fuzz.ratio(a, b) / 100

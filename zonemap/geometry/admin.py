@@ -19,11 +19,11 @@ from ..data import GeoData, default_geodata
 from ..errors import InputError
 
 SPECIAL_AREAS = {"SY-UNDOF": "SY-QU"}
-"""Admin-1 features that are not provinces, with the province that administers
-them. Points in them are reported with the nearest real province and the
-special area's code in ``special_area``; a zone made of whole provinces that
-includes the administering province includes the special area too (the UNDOF
-area of separation lies in Quneitra governorate)."""
+"""Admin-1 features that are not provinces but areas laid over them, with the
+province that administers them. Points in them keep their province and get
+the special area's code in ``special_area``; a zone made of whole provinces
+that includes the administering province includes the special area too (the
+UNDOF area of separation lies mostly in Quneitra governorate)."""
 
 
 def _assign(xs: np.ndarray, ys: np.ndarray, unassigned: np.ndarray, geometries) -> np.ndarray:
@@ -83,18 +83,25 @@ class AdminLocator:
     countries
         Country outlines (columns ``iso_a2``, ``geometry``), as
         :meth:`GeoData.admin0` gives them.
+    sub_districts, districts
+        The country's admin-3 and admin-2 units, as :meth:`GeoData.admin_units`
+        gives them (nested in the provinces), to report those levels too.
     """
 
-    def __init__(self, country: str, provinces: gpd.GeoDataFrame, countries: gpd.GeoDataFrame):
+    def __init__(self, country: str, provinces: gpd.GeoDataFrame, countries: gpd.GeoDataFrame,
+                 sub_districts: gpd.GeoDataFrame | None = None, districts: gpd.GeoDataFrame | None = None):
         self.country = country.upper()
+        self._sub_districts = sub_districts if sub_districts is not None and len(sub_districts) else None
+        self._district_names = dict(zip(districts["pcode"], districts["name_en"])) if districts is not None else {}
         special = provinces["iso_3166_2"].isin(SPECIAL_AREAS).to_numpy()
-        # Real provinces first, in code order, so a point on a border goes to the first; special areas after.
-        order = np.concatenate([np.flatnonzero(~special), np.flatnonzero(special)])
-        units = provinces.iloc[order].reset_index(drop=True)
+        # In code order, so a point on a border goes to the unit whose code sorts first.
+        units = provinces[~special].sort_values("iso_3166_2").reset_index(drop=True)
         self._geometries = units.geometry.to_numpy()
         self._codes = units["iso_3166_2"].to_numpy(dtype=object)
         self._names = units["name_en"].to_numpy(dtype=object)
-        self._special = units["iso_3166_2"].isin(SPECIAL_AREAS).to_numpy()
+        overlays = provinces[special]
+        self._overlay_geometries = overlays.geometry.to_numpy()
+        self._overlay_codes = overlays["iso_3166_2"].to_numpy(dtype=object)
         others = countries[countries["iso_a2"] != self.country]
         self._country_geometries = others.geometry.to_numpy()
         self._country_codes = others["iso_a2"].to_numpy(dtype=object)
@@ -113,8 +120,7 @@ class AdminLocator:
             One row per point, in order, with columns ``country`` (ISO
             alpha-2, or None at sea), ``admin1_code`` and ``admin1_name``
             (None outside the country), and ``special_area`` (e.g.
-            ``"SY-UNDOF"`` for a point in the UN area of separation, which is
-            reported with the nearest governorate).
+            ``"SY-UNDOF"`` for a point in the UN area of separation).
 
         Raises
         ------
@@ -134,25 +140,48 @@ class AdminLocator:
 
         admin1_code = np.full(len(xs), None, dtype=object)
         admin1_name = np.full(len(xs), None, dtype=object)
-        special_area = np.full(len(xs), None, dtype=object)
         admin1_code[in_country] = self._codes[unit_index[in_country]]
         admin1_name[in_country] = self._names[unit_index[in_country]]
-        in_special = in_country & self._special[np.maximum(unit_index, 0)]
-        if in_special.any():
-            special_area[in_special] = self._codes[unit_index[in_special]]
-            provinces = np.flatnonzero(~self._special)
-            points = shapely.points(xs[in_special], ys[in_special])
-            distances = shapely.distance(self._geometries[provinces][:, None], points[None, :])
-            nearest = provinces[np.argmin(distances, axis=0)]
-            admin1_code[in_special] = self._codes[nearest]
-            admin1_name[in_special] = self._names[nearest]
+        special_area = np.full(len(xs), None, dtype=object)
+        if len(self._overlay_geometries):
+            overlay_index = _assign(xs, ys, in_country.copy(), self._overlay_geometries)
+            inside = overlay_index >= 0
+            special_area[inside] = self._overlay_codes[overlay_index[inside]]
 
         countries = np.full(len(xs), None, dtype=object)
         countries[in_country] = self.country
         outside = country_index >= 0
         countries[outside] = self._country_codes[country_index[outside]]
-        return pd.DataFrame({"country": countries, "admin1_code": admin1_code, "admin1_name": admin1_name,
-                             "special_area": special_area})
+        frame = pd.DataFrame({"country": countries, "admin1_code": admin1_code, "admin1_name": admin1_name,
+                              "special_area": special_area})
+        if self._sub_districts is not None:
+            frame = frame.assign(**self._lower_levels(xs, ys, unit_index))
+        return frame
+
+    def _lower_levels(self, xs: np.ndarray, ys: np.ndarray, unit_index: np.ndarray) -> dict[str, np.ndarray]:
+        """District and sub-district of points already placed in a province: only its own units are tested."""
+        units = self._sub_districts
+        found = np.full(len(xs), -1, dtype=np.int64)
+        for k, code in enumerate(self._codes):
+            points = np.flatnonzero(unit_index == k)
+            if points.size == 0:
+                continue
+            members = np.flatnonzero(units["iso_3166_2"].to_numpy() == code)
+            inside = _assign(xs[points], ys[points], np.ones(points.size, dtype=bool), units.geometry.to_numpy()[members])
+            found[points[inside >= 0]] = members[inside[inside >= 0]]
+            # A point on the province's edge that no sub-district covers (rounding): the nearest one.
+            for p in points[inside < 0].tolist():
+                distances = shapely.distance(units.geometry.to_numpy()[members], shapely.Point(xs[p], ys[p]))
+                found[p] = members[int(np.argmin(distances))]
+        placed = found >= 0
+        columns = {name: np.full(len(xs), None, dtype=object) for name in
+                   ("admin2_code", "admin2_name", "admin3_code", "admin3_name")}
+        columns["admin3_code"][placed] = units["pcode"].to_numpy(dtype=object)[found[placed]]
+        columns["admin3_name"][placed] = units["name_en"].to_numpy(dtype=object)[found[placed]]
+        parents = units["admin2_pcode"].to_numpy(dtype=object)[found[placed]]
+        columns["admin2_code"][placed] = parents
+        columns["admin2_name"][placed] = np.array([self._district_names.get(c) for c in parents], dtype=object)
+        return columns
 
 
 def locate_points(lon: ArrayLike, lat: ArrayLike, country: str = "SY", *, geodata: GeoData | None = None) -> pd.DataFrame:
@@ -171,7 +200,9 @@ def locate_points(lon: ArrayLike, lat: ArrayLike, country: str = "SY", *, geodat
     Returns
     -------
     pandas.DataFrame
-        See :meth:`AdminLocator.locate`.
+        See :meth:`AdminLocator.locate`; for Syria also ``admin2_code``,
+        ``admin2_name``, ``admin3_code``, ``admin3_name`` (OCHA P-codes and
+        names of the district and sub-district).
 
     Raises
     ------
@@ -179,7 +210,13 @@ def locate_points(lon: ArrayLike, lat: ArrayLike, country: str = "SY", *, geodat
         If the coordinates are not finite numbers within range.
     """
     geodata = geodata or default_geodata()
-    return AdminLocator(country, geodata.admin1(country), geodata.admin0()).locate(lon, lat)
+    return locator(country, geodata).locate(lon, lat)
+
+
+def locator(country: str, geodata: GeoData) -> AdminLocator:
+    """The :class:`AdminLocator` of a country with every admin level the data has for it."""
+    return AdminLocator(country, geodata.admin1(country), geodata.admin0(), geodata.admin_units(country, 3),
+                        geodata.admin_units(country, 2))
 
 
 def locate_point(lon: float, lat: float, country: str = "SY", *, geodata: GeoData | None = None) -> dict:
@@ -188,6 +225,6 @@ def locate_point(lon: float, lat: float, country: str = "SY", *, geodata: GeoDat
     Returns
     -------
     dict
-        Keys ``country``, ``admin1_code``, ``admin1_name``, ``special_area``.
+        Keys ``country``, ``admin1_code``, ``admin1_name``, ``special_area`` (and, for Syria, admin-2/3 codes and names).
     """
     return locate_points([lon], [lat], country, geodata=geodata).iloc[0].to_dict()

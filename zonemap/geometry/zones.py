@@ -2,7 +2,7 @@
 
 Rules (see :class:`~zonemap.scenario.Zone`):
 
-* whole provinces: the union of the governorates' polygons;
+* whole provinces, districts or sub-districts: the union of their polygons;
 * part of a province: the province clipped to the buffered convex hull of
   member towns;
 * a named area or a list of towns: the buffered hull of the towns;
@@ -10,12 +10,20 @@ Rules (see :class:`~zonemap.scenario.Zone`):
 
 Hulls and buffers are approximations and are flagged as such. Every geometry
 is made valid and clipped to the scenario's country.
+
+The names a hull is built from are checked for plausibility, because one
+misread name makes a zone that looks authoritative and is absurd: every town
+must lie in the scenario's country and within :data:`MAX_MEMBER_GAP_KM` of
+another town of the zone, and no two towns more than :data:`MAX_ZONE_SPAN_KM`
+apart; otherwise the build stops and names the town and what it resolved to
+(``lenient`` makes that a warning).
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 import geopandas as gpd
@@ -30,7 +38,16 @@ from ..scenario.files import read_text_file, resolve_scenario_path
 from ..scenario.model import DEFAULT_BUFFER_KM, Scenario, Zone
 from ..settings import Settings
 from .admin import SPECIAL_AREAS
+from .distance import distance_km
 from .projection import area_km2, buffered_hull, polygonal
+
+MAX_MEMBER_GAP_KM = 60.0
+"""A town of a zone's hull lying farther than this from every other town of it was, most likely, resolved
+to the wrong place (Sarmada, Idlib, resolved to Samad in Daraa would stretch a zone across Syria)."""
+
+MAX_ZONE_SPAN_KM = 200.0
+"""The farthest two towns of one hull zone may lie apart: towns each near another can still chain a zone
+across a country, and no de-escalation zone built from towns has been that large."""
 
 MIN_PROVINCE_SHARE = 0.01
 """A province counts as covered by a zone if it holds at least this share of the zone's area."""
@@ -108,10 +125,60 @@ def read_drawn_shape(zone: Zone, base_dir: Path | None, settings: Settings, warn
     return polygonal(shapely.make_valid(shapely.union_all([shapely.make_valid(s) for s in shapes])))
 
 
-def zone_geometry(zone: Zone, *, provinces: gpd.GeoDataFrame, country_shape, resolver: PlaceResolver,
-                  named_areas: Mapping[str, NamedArea], base_dir: Path | None, settings: Settings,
-                  warnings: list[str]) -> tuple[object, bool]:
-    """Build one zone's polygon (clipped to the country) and whether it is approximate.
+@dataclass(frozen=True)
+class Member:
+    """A named place that helps define a zone (a town of a hull, a member of a named area)."""
+
+    name: str
+    lon: float
+    lat: float
+    resolved: str = ""
+
+
+def _check_members(zone: Zone, members: list[Member], resolver: PlaceResolver, lenient: bool,
+                   warnings: list[str]) -> None:
+    """Refuse a hull whose towns cannot all belong to one zone (a name resolved far from the others)."""
+    if len(members) < 2:
+        return
+    lons, lats = np.array([m.lon for m in members]), np.array([m.lat for m in members])
+    for k, member in enumerate(members):
+        others = np.delete(np.arange(len(members)), k)
+        gaps = distance_km(member.lon, member.lat, lons[others], lats[others])
+        nearest = int(others[int(np.argmin(gaps))])
+        if float(gaps.min()) > MAX_MEMBER_GAP_KM:
+            _complain(zone.origin, f"{member.name!r} resolved to {member.resolved or member.name}, "
+                      f"{float(gaps.min()):,.0f} km from the zone's nearest other place ({members[nearest].name}); "
+                      f"a zone's towns lie within {MAX_MEMBER_GAP_KM:g} km of each other: check the name, or add "
+                      f"its governorate (\"{member.name}, <governorate>\")", lenient, warnings)
+    spans = distance_km(lons[:, None], lats[:, None], lons[None, :], lats[None, :])
+    first, second = np.unravel_index(int(np.argmax(spans)), spans.shape)
+    if float(spans[first, second]) > MAX_ZONE_SPAN_KM:
+        _complain(zone.origin, f"the zone's towns span {float(spans[first, second]):,.0f} km, from "
+                  f"{members[first].name!r} ({members[first].resolved or members[first].name}) to "
+                  f"{members[second].name!r} ({members[second].resolved or members[second].name}); a zone built from "
+                  f"towns spans at most {MAX_ZONE_SPAN_KM:g} km: check those names, or draw the zone "
+                  "(geojson) or build it from provinces or districts", lenient, warnings)
+
+
+def _complain(origin, message: str, lenient: bool, warnings: list[str]) -> None:
+    if not lenient:
+        raise origin.error(message + " (--lenient makes this a warning)")
+    warnings.append(f"{origin.file + ': ' if origin.file else ''}{origin.location}: {message}")
+
+
+def _member(resolver: PlaceResolver, name: str, zone: Zone, field: str) -> Member:
+    found = resolver.place(name, zone.origin, field)
+    if found.country != resolver.country:
+        raise zone.origin.child(field).error(
+            f"{name!r} resolved to {found.name} ({found.where()}), outside {resolver.country}: a zone's towns must "
+            "lie in the scenario's country; check the spelling or write the gazetteer's name")
+    return Member(name, found.lon, found.lat, f"{found.name} ({found.where()})")
+
+
+def zone_geometry(zone: Zone, *, provinces: gpd.GeoDataFrame, admin_units: Mapping[int, gpd.GeoDataFrame],
+                  country_shape, resolver: PlaceResolver, named_areas: Mapping[str, NamedArea], base_dir: Path | None,
+                  settings: Settings, warnings: list[str], lenient: bool = False) -> tuple[object, bool, list[Member]]:
+    """Build one zone's polygon (clipped to the country), whether it is approximate, and the places defining it.
 
     Parameters
     ----------
@@ -119,6 +186,8 @@ def zone_geometry(zone: Zone, *, provinces: gpd.GeoDataFrame, country_shape, res
         The zone as described in the scenario.
     provinces
         The country's admin-1 units, indexed by ISO code.
+    admin_units
+        Its districts (``2``) and sub-districts (``3``), indexed by P-code.
     country_shape
         Polygon of the scenario's country.
     resolver
@@ -128,29 +197,42 @@ def zone_geometry(zone: Zone, *, provinces: gpd.GeoDataFrame, country_shape, res
     base_dir, settings
         Where drawn shapes may be read from, and limits.
     warnings
-        Receives messages about repaired input.
+        Receives messages about repaired input, and the sanity findings
+        ``lenient`` lets through.
+    lenient
+        Report towns resolved implausibly far from the others as warnings instead of errors.
 
     Returns
     -------
-    (geometry, approximate)
+    (geometry, approximate, members)
 
     Raises
     ------
     ScenarioError
-        For unknown names, unusable drawn shapes or a zone outside the country.
+        For unknown or implausible names, unusable drawn shapes or a zone outside the country.
     """
     where = zone.origin
     rule = zone.rule
+    members: list[Member] = []
     if rule == "provinces":
         codes = [resolver.province(name, where, "provinces").admin1_code for name in zone.provinces]
         codes += [area for area, parent in SPECIAL_AREAS.items() if parent in codes and area in provinces.index]
         geometry, approximate = shapely.union_all(provinces.loc[codes].geometry.to_numpy()), False
+    elif rule in ("districts", "subdistricts"):
+        level = 2 if rule == "districts" else 3
+        units = admin_units.get(level)
+        if units is None or units.empty:
+            raise where.child(rule).error(f"the embedded data has no {rule} of {resolver.country}; use provinces, "
+                                          "province_part, towns or a drawn shape")
+        codes = [resolver.admin_unit(name, level, where, rule).ref for name in getattr(zone, rule)]
+        geometry, approximate = shapely.union_all(units.loc[codes].geometry.to_numpy()), False
     elif rule == "province_part":
         part = zone.province_part
         code = resolver.province(part.province, where, "province_part.province").admin1_code
-        towns = [resolver.place(name, where, "province_part.towns") for name in part.towns]
+        members = [_member(resolver, name, zone, "province_part.towns") for name in part.towns]
+        _check_members(zone, members, resolver, lenient, warnings)
         buffer_km = part.buffer_km or DEFAULT_BUFFER_KM
-        hull = buffered_hull([(t.lon, t.lat) for t in towns], buffer_km)
+        hull = buffered_hull([(m.lon, m.lat) for m in members], buffer_km)
         geometry, approximate = shapely.intersection(provinces.loc[code].geometry, hull), True
         if polygonal(geometry).is_empty:
             raise where.child("province_part").error(
@@ -162,11 +244,16 @@ def zone_geometry(zone: Zone, *, provinces: gpd.GeoDataFrame, country_shape, res
             raise where.error(f"{zone.area!r} is not a named area (it matched {found.name}, a {found.kind_label}); "
                               f"known areas: {', '.join(a.name for a in named_areas.values())}; "
                               "or list the member towns under `towns`")
-        members = [(lon, lat) for _, lat, lon in area.members]
-        geometry, approximate = buffered_hull(members, zone.buffer_km or area.buffer_km), True
+        members = [Member(name, lon, lat) for name, lat, lon in area.members]
+        if area.sub_districts and not zone.buffer_km:
+            units = admin_units[3].geometry  # indexed by P-code
+            geometry, approximate = shapely.union_all(units.loc[list(area.sub_districts)].to_numpy()), False
+        else:
+            geometry, approximate = buffered_hull([(m.lon, m.lat) for m in members], zone.buffer_km or area.buffer_km), True
     elif rule == "towns":
-        towns = [resolver.place(name, where, "towns") for name in zone.towns]
-        geometry, approximate = buffered_hull([(t.lon, t.lat) for t in towns], zone.buffer_km or DEFAULT_BUFFER_KM), True
+        members = [_member(resolver, name, zone, "towns") for name in zone.towns]
+        _check_members(zone, members, resolver, lenient, warnings)
+        geometry, approximate = buffered_hull([(m.lon, m.lat) for m in members], zone.buffer_km or DEFAULT_BUFFER_KM), True
     else:
         geometry, approximate = read_drawn_shape(zone, base_dir, settings, warnings), False
     geometry = polygonal(shapely.make_valid(shapely.intersection(shapely.make_valid(geometry), country_shape)))
@@ -174,57 +261,99 @@ def zone_geometry(zone: Zone, *, provinces: gpd.GeoDataFrame, country_shape, res
         raise where.error(f"zone {zone.id!r} lies entirely outside {resolver.country}")
     if zone.approximate is not None:
         approximate = zone.approximate
-    return geometry, approximate
+    return geometry, approximate, members
 
 
-def build_zones(scenario: Scenario, resolver: PlaceResolver, *, provinces: gpd.GeoDataFrame, country_shape,
-                named_areas: Mapping[str, NamedArea], settings: Settings, warnings: list[str]) -> gpd.GeoDataFrame:
-    """Polygons of every zone of a scenario.
+def build_zones(scenario: Scenario, resolver: PlaceResolver, *, provinces: gpd.GeoDataFrame,
+                admin_units: Mapping[int, gpd.GeoDataFrame], country_shape, named_areas: Mapping[str, NamedArea],
+                settings: Settings, warnings: list[str], lenient: bool = False
+                ) -> tuple[gpd.GeoDataFrame, dict[str, list[Member]]]:
+    """Polygons of every zone of a scenario, and the places that define each.
 
     Parameters
     ----------
     scenario
         A scenario.
     resolver
-        Geocoder for place and province names (records what it matched).
+        Geocoder for place and admin-unit names (records what it matched).
     provinces
         The country's admin-1 units (``GeoData.admin1``).
+    admin_units
+        Its districts and sub-districts (``GeoData.admin_units``) by level.
     country_shape
-        Their union: zones are clipped to it.
+        The union of the provinces: zones are clipped to it.
     named_areas
         Named areas by id.
     settings
         Limits and allowed folders for drawn shapes.
     warnings
-        Receives messages about repaired input (e.g. self-intersecting drawn shapes).
+        Receives messages about repaired input and lenient findings.
+    lenient
+        Report implausible town placements as warnings instead of errors.
 
     Returns
     -------
-    geopandas.GeoDataFrame
+    (geopandas.GeoDataFrame, dict)
         One row per zone, in scenario order, with columns :data:`ZONE_COLUMNS`:
         ``guarantors`` a tuple, ``valid_from``/``valid_to`` ISO dates or None,
         ``rule`` the rule's name, ``area_km2`` in an equal-area projection,
-        geometry in EPSG:4326.
+        geometry in EPSG:4326; and, by zone id, the places defining its
+        hull (none for zones of whole units and drawn shapes).
 
     Raises
     ------
     ScenarioError
-        For unknown places or provinces, unusable drawn shapes, or zones that
-        fall outside the country; the message points at the zone.
+        For unknown or implausible places, unknown admin units, unusable
+        drawn shapes, or zones that fall outside the country; the message
+        points at the zone.
     """
     by_code = provinces.set_index("iso_3166_2")
-    rows = []
+    units = {level: frame.set_index("pcode") for level, frame in admin_units.items()}
+    rows, members = [], {}
     for zone in scenario.zones:
-        geometry, approximate = zone_geometry(zone, provinces=by_code, country_shape=country_shape, resolver=resolver,
-                                              named_areas=named_areas, base_dir=scenario.base_dir, settings=settings,
-                                              warnings=warnings)
+        geometry, approximate, members[zone.id] = zone_geometry(
+            zone, provinces=by_code, admin_units=units, country_shape=country_shape, resolver=resolver,
+            named_areas=named_areas, base_dir=scenario.base_dir, settings=settings, warnings=warnings, lenient=lenient)
         rows.append({
             "id": zone.id, "name": zone.name, "name_ar": zone.name_ar, "status": zone.status,
             "guarantors": zone.guarantors, "valid_from": _iso(zone.valid_from), "valid_to": _iso(zone.valid_to),
             "notes": zone.notes, "rule": zone.rule, "approximate": approximate,
             "area_km2": round(area_km2(geometry), 1), "geometry": geometry,
         })
-    return gpd.GeoDataFrame(rows, columns=ZONE_COLUMNS, geometry="geometry", crs="EPSG:4326")
+    return gpd.GeoDataFrame(rows, columns=ZONE_COLUMNS, geometry="geometry", crs="EPSG:4326"), members
+
+
+def incidents_far_from_members(incidents: gpd.GeoDataFrame, links, members: Mapping[str, list[Member]],
+                               buffers: Mapping[str, float]) -> list[tuple[str, str, float]]:
+    """Incidents counted in a hull zone although they lie far from every place that defines it.
+
+    Parameters
+    ----------
+    incidents
+        Incidents with ``id`` and ``label``.
+    links
+        The zone × incident link table.
+    members
+        The places defining each zone (from :func:`build_zones`).
+    buffers
+        Each zone's buffer in km.
+
+    Returns
+    -------
+    list of (zone id, incident id, km)
+        Incidents farther than the buffer plus :data:`MAX_MEMBER_GAP_KM` / 2 from every member.
+    """
+    points = incidents.set_index("id").geometry
+    found = []
+    for zone_id, incident_id in links[["zone_id", "incident_id"]].itertuples(index=False):
+        places = members.get(zone_id) or []
+        if not places:
+            continue
+        point = points.loc[incident_id]
+        km = float(distance_km(point.x, point.y, np.array([m.lon for m in places]), np.array([m.lat for m in places])).min())
+        if km > buffers.get(zone_id, DEFAULT_BUFFER_KM) + MAX_MEMBER_GAP_KM / 2:
+            found.append((zone_id, incident_id, km))
+    return found
 
 
 def zone_province_parts(zones: gpd.GeoDataFrame, provinces: gpd.GeoDataFrame) -> gpd.GeoDataFrame:

@@ -21,7 +21,8 @@ from ..geocoding import Gazetteer, PlaceResolver
 from ..geometry.admin import AdminLocator
 from ..scenario.model import Incident
 
-INCIDENT_COLUMNS = ["id", "date", "type", "place", "matched_place", "label", "country", "admin1", "admin1_code", "zones",
+INCIDENT_COLUMNS = ["id", "date", "type", "place", "matched_place", "label", "country", "admin1", "admin1_code", "admin2",
+                    "admin2_code", "admin3", "admin3_code", "zones",
                     "fatalities", "actors", "description", "source_outlet", "source_url", "source_date", "geometry"]
 """Columns of the incidents table of a briefing, in order."""
 
@@ -156,8 +157,9 @@ def join_incidents(points: gpd.GeoDataFrame, labels: Sequence[str], locator: Adm
     Returns
     -------
     geopandas.GeoDataFrame
-        ``points`` with ``label``, ``country``, ``admin1``, ``admin1_code``
-        and ``zones`` (tuple of zone ids) added; columns in
+        ``points`` with ``label``, ``country``, ``admin1``, ``admin1_code``,
+        ``admin2``, ``admin2_code``, ``admin3``, ``admin3_code`` (None where
+        the data has no such level) and ``zones`` (tuple of zone ids) added; columns in
         :data:`INCIDENT_COLUMNS` order, then any others ``points`` had.
     """
     where = locator.locate(points.geometry.x.to_numpy(), points.geometry.y.to_numpy())
@@ -167,6 +169,10 @@ def join_incidents(points: gpd.GeoDataFrame, labels: Sequence[str], locator: Adm
     result["country"] = where["country"].to_numpy()
     result["admin1"] = where["admin1_name"].to_numpy()
     result["admin1_code"] = where["admin1_code"].to_numpy()
+    for level in ("admin2", "admin3"):
+        known = f"{level}_code" in where
+        result[level] = where[f"{level}_name"].to_numpy() if known else np.full(len(result), None, dtype=object)
+        result[f"{level}_code"] = where[f"{level}_code"].to_numpy() if known else np.full(len(result), None, dtype=object)
     result["zones"] = [zones_of.get(ident, ()) for ident in result["id"]]
     return result[[c for c in INCIDENT_COLUMNS if c in result] + [c for c in result if c not in INCIDENT_COLUMNS]]
 

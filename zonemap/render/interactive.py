@@ -4,12 +4,17 @@ folium builds the page skeleton (map, feature groups, layer control, scale,
 fullscreen). The layers themselves are drawn by a small script of ours
 (``templates/zonemap.js``) from JSON data, so that no scenario text is ever
 parsed as HTML or spliced into JavaScript source (see :mod:`zonemap.escaping`).
+Incidents travel as packed columns (:mod:`zonemap.render.incident_data`): the
+script draws a few as icons, and many on a canvas with count bubbles, filtered
+by a date slider and the legend's type toggles, which also restyle each zone
+as it stood on the slider's end date.
 The page works with no tiles: country and province outlines from ``geodata/``
 form the base map; online tiles are opt-in.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import html as html_module
 from importlib import resources
 
@@ -25,15 +30,19 @@ from folium.plugins import Fullscreen
 from ..errors import InputError
 from ..escaping import html_text, link_html, script_json
 from ..geometry.admin import SPECIAL_AREAS
-from ..missing import plain
+from .incident_data import COORDINATE_SCALE, TYPE_ORDER, day_numbers, encode_columns, incident_columns
 from .page import finalize_page, number_elements
-from .style import (APPROXIMATE_DASH, COUNTRY_BORDER, FIELD_LABELS, INCIDENT_STYLES, LAND_FOCUS, LAND_OTHER, PROVINCE_BORDER,
-                    SEA, SPECIAL_AREA_BORDER, TILE_ALIASES, check_lang, incident_icon_svg, incident_style, zone_style)
+from .style import (APPROXIMATE_DASH, COUNTRY_BORDER, FIELD_LABELS, INCIDENT_STYLES, LAND_FOCUS, LAND_OTHER,
+                    NOT_IN_EFFECT_DASH, NOT_IN_EFFECT_FADE, PROVINCE_BORDER, SEA, SPECIAL_AREA_BORDER, TILE_ALIASES,
+                    ZONE_STYLES, check_lang, incident_icon_svg, incident_style, zone_style)
 
 if TYPE_CHECKING:
     from ..briefing import Briefing
+    from ..scenario import Zone
 
 COORDINATE_DECIMALS = 5  # about 1 m: finer than any boundary we draw
+EPOCH = dt.date(1970, 1, 1)
+ADMIN_UNIT_TOLERANCE = 0.002  # degrees (about 200 m): districts and sub-districts are drawn as thin context lines
 CONTEXT_DEGREES = 8.0  # how far around the zones neighbouring countries are drawn
 
 
@@ -199,6 +208,19 @@ def _province_layer(briefing: Briefing, lang: str) -> dict:
     return _feature_collection(units.geometry, properties)
 
 
+def _admin_unit_layer(units: gpd.GeoDataFrame, level_label: str, lang: str) -> dict:
+    """Districts or sub-districts, simplified to the map's scale, named in both scripts for the hover."""
+    # Plain Douglas-Peucker: these are thin context lines, and it is ten times faster than keeping topology.
+    geometries = gpd.GeoSeries(shapely.simplify(units.geometry.to_numpy(), ADMIN_UNIT_TOLERANCE, preserve_topology=False),
+                               crs=units.crs)
+    properties = []
+    for unit in units.itertuples():
+        first, second = (unit.name_ar, unit.name_en) if lang == "ar" and unit.name_ar else (unit.name_en, unit.name_ar)
+        properties.append({"code": unit.Index if units.index.name == "pcode" else unit.pcode, "name": first,
+                           "other": second if second and second != first else None, "level": level_label})
+    return _feature_collection(geometries, properties)
+
+
 def zone_label(zone, lang: str) -> str:
     """A zone's name in the map's language (its Arabic name on an Arabic map, where given)."""
     return zone.name_ar if lang == "ar" and isinstance(zone.name_ar, str) and zone.name_ar else zone.name
@@ -211,58 +233,82 @@ def _validity(zone) -> str | None:
     return f"{start or '…'} – {end or '…'}"
 
 
-def _zone_info(zone, lang: str) -> dict:
+def _day(date: dt.date | None) -> int | None:
+    """Days since 1970-01-01, as the page counts them."""
+    return None if date is None else (date - EPOCH).days
+
+
+def _zone_info(zone, described: Zone | None, lang: str) -> dict:
+    """What the page's script needs of a zone: style, popup, and its dates (``described``: the scenario's zone)."""
     labels = FIELD_LABELS[lang]
     style = zone_style(zone.status)
     name = zone_label(zone, lang)
+    # A third item keys the rows that the date slider rewrites.
     rows = [
-        [labels["status"], style.label(lang)],
+        [labels["status"], style.label(lang), "status"],
         [labels["guarantors"], ", ".join(zone.guarantors)],
         [labels["valid"], _validity(zone)],
         [labels["provinces"], ", ".join(zone.provinces)],
         [labels["area"], f"{zone.area_km2:,.0f} {labels['km2']}"],
-        [labels["incidents"], str(zone.incidents)],
-        [labels["fatalities"], str(zone.fatalities)],
+        [labels["incidents"], str(zone.incidents), "incidents"],
+        [labels["fatalities"], str(zone.fatalities), "fatalities"],
         [labels["approximate"], labels["approximate_yes"] if zone.approximate else labels["approximate_no"]],
         [labels["notes"], zone.notes],
     ]
+    history = described.history if described else ()
     return {"id": zone.id, "name": name, "colour": style.colour, "fillOpacity": style.fill_opacity,
-            "approximate": bool(zone.approximate), "dash": APPROXIMATE_DASH, "popup": {"title": name, "rows": rows}}
+            "approximate": bool(zone.approximate), "dash": APPROXIMATE_DASH, "popup": {"title": name, "rows": rows},
+            "status": described.status if described else zone.status, "statusLabel": style.label(lang),
+            "history": [[_day(change.date), change.status] for change in history],
+            "from": _day(described.valid_from) if described else None, "to": _day(described.valid_to) if described else None}
 
 
-def _incident_data(briefing: Briefing, zone_names: dict[str, str], lang: str) -> list[dict]:
+def _incident_payload(briefing: Briefing, zone_names: dict[str, str], lang: str) -> dict:
+    """The incidents as one packed block of columns (see :mod:`zonemap.render.incident_data`)."""
     labels = FIELD_LABELS[lang]
-    items = []
-    for row in briefing.incidents.itertuples(index=False):
-        style = incident_style(row.type)
-        type_label = style.label(lang)
-        point = row.geometry
-        admin1, country, matched = plain(row.admin1), plain(row.country), plain(row.matched_place)
-        place = row.label if matched in (None, row.label) else f"{row.label} ({matched})"
-        where = ", ".join(p for p in (place, admin1 if admin1 != row.label else None, country) if p)
-        fatalities = plain(row.fatalities)
-        rows = [
-            [labels["date"], row.date],
-            [labels["place"], where],
-            [labels["type"], type_label],
-            [labels["fatalities"], None if fatalities is None else str(fatalities)],
-            [labels["actors"], ", ".join(row.actors)],
-            [labels["in_zone"], ", ".join(zone_names[z] for z in row.zones)],
-            ["", row.description],
-        ]
-        link = None
-        outlet, source_date = plain(row.source_outlet), plain(row.source_date)
-        if outlet:
-            link = {"label": labels["source"], "url": plain(row.source_url),
-                    "text": outlet + (f" ({source_date})" if source_date else "")}
-        items.append({"id": row.id, "type": row.type if row.type in INCIDENT_STYLES else "other",
-                      "lat": round(point.y, COORDINATE_DECIMALS), "lon": round(point.x, COORDINATE_DECIMALS),
-                      "popup": {"title": f"{type_label}: {row.label}", "rows": rows, "link": link}})
-    return items
+    columns, texts = incident_columns(briefing.incidents, briefing.zone_incidents, zone_names,
+                                      (labels["sub_district"], labels["district"]))
+    return encode_columns(columns, texts) | {"scale": COORDINATE_SCALE}
 
 
-def _icons() -> dict:
-    return {kind: {"svg": incident_icon_svg(kind), "className": style.css_class} for kind, style in INCIDENT_STYLES.items()}
+def _incident_options(lang: str, rtl: bool) -> dict:
+    """Icons, type names and popup labels, indexed like the type codes of the incident columns."""
+    labels = FIELD_LABELS[lang]
+    icons = {kind: {"svg": incident_icon_svg(kind), "className": style.css_class, "colour": style.colour, "glyph": style.glyph}
+             for kind, style in INCIDENT_STYLES.items()}
+    fields = {key: labels[key] for key in ("date", "place", "type", "fatalities", "actors", "in_zone", "source", "here",
+                                           "more")}
+    return {"icons": icons, "types": list(TYPE_ORDER), "typeLabels": [incident_style(kind).label(lang) for kind in TYPE_ORDER],
+            "fields": fields, "rtl": rtl}
+
+
+def _date_domain(briefing: Briefing) -> list[int] | None:
+    """First and last day the date slider offers: the incidents', the zones' status changes, the map's dates."""
+    dates = briefing.incidents["date"]
+    days = [int(day) for day in day_numbers([dates.min(), dates.max()])] if len(dates) else []  # ISO dates sort as text
+    days += [_day(change.date) for zone in briefing.scenario.zones for change in zone.history]
+    days += [_day(date) for date in (briefing.scenario.as_of, *briefing.window) if date is not None]
+    return [min(days), max(days)] if days else None
+
+
+def _absent_on_some_day(zone: Zone, first: int, last: int) -> bool:
+    """Whether the zone did not exist on some day from ``first`` to ``last`` (day numbers)."""
+    start = max(day for day in (_day(zone.valid_from), _day(zone.history[0].date) if zone.history else None, first)
+                if day is not None)
+    end = _day(zone.valid_to)
+    return start > first or (end is not None and end < last)
+
+
+def _filters_config(briefing: Briefing, lang: str, rtl: bool) -> dict:
+    """The date slider and type toggles: the dates, how zones look on a date, and the control's labels."""
+    labels = FIELD_LABELS[lang]
+    return {
+        "domain": _date_domain(briefing), "types": list(TYPE_ORDER), "zoneIds": list(briefing.zones["id"]),
+        "statuses": {status: {"colour": style.colour, "fillOpacity": style.fill_opacity, "label": style.label(lang)}
+                     for status, style in ZONE_STYLES.items()},
+        "absentDash": NOT_IN_EFFECT_DASH, "fade": NOT_IN_EFFECT_FADE, "rtl": rtl,
+        "labels": {key: labels[key] for key in ("shown", "play", "pause", "dates", "from", "to", "not_in_effect")},
+    }
 
 
 def _panels_html(briefing: Briefing, lang: str) -> str:
@@ -272,8 +318,14 @@ def _panels_html(briefing: Briefing, lang: str) -> str:
     title = [f'<div id="zm-title" class="zm-panel zm-title" hidden{rtl}>', f"<h1>{html_text(scenario.title)}</h1>"]
     if scenario.subtitle:
         title.append(f'<p class="zm-subtitle">{html_text(scenario.subtitle)}</p>')
-    if scenario.as_of:
-        title.append(f'<p class="zm-asof">{html_text(labels["as_of"])} <bdi dir="ltr">{html_text(scenario.as_of.isoformat())}</bdi></p>')
+    start, end = briefing.window
+    as_of = end or scenario.as_of
+    if as_of:
+        title.append(f'<p class="zm-asof">{html_text(labels["as_of"])} <bdi dir="ltr">{html_text(as_of.isoformat())}</bdi></p>')
+    if start or end:
+        period = labels["incidents_period"].format(start=f'<bdi dir="ltr">{start.isoformat() if start else "…"}</bdi>',
+                                                   end=f'<bdi dir="ltr">{end.isoformat() if end else "…"}</bdi>')
+        title.append(f'<p class="zm-asof">{period}</p>')
     if scenario.sources:
         title.append(f"<details><summary>{html_text(labels['sources'])}</summary><ul>")
         for source in scenario.sources:
@@ -285,27 +337,36 @@ def _panels_html(briefing: Briefing, lang: str) -> str:
                  f"<th>{html_text(labels['area'])} ({html_text(labels['km2'])})</th><th>{html_text(labels['incidents'])}</th>"
                  f"<th>{html_text(labels['fatalities'])}</th></tr>")
     for zone in zones.itertuples(index=False):
-        title.append(f"<tr><td>{html_text(zone_label(zone, lang))}</td>"
-                     f"<td>{html_text(zone_style(zone.status).label(lang))}</td>"
-                     f'<td class="zm-num">{zone.area_km2:,.0f}</td><td class="zm-num">{int(zone.incidents)}</td>'
-                     f'<td class="zm-num">{int(zone.fatalities)}</td></tr>')
+        title.append(f'<tr data-zm-zone="{html_text(zone.id)}"><td>{html_text(zone_label(zone, lang))}</td>'
+                     f'<td class="zm-zone-status">{html_text(zone_style(zone.status).label(lang))}</td>'
+                     f'<td class="zm-num">{zone.area_km2:,.0f}</td>'
+                     f'<td class="zm-num zm-zone-incidents">{int(zone.incidents):,}</td>'
+                     f'<td class="zm-num zm-zone-fatalities">{int(zone.fatalities):,}</td></tr>')
     title.append("</table></details>")
     title.append("</div>")
 
     legend = [f'<div id="zm-legend" class="zm-panel zm-legend" hidden{rtl}><details open><summary>{html_text(labels["legend"])}</summary>']
     legend.append(f"<h2>{html_text(labels['zones'])}</h2>")
-    for status in dict.fromkeys(zones["status"]):
+    # Every status a zone has on some date of the slider, and whether some zone is absent on one of them.
+    domain = _date_domain(briefing)
+    statuses = [*zones["status"], *(change.status for zone in scenario.zones for change in zone.history)]
+    for status in dict.fromkeys(statuses):
         style = zone_style(status)
         legend.append(f'<div class="zm-legend-row"><span class="zm-swatch" style="border-color:{style.colour};'
                       f'background:{style.colour}55"></span>{html_text(style.label(lang))}</div>')
     if zones["approximate"].any():
         legend.append(f'<div class="zm-legend-row"><span class="zm-swatch zm-swatch-dashed" style="border-color:#444"></span>'
                       f'{html_text(labels["approximate"])}: {html_text(labels["approximate_yes"])}</div>')
+    if domain and any(_absent_on_some_day(zone, *domain) for zone in scenario.zones):
+        legend.append(f'<div class="zm-legend-row"><span class="zm-swatch zm-swatch-absent" style="border-color:#444"></span>'
+                      f'{html_text(labels["not_in_effect_chosen"])}</div>')
     if len(incidents):
         legend.append(f"<h2>{html_text(labels['incidents'])}</h2>")
-        for kind in dict.fromkeys(incidents["type"]):
-            legend.append(f'<div class="zm-legend-row">{incident_icon_svg(kind, 18)}'
-                          f'{html_text(incident_style(kind).label(lang))}</div>')
+        present = set(incidents["type"].unique())
+        for kind in [kind for kind in TYPE_ORDER if kind in present or (kind == "other" and present - set(TYPE_ORDER))]:
+            legend.append(f'<label class="zm-legend-row zm-type-toggle"><input type="checkbox" checked '
+                          f'data-zm-type="{TYPE_ORDER.index(kind)}">{incident_icon_svg(kind, 18)}'
+                          f'{html_text(incident_style(kind).label(lang))}</label>')
     legend.append("</details></div>")
     return "\n".join(title + legend)
 
@@ -358,10 +419,17 @@ def render_map(briefing: Briefing, *, lang: str | None = None, tiles: str | None
     _Call("countries", _country_layer(briefing, provider is not None)).add_to(base)
     province_group = folium.FeatureGroup(name=html_text(FIELD_LABELS[lang]["provinces"])).add_to(fmap)
     _Call("provinces", _province_layer(briefing, lang), rtl).add_to(province_group)
+    for units, key in ((briefing.districts, "districts"), (briefing.sub_districts, "sub_districts")):
+        if units is not None and len(units):
+            # Off until asked for: the zones, not the administrative grid, are the map's message.
+            group = folium.FeatureGroup(name=html_text(FIELD_LABELS[lang][key]), show=False).add_to(fmap)
+            level = FIELD_LABELS[lang]["district" if key == "districts" else "sub_district"]
+            _Call("adminUnits", _admin_unit_layer(units, level, lang), rtl).add_to(group)
 
     zone_names = {}
+    described = {zone.id: zone for zone in scenario.zones}
     for zone in briefing.zones.itertuples(index=False):
-        info = _zone_info(zone, lang)
+        info = _zone_info(zone, described.get(zone.id), lang)
         zone_names[zone.id] = info["name"]
         group = folium.FeatureGroup(name=html_text(info["name"])).add_to(fmap)
         feature = {"type": "Feature", "properties": {}, "geometry": shapely.geometry.mapping(_rounded(zone.geometry))}
@@ -369,12 +437,13 @@ def render_map(briefing: Briefing, *, lang: str | None = None, tiles: str | None
 
     if len(briefing.incidents):
         incident_group = folium.FeatureGroup(name=html_text(FIELD_LABELS[lang]["incidents"])).add_to(fmap)
-        _Call("incidents", _incident_data(briefing, zone_names, lang), _icons(), rtl).add_to(incident_group)
+        _Call("incidents", _incident_payload(briefing, zone_names, lang), _incident_options(lang, rtl)).add_to(incident_group)
 
     bounds = [[round(miny, 5), round(minx, 5)], [round(maxy, 5), round(maxx, 5)]]
     panels = _Panels(_panels_html(briefing, lang), [("zm-title", "topright"), ("zm-legend", "bottomleft")],
                      _credits_html(briefing, provider), bounds)
     fmap.add_child(panels)
+    fmap.add_child(_Call("filters", _filters_config(briefing, lang, rtl)))
     Fullscreen(position="topleft").add_to(fmap)
     folium.LayerControl(position="topright", collapsed=False).add_to(fmap)
     return fmap

@@ -21,6 +21,7 @@ Inkscape or Illustrator.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import math
 import re
@@ -40,8 +41,8 @@ from matplotlib.path import Path as MplPath
 
 from ..errors import InputError
 from ..geometry.admin import SPECIAL_AREAS
-from .style import (APPROXIMATE_DASH, COUNTRY_BORDER, FIELD_LABELS, LABEL, LAND_FOCUS, LAND_OTHER, PROVINCE_BORDER,
-                    SEA, SPECIAL_AREA_BORDER, check_lang, incident_style, zone_style)
+from .style import (APPROXIMATE_DASH, COUNTRY_BORDER, FIELD_LABELS, LABEL, LAND_FOCUS, LAND_OTHER, NOT_IN_EFFECT_DASH,
+                    NOT_IN_EFFECT_FADE, PROVINCE_BORDER, SEA, SPECIAL_AREA_BORDER, check_lang, incident_style, zone_style)
 
 FORMATS = ("png", "svg", "pdf")
 FONT = "DejaVu Sans"  # ships with matplotlib and has the Arabic presentation forms
@@ -285,16 +286,22 @@ def draw_map(briefing: Briefing, ax: Axes, *, lang: str | None = None) -> Axes:
                    linewidth=0.6, linestyle=(0, (2, 2)), zorder=2)
 
     dash = tuple(float(v) / 2 for v in APPROXIMATE_DASH.split())
+    absent_dash = tuple(float(v) / 2 for v in NOT_IN_EFFECT_DASH.split())
     for zone in zones.itertuples(index=False):
         style = zone_style(zone.status)
+        # Only a briefing cut to a date window says whether each zone existed on its end date.
+        present = getattr(zone, "in_effect", True)
+        fade = 1 if present else NOT_IN_EFFECT_FADE
         series = gpd.GeoSeries([zone.geometry], crs="EPSG:4326")
-        _plot_polygons(ax, series, "zones", facecolor=style.colour, alpha=style.fill_opacity, edgecolor="none", zorder=3)
-        _plot_polygons(ax, series, "zones", facecolor="none", edgecolor=style.colour, linewidth=1.6,
-                       linestyle=(0, dash) if zone.approximate else "solid", zorder=4)
+        _plot_polygons(ax, series, "zones", facecolor=style.colour, alpha=style.fill_opacity * fade, edgecolor="none",
+                       zorder=3)
+        linestyle = (0, absent_dash) if not present else (0, dash) if zone.approximate else "solid"
+        _plot_polygons(ax, series, "zones", facecolor="none", edgecolor=style.colour, linewidth=1.6, alpha=fade,
+                       linestyle=linestyle, zorder=4)
 
     inside = incidents[incidents.geometry.within(layout.box)] if len(incidents) else incidents
     placed = _draw_incidents(ax, inside)
-    legend = _draw_legend(ax, zones, inside, labels, lang)
+    legend = _draw_legend(ax, zones, inside, labels, lang, briefing.window[1])
     scale_bar = _draw_scale_bar(ax, layout)
     _draw_north_arrow(ax)
     locator = _draw_locator(ax, briefing, layout)
@@ -307,7 +314,7 @@ def draw_map(briefing: Briefing, ax: Axes, *, lang: str | None = None) -> Axes:
     return ax
 
 
-def _draw_legend(ax, zones, incidents, labels, lang):
+def _draw_legend(ax, zones, incidents, labels, lang, end):
     handles, names = [], []
     for status in dict.fromkeys(zones["status"]):
         style = zone_style(status)
@@ -316,6 +323,10 @@ def _draw_legend(ax, zones, incidents, labels, lang):
     if zones["approximate"].any():
         handles.append(Patch(facecolor="none", edgecolor="#444444", linewidth=1.2, linestyle=(0, (3, 2))))
         names.append(f"{labels['approximate']}: {labels['approximate_yes']}")
+    if "in_effect" in zones and not zones["in_effect"].all():
+        handles.append(Patch(facecolor="none", edgecolor="#444444", linewidth=1.2, alpha=NOT_IN_EFFECT_FADE * 2,
+                             linestyle=(0, (1, 2.5))))
+        names.append(labels["not_in_effect_on"].format(date=ltr(end.isoformat())))
     for kind in dict.fromkeys(incidents["type"]) if len(incidents) else []:
         style = incident_style(kind)
         disc = Line2D([], [], linestyle="none", marker="o", markersize=11, markerfacecolor=style.colour,
@@ -389,12 +400,17 @@ def _draw_locator(ax, briefing: Briefing, layout: _Layout):
     return inset
 
 
-def _draw_title(fig, scenario, labels, lang) -> None:
+def _draw_title(fig, briefing: Briefing, labels, lang) -> None:
+    scenario = briefing.scenario
+    start, end = briefing.window
+    as_of = end or scenario.as_of
     align = {"x": 0.98, "ha": "right"} if lang == "ar" else {"x": 0.02, "ha": "left"}
     fig.text(y=0.955, s=scenario.title, fontsize=15, fontweight="bold", fontfamily=FONT, parse_math=False,
              gid="title", va="top", **align)
-    line = " · ".join(p for p in (scenario.subtitle,
-                                  f"{labels['as_of']} {ltr(scenario.as_of.isoformat())}" if scenario.as_of else "") if p)
+    period = labels["incidents_period"].format(start=ltr(start.isoformat()) if start else "…",
+                                               end=ltr(end.isoformat()) if end else "…") if start or end else ""
+    line = " · ".join(p for p in (scenario.subtitle, f"{labels['as_of']} {ltr(as_of.isoformat())}" if as_of else "",
+                                  period) if p)
     if line:
         fig.text(y=0.912, s=line, fontsize=9.5, color="#444444", fontfamily=FONT, parse_math=False,
                  gid="title", va="top", **align)
@@ -425,14 +441,15 @@ def draw_figure(briefing: Briefing, *, lang: str | None = None, width_in: float 
     fig.patch.set_facecolor("white")
     ax = fig.add_axes((0.02, 0.09, 0.96, 0.80))
     draw_map(briefing, ax, lang=lang)
-    _draw_title(fig, briefing.scenario, FIELD_LABELS[lang], lang)
+    _draw_title(fig, briefing, FIELD_LABELS[lang], lang)
     fig.text(0.02, 0.02, ". ".join(c.rstrip(".") for c in briefing.credits) + ".", fontsize=7, color="#555555",
              fontfamily=FONT, parse_math=False, gid="credits", wrap=True)
     return fig, ax
 
 
 def render_static(briefing: Briefing, fmt: str = "png", *, dpi: int = 200, lang: str | None = None,
-                  width_in: float = 10, height_in: float = 7.5) -> bytes:
+                  width_in: float = 10, height_in: float = 7.5, start: dt.date | str | None = None,
+                  end: dt.date | str | None = None) -> bytes:
     """The static map of a briefing as PNG, SVG or PDF bytes.
 
     Parameters
@@ -447,6 +464,9 @@ def render_static(briefing: Briefing, fmt: str = "png", *, dpi: int = 200, lang:
         ``"en"`` or ``"ar"`` labels; defaults to the scenario's.
     width_in, height_in
         Page size in inches.
+    start, end
+        Draw only the incidents of this window, and the zones as they stood
+        at its end (see :meth:`~zonemap.briefing.Briefing.between`).
 
     Returns
     -------
@@ -456,10 +476,11 @@ def render_static(briefing: Briefing, fmt: str = "png", *, dpi: int = 200, lang:
     Raises
     ------
     InputError
-        For an unknown format or language.
+        For an unknown format or language, or a bad window.
     """
     if fmt not in FORMATS:
         raise InputError(f"unknown static format {fmt!r}; use one of {', '.join(FORMATS)}")
+    briefing = briefing.between(start, end)
     metadata = {"png": {"Software": None}, "svg": {"Date": None, "Creator": None},
                 "pdf": {"CreationDate": None, "Creator": None, "Producer": None}}
     # SVG keeps text as text (editable, searchable); PDF embeds the font's glyphs (Type 42).

@@ -54,6 +54,12 @@ ZONE_STYLES: dict[str, ZoneStyle] = {
 APPROXIMATE_DASH = "8 6"
 """Dash pattern (Leaflet ``dashArray``; matplotlib uses the same on/off lengths) of approximate zones."""
 
+NOT_IN_EFFECT_DASH = "2 5"
+"""Dash pattern of a zone on a date it did not exist (before its start or first status, after its end)."""
+
+NOT_IN_EFFECT_FADE = 0.3
+"""Factor on the fill and outline opacity of a zone on a date it did not exist."""
+
 
 @dataclass(frozen=True)
 class IncidentStyle:
@@ -96,11 +102,17 @@ FIELD_LABELS = {
     "en": {
         "status": "Status", "guarantors": "Guarantors", "valid": "Valid", "provinces": "Provinces",
         "area": "Area", "incidents": "Incidents", "fatalities": "Fatalities", "notes": "Notes", "approximate": "Outline",
-        "approximate_yes": "approximate (buffered hull of towns)", "approximate_no": "as defined",
+        "approximate_yes": "approximate (see notes)", "approximate_no": "as defined",
         "date": "Date", "place": "Place", "type": "Type", "actors": "Actors", "source": "Source", "as_of": "As of",
         "zones": "Zones", "legend": "Legend", "sources": "Sources", "credits": "Map data",
         "km2": "km²", "summary": "Zone summary", "special_area": "UN area of separation (not a governorate)",
         "in_zone": "Zone",
+        "not_in_effect": "not in effect", "not_in_effect_on": "Not in effect on {date}",
+        "not_in_effect_chosen": "Not in effect on the date chosen", "incidents_period": "Incidents {start} – {end}",
+        "shown": "{shown} of {total} incidents", "play": "Play", "pause": "Pause", "dates": "Dates",
+        "from": "From", "to": "To", "here": "{count} incidents here", "more": "and {count} more",
+        "district": "{name} district", "sub_district": "{name} sub-district", "districts": "Districts",
+        "sub_districts": "Sub-districts",
     },
     "ar": {
         "status": "الحالة", "guarantors": "الضامنون", "valid": "السريان", "provinces": "المحافظات",
@@ -110,6 +122,11 @@ FIELD_LABELS = {
         "zones": "المناطق", "legend": "دليل الخريطة", "sources": "المصادر", "credits": "بيانات الخريطة",
         "km2": "كم²", "summary": "ملخص المناطق", "special_area": "منطقة الفصل الأممية (ليست محافظة)",
         "in_zone": "المنطقة",
+        "not_in_effect": "غير سارية", "not_in_effect_on": "غير سارية في {date}",
+        "not_in_effect_chosen": "غير سارية في التاريخ المختار", "incidents_period": "الحوادث {start} – {end}",
+        "shown": "{shown} من {total} حادثة", "play": "تشغيل", "pause": "إيقاف مؤقت", "dates": "التواريخ",
+        "from": "من", "to": "إلى", "here": "{count} حادثة هنا", "more": "و{count} أخرى",
+        "district": "منطقة {name}", "sub_district": "ناحية {name}", "districts": "المناطق الإدارية", "sub_districts": "النواحي",
     },
 }
 

@@ -2,8 +2,8 @@
 
 from .io import CSV_COLUMNS, check_scenario, dump_scenario, load_scenario, parse_scenario, scenario_schema, scenario_to_dict
 from .model import (DEFAULT_BUFFER_KM, GEOMETRY_RULES, INCIDENT_TYPES, STATUSES, Incident, MapOptions, ProvincePart,
-                    Scenario, Source, Zone)
+                    Scenario, Source, StatusChange, Zone)
 
 __all__ = ["CSV_COLUMNS", "DEFAULT_BUFFER_KM", "GEOMETRY_RULES", "INCIDENT_TYPES", "STATUSES", "Incident", "MapOptions",
-           "ProvincePart", "Scenario", "Source", "Zone", "check_scenario", "dump_scenario", "load_scenario",
+           "ProvincePart", "Scenario", "Source", "StatusChange", "Zone", "check_scenario", "dump_scenario", "load_scenario",
            "parse_scenario", "scenario_schema", "scenario_to_dict"]

@@ -31,7 +31,7 @@ from ..escaping import safe_url
 from ..export.publish import write_atomically
 from ..settings import Settings
 from .files import read_text_file
-from .model import Incident, MapOptions, ProvincePart, Scenario, Source, Zone, field_names, parse_date
+from .model import Incident, MapOptions, ProvincePart, Scenario, Source, StatusChange, Zone, field_names, parse_date
 
 CSV_COLUMNS = ("id", "date", "type", "place", "lat", "lon", "fatalities", "actors", "description", "source")
 """Columns of an incident table; ``date`` and ``type`` are required, and ``place`` or ``lat`` and ``lon``."""
@@ -79,6 +79,9 @@ def _line_map(node: yaml.Node, origin: str | None, path: tuple = (), lines: dict
     if isinstance(node, yaml.MappingNode):
         seen = set()
         for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise ScenarioError("a mapping key must be a plain name, not a list or mapping (YAML's '?' keys)",
+                                    source=origin, location=f"line {key_node.start_mark.line + 1}, {_path_text(path)}")
             key = key_node.value
             if key in seen:
                 raise ScenarioError(f"duplicate key {key!r}", source=origin,
@@ -288,7 +291,7 @@ def parse_scenario(data: Any, *, origin: str | None = None, lines: dict[tuple, i
         if source.id in by_id:
             raise ctx.error(f"id {source.id!r} is used twice (also at sources[{by_id[source.id][0]}])", "sources", i, "id")
         by_id[source.id] = (i, source)
-    zones = [_zone(z, ctx.at("zones", i)) for i, z in enumerate(data["zones"])]
+    zones = [_zone(z, ctx.at("zones", i), data.get("as_of")) for i, z in enumerate(data["zones"])]
     incidents = [incident_from_record(x, ctx.at("incidents", i), {k: v for k, (_, v) in by_id.items()})
                  for i, x in enumerate(data.get("incidents", []))]
     options = data.get("map", {})
@@ -334,15 +337,27 @@ def _validator() -> jsonschema.Draft202012Validator:
     return jsonschema.Draft202012Validator(scenario_schema())
 
 
-def _zone(z: dict, origin: Origin) -> Zone:
+def _history_status(history: list[dict], as_of: str | None) -> str:
+    """The status a history gives on ``as_of`` (or its last one): a zone's status when the file gives none.
+
+    Dates are compared as ISO text; the model checks them, and their order, when the zone is made.
+    """
+    reached = [change["status"] for change in history if as_of is None or change["date"] <= as_of]
+    return reached[-1] if reached else history[0]["status"]
+
+
+def _zone(z: dict, origin: Origin, as_of: str | None) -> Zone:
     part = z.get("province_part")
+    history = z.get("history", [])
+    status = z.get("status") or (_history_status(history, as_of) if history else "agreed")
     return Zone(
         z["id"], z["name"], origin=origin,
-        provinces=tuple(z.get("provinces", ())), area=z.get("area"), towns=tuple(z.get("towns", ())),
+        provinces=tuple(z.get("provinces", ())), districts=tuple(z.get("districts", ())),
+        subdistricts=tuple(z.get("subdistricts", ())), area=z.get("area"), towns=tuple(z.get("towns", ())),
         geojson=z.get("geojson"), buffer_km=z.get("buffer_km"),
         province_part=ProvincePart(part["province"], tuple(part["towns"]), part.get("buffer_km")) if part else None,
-        name_ar=z.get("name_ar"), status=z.get("status", "agreed"), guarantors=tuple(z.get("guarantors", ())),
-        valid_from=z.get("valid_from"), valid_to=z.get("valid_to"), notes=z.get("notes", ""),
+        name_ar=z.get("name_ar"), status=status, guarantors=tuple(z.get("guarantors", ())),
+        valid_from=z.get("valid_from"), valid_to=z.get("valid_to"), history=history, notes=z.get("notes", ""),
         approximate=z.get("approximate"),
     )
 
@@ -468,7 +483,7 @@ def scenario_to_dict(scenario: Scenario) -> dict:
             if isinstance(value, dt.date):
                 value = value.isoformat()
             elif isinstance(value, tuple):
-                value = list(value)
+                value = [plain(item) if isinstance(item, StatusChange) else item for item in value]
             elif isinstance(value, ProvincePart):
                 value = plain(value)
             out[name] = value

@@ -33,7 +33,7 @@ STATUSES = ("proposed", "agreed", "in force", "collapsed")
 
 INCIDENT_TYPES = ("air strike", "shelling", "clashes", "ceasefire", "talks", "displacement", "aid", "other")
 
-GEOMETRY_RULES = ("provinces", "province_part", "area", "towns", "geojson")
+GEOMETRY_RULES = ("provinces", "districts", "subdistricts", "province_part", "area", "towns", "geojson")
 """The ways a zone's shape can be given; each zone uses exactly one."""
 
 DEFAULT_BUFFER_KM = 5.0
@@ -131,6 +131,56 @@ class ProvincePart:
 
 
 @dataclass(frozen=True)
+class StatusChange:
+    """One entry of a zone's history: the zone has ``status`` from ``date`` on.
+
+    Attributes
+    ----------
+    date
+        The day the status took effect.
+    status
+        One of :data:`STATUSES`.
+    origin
+        Where the change was written, for error messages.
+    """
+
+    date: dt.date
+    status: str
+    _: KW_ONLY
+    origin: Origin | None = field(default=None, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        origin = self.origin or Origin(None, "history")
+        _set(self, "origin", origin)
+        _set(self, "date", parse_date(self.date, origin.child("date")))
+        if self.date is None:
+            raise origin.child("date").error("a status change needs a date")
+        if self.status not in STATUSES:
+            raise origin.child("status").error(f"{self.status!r} is not one of {', '.join(map(repr, STATUSES))}")
+
+
+def _history(value: object, origin: Origin) -> tuple[StatusChange, ...]:
+    """Status changes from StatusChange objects or ``{date, status}`` mappings, checked to be in date order."""
+    if value is None:
+        return ()
+    if isinstance(value, (str, bytes, dict)) or not isinstance(value, Iterable):
+        raise origin.error(f"expected a list of {{date, status}} changes, got {type(value).__name__}")
+    changes = []
+    for index, item in enumerate(value):
+        where = origin.item(index)
+        if isinstance(item, dict):
+            item = StatusChange(item.get("date"), item.get("status"), origin=where)
+        elif not isinstance(item, StatusChange):
+            raise where.error(f"expected a {{date, status}} change, got {type(item).__name__}")
+        if changes and item.date <= changes[-1].date:
+            raise where.child("date").error(
+                f"{item.date} is not after the previous change ({changes[-1].date}); list the changes in date order, "
+                "one per day")
+        changes.append(item)
+    return tuple(changes)
+
+
+@dataclass(frozen=True)
 class Zone:
     """A de-escalation zone, with exactly one geometry rule.
 
@@ -140,6 +190,9 @@ class Zone:
         Identifier (lower-case letters, digits, hyphens) and display name.
     provinces
         Rule: whole provinces (governorates), by name.
+    districts, subdistricts
+        Rule: whole districts or sub-districts (admin-2, admin-3 units: Syria's
+        mantika and nahiya), by name in English or Arabic or by P-code.
     province_part
         Rule: a province clipped to the buffered hull of member towns.
     area
@@ -152,6 +205,11 @@ class Zone:
         Buffer around the hull for ``area`` and ``towns`` (default 5 km, or the area's own).
     name_ar, status, guarantors, valid_from, valid_to, notes
         Description; ``status`` is one of :data:`STATUSES`.
+    history
+        Status changes in date order (e.g. agreed, then in force, then
+        collapsed); see :meth:`status_on` and :meth:`in_effect_on`. With a
+        history, ``status`` must be the status it gives on the scenario's
+        ``as_of`` date (its last status when there is none).
     approximate
         Override of whether the outline is drawn as approximate (dashed).
     origin
@@ -162,6 +220,8 @@ class Zone:
     name: str
     _: KW_ONLY
     provinces: tuple[str, ...] = ()
+    districts: tuple[str, ...] = ()
+    subdistricts: tuple[str, ...] = ()
     province_part: ProvincePart | None = None
     area: str | None = None
     towns: tuple[str, ...] = ()
@@ -172,6 +232,7 @@ class Zone:
     guarantors: tuple[str, ...] = ()
     valid_from: dt.date | None = None
     valid_to: dt.date | None = None
+    history: tuple[StatusChange, ...] = ()
     notes: str = ""
     approximate: bool | None = None
     origin: Origin | None = field(default=None, compare=False, repr=False)
@@ -179,7 +240,8 @@ class Zone:
     def __post_init__(self) -> None:
         origin = self.origin or _default_origin("zone", self.id)
         _set(self, "origin", origin)
-        for name in ("provinces", "towns", "guarantors"):
+        _set(self, "history", _history(self.history, origin.child("history")))
+        for name in ("provinces", "districts", "subdistricts", "towns", "guarantors"):
             _set(self, name, _texts(getattr(self, name), origin.child(name)))
         if isinstance(self.province_part, dict):
             _set(self, "province_part", ProvincePart(**self.province_part))
@@ -192,7 +254,8 @@ class Zone:
             raise origin.child(rules[1]).error(
                 f"zone {self.id!r} has {len(rules)} geometry rules ({', '.join(rules)}); give exactly one")
         if self.buffer_km is not None:
-            problem = {"provinces": "buffer_km applies to hulls of towns or areas, not to whole provinces",
+            whole = "buffer_km applies to hulls of towns or areas, not to whole admin units"
+            problem = {"provinces": whole, "districts": whole, "subdistricts": whole,
                        "province_part": "give buffer_km inside province_part",
                        "geojson": "buffer_km does not apply to a drawn shape"}.get(rules[0])
             if problem:
@@ -208,6 +271,46 @@ class Zone:
     def rule(self) -> str:
         """Which geometry rule the zone uses: one of :data:`GEOMETRY_RULES`."""
         return next(rule for rule in GEOMETRY_RULES if getattr(self, rule))
+
+    def status_on(self, day: dt.date) -> str:
+        """The zone's status on ``day``.
+
+        Parameters
+        ----------
+        day
+            Any date.
+
+        Returns
+        -------
+        str
+            The status of the last change of :attr:`history` on or before
+            ``day`` (the first change's, for an earlier day); ``status`` for
+            a zone without a history.
+        """
+        current = self.history[0].status if self.history else self.status
+        for change in self.history:
+            if change.date > day:
+                break
+            current = change.status
+        return current
+
+    def in_effect_on(self, day: dt.date) -> bool:
+        """Whether the zone existed on ``day``.
+
+        Parameters
+        ----------
+        day
+            Any date.
+
+        Returns
+        -------
+        bool
+            False before ``valid_from``, after ``valid_to``, or before the
+            first change of :attr:`history`; True otherwise.
+        """
+        if (self.valid_from and day < self.valid_from) or (self.valid_to and day > self.valid_to):
+            return False
+        return not self.history or day >= self.history[0].date
 
 
 @dataclass(frozen=True)
@@ -357,6 +460,13 @@ class Scenario:
             raise origin.child("country").error(f"{self.country!r} is not an ISO 3166-1 alpha-2 code such as 'SY'")
         _set(self, "country", self.country.upper())
         _set(self, "as_of", parse_date(self.as_of, origin.child("as_of")))
+        for zone in self.zones:
+            if zone.history:
+                expected = zone.status_on(self.as_of) if self.as_of else zone.history[-1].status
+                if zone.status != expected:
+                    when = f"on as_of ({self.as_of})" if self.as_of else "last"
+                    raise zone.origin.child("status").error(
+                        f"status {zone.status!r} disagrees with the zone's history, which gives {expected!r} {when}")
         if self.base_dir is not None:
             _set(self, "base_dir", Path(self.base_dir))
         if self.path is not None:

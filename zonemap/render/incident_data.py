@@ -1,0 +1,207 @@
+"""Incidents as compact columns for the interactive map.
+
+A page with one JavaScript object (or one DOM marker) per incident stops
+loading somewhere past 10,000 incidents. The map's script instead reads the
+incidents as typed arrays — coordinates, day numbers, type and fatalities,
+and for each text field a code into a table of its distinct values — from one
+binary block, built here with numpy and pandas, column by column. Popups are
+put together in the browser, on click, from those columns.
+
+The block is embedded as base64 (deflated when large; the browser inflates it
+with its own ``DecompressionStream``). Base64 has no character that HTML or
+JavaScript could read as markup or code, and the strings inside it reach the
+page through ``JSON.parse`` and ``textContent`` only (see
+:mod:`zonemap.escaping`).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import zlib
+from collections.abc import Mapping, Sequence
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from .style import INCIDENT_STYLES
+
+COORDINATE_SCALE = 100_000
+"""Coordinates are sent as whole multiples of 1/COORDINATE_SCALE degree (about 1 m)."""
+
+TYPE_ORDER = tuple(INCIDENT_STYLES)
+"""Incident types in the order of the page's type codes."""
+
+DEFLATE_ABOVE = 64 * 1024
+"""Blocks larger than this many bytes are deflated; smaller pages then need no DecompressionStream."""
+
+_JS_ARRAY = {np.dtype("<i4"): "Int32Array", np.dtype("<u4"): "Uint32Array", np.dtype("<u2"): "Uint16Array",
+             np.dtype("u1"): "Uint8Array"}
+
+
+def _codes(values: Sequence[int] | np.ndarray, count: int) -> np.ndarray:
+    """Codes 0..count-1 in the smallest unsigned type that holds them."""
+    dtype = "u1" if count <= 0xFF else "<u2" if count <= 0xFFFF else "<u4"
+    return np.asarray(values).astype(dtype)
+
+
+def _factorized(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Codes (0 for a missing value, then 1, 2… in order of first appearance) and the distinct values."""
+    codes, uniques = pd.factorize(values, sort=False)
+    return codes + 1, np.asarray(uniques, dtype=object)
+
+
+def _text(value) -> str:
+    return "" if value is None or value is pd.NA or (isinstance(value, float) and value != value) else str(value)
+
+
+def _text_column(values: np.ndarray) -> tuple[np.ndarray, list[str]]:
+    """Codes and distinct values of a text column (missing values become "")."""
+    codes, uniques = _factorized(values)
+    return _codes(codes, len(uniques) + 1), ["", *map(_text, uniques)]
+
+
+def _joined_column(values: np.ndarray, join) -> tuple[np.ndarray, list[str]]:
+    """Codes of a column of tuples, and each distinct tuple made into text by ``join``."""
+    codes, uniques = pd.factorize(values, sort=False)
+    return _codes(codes, len(uniques)), [join(value) for value in uniques]
+
+
+def _distinct_rows(*columns: np.ndarray) -> tuple[np.ndarray, list[np.ndarray]]:
+    """Codes of the distinct rows of equal-length columns, and the columns' values in each distinct row.
+
+    Fields that go together (a place with its coordinates, province and
+    country; a source with its link) are coded once per distinct
+    combination: they repeat as often as the places and sources do. The
+    codes of each column are folded into those of the row one column at a
+    time, which keeps every intermediate key below (number of rows)².
+    """
+    codes = np.zeros(len(columns[0]), dtype=np.int64)
+    for values in columns:
+        column_codes, uniques = _factorized(values)
+        codes, _ = pd.factorize(codes * (len(uniques) + 1) + column_codes, sort=False)
+    count = int(codes.max()) + 1 if len(codes) else 0
+    first = np.empty(count, dtype=np.int64)
+    first[codes[::-1]] = np.arange(len(codes) - 1, -1, -1)  # the last write is the first occurrence
+    return _codes(codes, count), [values[first] for values in columns]
+
+
+def _place_text(label: str, matched: str, admin3: str, admin2: str, admin1: str, country: str,
+                words: tuple[str, str] = ("{name} sub-district", "{name} district")) -> str:
+    """"Douma (Duma), Duma sub-district, Duma district, Rif Dimashq, SY": the place and the units it lies in."""
+    label, matched, admin3, admin2, admin1, country = map(_text, (label, matched, admin3, admin2, admin1, country))
+    place = label if matched in ("", label) else f"{label} ({matched})"
+    units = [words[0].format(name=admin3) if admin3 else "", words[1].format(name=admin2) if admin2 else "",
+             admin1 if admin1 != label else ""]
+    return ", ".join(part for part in (place, *units, country) if part)
+
+
+def day_numbers(dates: pd.Series | np.ndarray) -> np.ndarray:
+    """Days since 1970-01-01 of ISO dates (or date objects); -1 for a missing date."""
+    codes, uniques = pd.factorize(np.asarray(dates, dtype=object), sort=False)  # each distinct date parsed once
+    days = pd.to_datetime(pd.Series(uniques, dtype=object), format="ISO8601").to_numpy().astype("datetime64[D]")
+    table = np.append(np.where(np.isnat(days), -1, days.astype(np.int64)), -1)
+    return table[codes]
+
+
+def incident_columns(incidents: gpd.GeoDataFrame, links: pd.DataFrame, zone_names: Mapping[str, str],
+                     unit_words: tuple[str, str] = ("{name} sub-district", "{name} district"),
+                     ) -> tuple[dict[str, np.ndarray], dict[str, list]]:
+    """The incidents as numeric columns and text tables, sorted by date.
+
+    Parameters
+    ----------
+    incidents
+        A briefing's incidents (see :data:`zonemap.incidents.INCIDENT_COLUMNS`).
+    links
+        The briefing's zone/incident links (``zone_id``, ``incident_id``).
+    zone_names
+        Display name of each zone by id, in the map's order.
+    unit_words
+        How to write "X sub-district" and "X district" in the map's language (``{name}`` templates).
+
+    Returns
+    -------
+    (columns, texts)
+        ``columns``: equal-length arrays, one value per incident: ``site``
+        (a code into the distinct places with their coordinates: ``siteLat``
+        and ``siteLon`` in 1/:data:`COORDINATE_SCALE` degrees, texts
+        ``label`` and ``place``), ``day`` (days since 1970), ``type``
+        (index into :data:`TYPE_ORDER`), ``fatalities`` (-1 when unknown),
+        ``sourceDay`` (-1 when unknown) and codes into text tables
+        (``source`` into ``outlet`` and ``url``, ``actors``, ``zones``,
+        ``description``); then the links, ``linkZone`` (index into
+        ``zone_names``) and ``linkIncident`` (row). ``texts``: ``id`` (one
+        per incident) and the text tables.
+    """
+    days = day_numbers(incidents["date"])
+    order = np.argsort(days, kind="stable")
+
+    def sorted_column(name: str) -> np.ndarray:
+        return np.asarray(incidents[name], dtype=object)[order]
+
+    columns: dict[str, np.ndarray] = {}
+    texts: dict[str, list] = {"id": [str(ident) for ident in sorted_column("id")]}
+    # Exports of events placed at towns repeat the same places and coordinates many times over.
+    points = incidents.geometry.to_numpy()[order]
+    columns["site"], (lat, lon, label, matched, admin3, admin2, admin1, country) = _distinct_rows(
+        np.round(shapely.get_y(points) * COORDINATE_SCALE).astype(np.int64),
+        np.round(shapely.get_x(points) * COORDINATE_SCALE).astype(np.int64),
+        *(sorted_column(name) for name in ("label", "matched_place", "admin3", "admin2", "admin1", "country")))
+    columns["siteLat"], columns["siteLon"] = lat.astype("<i4"), lon.astype("<i4")
+    texts["label"] = [_text(value) for value in label]
+    texts["place"] = [_place_text(*row, words=unit_words) for row in zip(label, matched, admin3, admin2, admin1, country)]
+    columns["day"] = days[order].astype("<i4")
+    types = pd.Categorical(sorted_column("type"), categories=TYPE_ORDER).codes
+    columns["type"] = np.where(types < 0, TYPE_ORDER.index("other"), types).astype("u1")
+    fatalities = pd.array(incidents["fatalities"], dtype="Int64").to_numpy(dtype="int64", na_value=-1)[order]
+    columns["fatalities"] = fatalities.astype("<i4")
+    columns["sourceDay"] = day_numbers(sorted_column("source_date")).astype("<i4")
+    columns["source"], (outlet, url) = _distinct_rows(sorted_column("source_outlet"), sorted_column("source_url"))
+    texts["outlet"], texts["url"] = [_text(value) for value in outlet], [_text(value) for value in url]
+    columns["actors"], texts["actors"] = _joined_column(sorted_column("actors"), ", ".join)
+    columns["zones"], texts["zones"] = _joined_column(sorted_column("zones"),
+                                                      lambda ids: ", ".join(zone_names[z] for z in ids))
+    columns["description"], texts["description"] = _text_column(sorted_column("description"))
+
+    row_of = pd.Index(texts["id"]).get_indexer(links["incident_id"])
+    zone_of = pd.Index(list(zone_names)).get_indexer(links["zone_id"])
+    columns["linkZone"] = _codes(zone_of, len(zone_names))
+    columns["linkIncident"] = row_of.astype("<u4")
+    return columns, texts
+
+
+def encode_columns(columns: Mapping[str, np.ndarray], texts: Mapping[str, list]) -> dict:
+    """Pack columns and text tables into one base64 block with a table of contents.
+
+    Parameters
+    ----------
+    columns
+        Named numeric arrays (int32, uint32, uint16 or uint8).
+    texts
+        Named lists of strings, stored as one UTF-8 JSON document.
+
+    Returns
+    -------
+    dict
+        JSON-ready: ``data`` (base64), ``deflate`` (whether ``data`` is
+        zlib-compressed), ``arrays`` (name → [typed array name, byte offset,
+        length]) and ``texts`` ([byte offset, byte length] of the JSON).
+    """
+    chunks, arrays, offset = [], {}, 0
+    for name, values in columns.items():
+        raw = np.ascontiguousarray(values).tobytes()
+        arrays[name] = [_JS_ARRAY[values.dtype], offset, len(values)]
+        padding = -len(raw) % 4  # typed arrays start at multiples of their element size
+        chunks += [raw, b"\0" * padding]
+        offset += len(raw) + padding
+    text = json.dumps(texts, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    chunks.append(text)
+    block = b"".join(chunks)
+    deflate = len(block) > DEFLATE_ABOVE
+    if deflate:
+        block = zlib.compress(block, 3)  # 6 and above take several times longer, for 5% less
+    return {"data": base64.b64encode(block).decode("ascii"), "deflate": deflate, "arrays": arrays,
+            "texts": [offset, len(text)]}
