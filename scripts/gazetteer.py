@@ -28,7 +28,9 @@ home to more people than most villages.
 
 from __future__ import annotations
 
+import csv
 from collections import defaultdict
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -185,3 +187,23 @@ def merge_geonames(records: list[PlaceRecord], geonames: list[dict], sub_distric
             prominence=population_prominence(int(place["population"])) + GEONAMES_LISTED))
     return {"GeoNames places of Syria": len(geonames), "merged by Arabic name": merged_by_arabic,
             "merged by skeleton": merged_by_skeleton, "kept apart": len(separate)}
+
+
+def add_curated_names(records: list[PlaceRecord], path: Path) -> int:
+    """Add the names of ``path`` (CSV: ``pcode``, ``names`` separated by ``|``, ``source``) to OCHA's places.
+
+    Names the sources use that neither OCHA nor GeoNames records, such as the Kurdish names of towns in
+    the north-east (Kobanî for Ayn al-Arab). Returns the number of names added.
+    """
+    by_pcode = {record.pcode: record for record in records if record.pcode}
+    added = 0
+    with open(path, encoding="utf-8", newline="") as stream:
+        for line, row in enumerate(csv.DictReader(stream), start=2):
+            record = by_pcode.get(row["pcode"])
+            if record is None:
+                raise SystemExit(f"error: {path}: line {line}: no OCHA place has P-code {row['pcode']!r}")
+            names = [name.strip() for name in row["names"].split("|") if name.strip()]
+            record.names.extend(names)
+            record.transliterated.extend(names)
+            added += len(names)
+    return added

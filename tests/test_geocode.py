@@ -289,3 +289,9 @@ def test_cli_human_output_lists_runners_up():
     done = run_cli("geocode", "--no-country", "Douma")
     assert done.returncode == 0
     assert "LB" in done.stdout and "other places bear this name" in done.stdout
+
+
+@pytest.mark.parametrize("kurdish, arabic", [("Kobani", "Ayn al-Arab"), ("Serêkaniyê", "Ras al-Ain"),
+                                             ("Tirbespiye", "Qahtaniyah"), ("Derik", "Al-Malikiyah")])
+def test_kurdish_names_of_north_eastern_towns_resolve(kurdish, arabic):
+    assert geocode(kurdish).pcode == geocode(arabic).pcode

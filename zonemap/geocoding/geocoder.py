@@ -65,7 +65,8 @@ from ..errors import GeocodeError, UnknownPlaceError
 from ..geometry.distance import EARTH_RADIUS_KM
 from .gazetteer import Gazetteer, load_gazetteer
 from .index import NAMESAKE_SIMILARITY
-from .text import analyse_name, is_arabic, is_qualified, is_romanised, name_key, rasm, romanize, same_leading_word, similarity, skeleton_keys
+from .text import (analyse_name, is_arabic, is_qualified, is_romanised, name_key, query_skeleton_keys, rasm, romanize,
+                   same_leading_word, similarity, skeleton_keys)
 
 if TYPE_CHECKING:
     from ..data import GeoData
@@ -80,6 +81,10 @@ MAJOR_CITY = 100_000
 """Places abroad this populous answer to any of their names; smaller ones only to their own."""
 ABROAD_SIMILARITY = 0.9
 """A transliteration at home beats an exact name abroad only when the spellings are this alike."""
+FAR_CITY = 250_000
+"""A city farther than CONTEST_KM outweighs a look-alike at home only when this populous (Misrata, not Saïda)."""
+CONTEST_KM = 1000.0
+"""A lesser place abroad called exactly so casts doubt on a look-alike at home only within this distance."""
 OBSCURE_ABROAD = 0.45
 """Confidence factor of an exact name abroad that is not a country, admin-1 unit or big city (below the default minimum)."""
 MIN_SPELLING_LETTERS = 3
@@ -298,7 +303,7 @@ def _transliterations(g: Gazetteer, key: str, query: str, country: str | None) -
     written = rasm(query) if is_arabic(query) or is_romanised(query) else None
     hits: dict[int, _Hit] = {}
     short = len(key.replace(" ", "")) <= MIN_SPELLING_LETTERS
-    for skeleton in skeleton_keys(query):
+    for skeleton in query_skeleton_keys(query):
         floor = max(_min_similarity(skeleton), 0.9 if short else 0.0)  # "Fua" is Foah; "abc" is not Babka
         for tier in ("skeleton", "skeleton_alias"):
             for index in _in(g, g.postings(tier)[skeleton], country):
@@ -370,7 +375,12 @@ def _matches(g: Gazetteer, query: str, key: str, country: str | None) -> _Matche
     hits = _transliterations(g, key, query, country) if len(key.replace(" ", "")) >= MIN_SPELLING_LETTERS else []
     if abroad:
         own = [i for i in abroad if name_key(g.names[i]) == key]
-        if any(_well_known(g, i) for i in own):
+
+        def famous(i: int) -> bool:  # Saïda in Algeria is a city, but far from the Sayda of Daraa
+            near = any(_km(g, i, h.index) <= CONTEST_KM for h in hits)
+            return _well_known(g, i) and (near or g.kind[i] in ("country", "admin1") or g.population[i] >= FAR_CITY)
+
+        if any(famous(i) for i in own):
             # A well-known place abroad called exactly so outweighs every look-alike at home:
             # "Hebron" is not the village Habrun, nor "Karbala" Kharabal.
             return _Matches([_Hit(i, "exact", 1.0) for i in abroad], outside=True)
@@ -379,7 +389,9 @@ def _matches(g: Gazetteer, query: str, key: str, country: str | None) -> _Matche
         # other names (Ar Ra'i for Praia) do not.
         hits = [h for h in hits if h.similarity >= ABROAD_SIMILARITY]
         if hits:
-            return _Matches(hits, contested_by=own)
+            # Only a neighbour's town is a likely meaning of a name written about this country.
+            nearby = [i for i in own if min(_km(g, i, h.index) for h in hits) <= CONTEST_KM]
+            return _Matches(hits, contested_by=nearby)
         return _Matches([_Hit(i, "exact", 1.0) for i in abroad], outside=True)
     if hits:
         return _Matches(hits)
@@ -421,11 +433,15 @@ def _strength(g: Gazetteer, hit: _Hit, pooled: bool) -> float:
     return hit.similarity + PROMINENCE_WEIGHT * min(g.prominence[hit.index], PROMINENCE_CAP)
 
 
-def _far(g: Gazetteer, a: int, b: int) -> bool:
+def _km(g: Gazetteer, a: int, b: int) -> float:
     # Plain floats: numpy costs more than it saves for one pair.
     lat1, lat2 = math.radians(g.lat[a]), math.radians(g.lat[b])
     h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin(math.radians(g.lon[b] - g.lon[a]) / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h))) > SAME_PLACE_KM
+    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
+
+
+def _far(g: Gazetteer, a: int, b: int) -> bool:
+    return _km(g, a, b) > SAME_PLACE_KM
 
 
 def candidate(g: Gazetteer, index: int, tier: str = "exact", score: float = 1.0, cls: type = Candidate,

@@ -377,6 +377,20 @@ def skeleton_keys(text: str) -> frozenset[str]:
     return frozenset(_latin_skeletons(name_words(text)))
 
 
+@lru_cache(maxsize=1 << 16)
+def query_skeleton_keys(text: str) -> frozenset[str]:
+    """The skeletons to look a query up by: :func:`skeleton_keys`, and, for a Latin word ending in -ah or -eh,
+    the skeleton keeping its h, which may be a consonant (ح in "Tal Malah", Tal Milh) rather than a silent
+    ta marbuta."""
+    keys = skeleton_keys(text)
+    if is_arabic(text):
+        return keys
+    words = [w for w in name_words(text) if w.isascii()]
+    if not words or not (len(words[-1]) > 2 and words[-1].endswith("h") and words[-1][-2] in "aeiouy"):
+        return keys
+    return keys | frozenset(key + "h" for key in keys if not key.endswith("h"))
+
+
 def name_aliases(text: str) -> list[str]:
     """Shorter names a place is also called by (see the module docstring).
 
@@ -417,13 +431,16 @@ def name_aliases(text: str) -> list[str]:
 
 # The generic first words of names, grouped by the Arabic word they spell ("Umm", "Um", "Om", ام).
 _LEADING_WORDS = {
-    "kafr": "kafr kfar kefr kfr كفر", "tall": "tall tell tal til تل", "deir": "deir dayr der dair dier دير",
-    "ain": "ain ayn ein aain عين", "beit": "beit bayt bet beyt bait بيت", "abu": "abu abou abo ابو",
-    "umm": "umm um om ام", "khirbet": "khirbet khirbat kherbet khirbit khirbe kherbe خربه",
-    "jisr": "jisr jisser جسر", "ras": "ras راس", "wadi": "wadi وادي", "jabal": "jabal jebel jbel جبل",
-    "qasr": "qasr قصر", "bir": "bir ber beer بير", "mazraa": "mazraat mazraet mazraa مزرعه", "marj": "marj مرج",
-    "sheikh": "sheikh shaykh cheikh sheik شيخ", "bab": "bab باب",
-    "maarrat": "maarrat maarat maaret marat معره", "qalaat": "qalaat qalat qala قلعه",
+    "kafr": "kafr kfar kefr kfr kefer كفر", "tall": "tall tell tal til tel تل",
+    "deir": "deir dayr der dair dier deyr دير", "ain": "ain ayn ein aain ayin عين",
+    "beit": "beit bayt bet beyt bait بيت", "abu": "abu abou abo ابو", "umm": "umm um om oum ام",
+    "khirbet": "khirbet khirbat kherbet khirbit khirbe kherbe khurbet kharbet khirbeh خربه",
+    "jisr": "jisr jisser جسر", "ras": "ras raas راس", "wadi": "wadi wady وادي",
+    "jabal": "jabal jebel jbel jabel جبل", "qasr": "qasr kasr قصر", "bir": "bir ber beer بير",
+    "mazraa": "mazraat mazraet mazraa mazraah مزرعه", "marj": "marj merj مرج",
+    "sheikh": "sheikh shaykh cheikh sheik shaikh shekh شيخ", "bab": "bab باب",
+    "maarrat": "maarrat maarat maaret marat maraat marrat maarra معره",
+    "qalaat": "qalaat qalat qala qalaa kalaat قلعه",
 }
 _LEADING = {spelling: group for group, spellings in _LEADING_WORDS.items() for spelling in spellings.split()}
 
