@@ -187,3 +187,35 @@ def test_example_covers_the_places_of_the_seed_article():
     douma = next(i for i in scenario.incidents if i.place == "Douma")
     assert "woman and a child" in article and douma.fatalities == 2
     assert "July 6" in article and any("6 July" in i.description for i in scenario.incidents)
+
+
+def test_corridors_points_and_sides_survive_a_round_trip(tmp_path):
+    from zonemap.scenario import Corridor, FixedPoint, Scenario, Zone, dump_scenario
+
+    scenario = Scenario("T", zones=(
+        Zone("road", "Road", corridor=Corridor(("Saraqib", FixedPoint(35.75, 36.05, "Bend")), 6), side="opposition"),
+        Zone("pts", "Points", towns=(FixedPoint(35.9, 36.6), "Ariha")),
+    ))
+    for suffix in (".yaml", ".json"):
+        again = load_scenario(dump_scenario(scenario, tmp_path / f"again{suffix}"))
+        assert again == scenario
+        assert again.zones[0].corridor.through[1] == FixedPoint(35.75, 36.05, "Bend")
+        assert again.zones[0].side == "opposition"
+
+
+@pytest.mark.parametrize("towns, words", [
+    ('[{lat: 95, lon: 36}]', r"towns\[0\]\.lat: 95 is greater than the maximum of 90"),
+    ('[[36.4]]', "towns"),
+    ('[{lat: 33.5, lon: 36.4, colour: red}]', "towns"),
+])
+def test_bad_points_are_named(tmp_path, towns, words):
+    path = write(tmp_path, f"""\
+        title: T
+        zones:
+          - id: z
+            name: Z
+            towns: {towns}
+        """)
+    with pytest.raises(ScenarioError, match=words) as caught:
+        load_scenario(path)
+    assert "line 5" in str(caught.value)

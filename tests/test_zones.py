@@ -275,3 +275,74 @@ def test_an_incident_far_from_every_town_of_its_zone_is_reported(tmp_path):
     briefing = prepare(path, settings=Settings(lenient=True))
     assert briefing.zones.geometry.iloc[0].contains(shapely.Point(lon, lat))
     assert any("incident 'far'" in w and "counted in zone 'border' but lies" in w for w in briefing.warnings)
+
+
+def _utm_buffer_area_km2(points, buffer_km):
+    """The same strip computed independently: buffered in UTM zone 37N (EPSG:32637), area there."""
+    import pyproj
+
+    to_utm = pyproj.Transformer.from_crs("EPSG:4326", "EPSG:32637", always_xy=True)
+    line = shapely.transform(shapely.LineString(points), lambda xy: np.column_stack(to_utm.transform(xy[:, 0], xy[:, 1])))
+    return line.buffer(buffer_km * 1000, quad_segs=32).area / 1e6
+
+
+def test_a_corridor_along_a_bent_road_is_the_strip_either_side_of_it(tmp_path):
+    bend = [(36.0, 35.0), (36.5, 35.0), (36.5, 35.4)]
+    zones, _ = zones_of(tmp_path, f"""\
+        - id: road
+          name: Road
+          corridor:
+            through: [{list(bend[0])}, {{lat: {bend[1][1]}, lon: {bend[1][0]}, name: Bend}}, {list(bend[2])}]
+            buffer_km: 6
+        - id: hull
+          name: Hull
+          towns: [{list(bend[0])}, {list(bend[1])}, {list(bend[2])}]
+          buffer_km: 6
+        """)
+    road, hull = zones.set_index("id").loc["road"], zones.set_index("id").loc["hull"]
+    expected = _utm_buffer_area_km2(bend, 6)
+    assert abs(road["area_km2"] - expected) / expected < 0.10
+    assert not road["approximate"]
+    assert hull["area_km2"] > 1.5 * road["area_km2"]  # a hull fills in the bend; the corridor does not
+    assert road.geometry.contains(shapely.Point(36.25, 35.0)) and not road.geometry.contains(shapely.Point(36.25, 35.2))
+
+
+def test_a_drawn_line_with_a_buffer_is_a_corridor(tmp_path):
+    line = {"type": "LineString", "coordinates": [[36.0, 35.0], [36.5, 35.0], [36.5, 35.4]]}
+    (tmp_path / "road.geojson").write_text(json.dumps(line))
+    zones, _ = zones_of(tmp_path, """\
+        - id: road
+          name: Road
+          geojson: road.geojson
+          buffer_km: 6
+        """)
+    expected = _utm_buffer_area_km2(line["coordinates"], 6)
+    assert abs(zones.iloc[0]["area_km2"] - expected) / expected < 0.10
+
+
+def test_a_drawn_line_without_a_buffer_is_refused(tmp_path):
+    (tmp_path / "road.geojson").write_text(json.dumps({"type": "LineString", "coordinates": [[36.0, 35.0], [36.5, 35.0]]}))
+    with pytest.raises(ScenarioError, match=r"has no Polygon or MultiPolygon \(or a LineString, with the zone's buffer_km\)"):
+        zones_of(tmp_path, """\
+            - id: road
+              name: Road
+              geojson: road.geojson
+            """)
+
+
+def test_towns_given_by_coordinates_must_lie_in_the_country(tmp_path):
+    with pytest.raises(ScenarioError, match=r"lies outside SY.*\[lon, lat\]"):
+        zones_of(tmp_path, """\
+            - id: t
+              name: T
+              towns: [Douma, [33.5, 36.4]]
+            """)
+
+
+def test_a_corridor_needs_two_places(tmp_path):
+    with pytest.raises(ScenarioError, match=r"corridor"):
+        zones_of(tmp_path, """\
+            - id: road
+              name: Road
+              corridor: {through: [Douma]}
+            """)

@@ -34,6 +34,7 @@ except PackageNotFoundError:  # running from a source tree that was never instal
 _EXPORTS = {
     "Briefing": "briefing", "BuildResult": "briefing", "build": "briefing", "prepare": "briefing",
     "Scenario": "scenario", "Zone": "scenario", "Incident": "scenario", "Source": "scenario", "ProvincePart": "scenario",
+    "Corridor": "scenario", "FixedPoint": "scenario",
     "StatusChange": "scenario", "MapOptions": "scenario", "load_scenario": "scenario", "dump_scenario": "scenario",
     "geocode": "geocoding", "geocode_all": "geocoding", "OfflineGeocoder": "geocoding", "GeocodeResult": "geocoding", "Candidate": "geocoding",
     "locate_points": "geometry.admin",

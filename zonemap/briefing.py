@@ -418,6 +418,8 @@ def _check_incidents_near_members(scenario: Scenario, incidents: gpd.GeoDataFram
     """An incident counted in a hull zone, far from every town of it, means a town or the incident was misplaced."""
     buffers = {z.id: z.buffer_km or (z.province_part.buffer_km if z.province_part else None) or DEFAULT_BUFFER_KM
                for z in scenario.zones}
+    # Everything inside a corridor lies within its buffer of the line, however far from the places it runs through.
+    members = {z.id: members[z.id] for z in scenario.zones if z.rule != "corridor" and z.id in members}
     by_id = {i.id or f"incident-{n + 1}": i for n, i in enumerate(scenario.incidents)}
     labels = incidents.set_index("id")["label"]
     for zone_id, incident_id, km in incidents_far_from_members(incidents, links, members, buffers):

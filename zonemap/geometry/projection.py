@@ -76,6 +76,26 @@ def buffered_hull(points: list[tuple[float, float]], buffer_km: float):
     return shapely.make_valid(projection.to_degrees(hull.buffer(buffer_km * 1000, quad_segs=16)))
 
 
+def buffered_line(points: list[tuple[float, float]], buffer_km: float):
+    """The strip ``buffer_km`` either side of the line through ``(lon, lat)`` points, in order, as a WGS 84 polygon.
+
+    Parameters
+    ----------
+    points
+        Two or more longitude/latitude pairs (a road's towns or bends).
+    buffer_km
+        Half the strip's width, in kilometres.
+
+    Returns
+    -------
+    shapely.Polygon
+    """
+    lons, lats = zip(*points)
+    projection = _Projection.centred("aeqd", round(float(np.mean(lons)), 1), round(float(np.mean(lats)), 1))
+    line = projection.to_metres(shapely.LineString(points))
+    return shapely.make_valid(projection.to_degrees(line.buffer(buffer_km * 1000, quad_segs=16)))
+
+
 def polygonal(geometry):
     """Only the polygon parts of a geometry (make_valid and intersections can add lines and points)."""
     if geometry.is_empty:

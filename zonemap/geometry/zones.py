@@ -35,11 +35,11 @@ from ..data import NamedArea
 from ..errors import ScenarioError
 from ..geocoding import PlaceResolver
 from ..scenario.files import read_text_file, resolve_scenario_path
-from ..scenario.model import DEFAULT_BUFFER_KM, Scenario, Zone
+from ..scenario.model import DEFAULT_BUFFER_KM, FixedPoint, Place, Scenario, Zone
 from ..settings import Settings
 from .admin import SPECIAL_AREAS
 from .distance import distance_km
-from .projection import area_km2, buffered_hull, polygonal
+from .projection import area_km2, buffered_hull, buffered_line, polygonal
 
 MAX_MEMBER_GAP_KM = 60.0
 """A town of a zone's hull lying farther than this from every other town of it was, most likely, resolved
@@ -104,9 +104,10 @@ def read_drawn_shape(zone: Zone, base_dir: Path | None, settings: Settings, warn
         geometries = [data.get("geometry")]
     else:
         geometries = [data]
+    kinds = ("LineString", "MultiLineString") if zone.buffer_km else ("Polygon", "MultiPolygon")
     shapes = []
     for geometry in geometries:
-        if not isinstance(geometry, dict) or geometry.get("type") not in ("Polygon", "MultiPolygon"):
+        if not isinstance(geometry, dict) or geometry.get("type") not in kinds:
             continue
         try:
             with np.errstate(invalid="ignore"):  # NaN coordinates are reported below, not warned about
@@ -114,10 +115,15 @@ def read_drawn_shape(zone: Zone, base_dir: Path | None, settings: Settings, warn
         except (ValueError, TypeError, AttributeError, IndexError, shapely.errors.GEOSException) as error:
             raise origin.error(f"GeoJSON file {path} has a malformed {geometry.get('type')}: {error}") from None
     if not shapes:
-        raise origin.error(f"GeoJSON file {path} has no Polygon or MultiPolygon")
+        wanted = ("LineString or MultiLineString (the zone gives buffer_km: a corridor along a drawn line)"
+                  if zone.buffer_km else "Polygon or MultiPolygon (or a LineString, with the zone's buffer_km)")
+        raise origin.error(f"GeoJSON file {path} has no {wanted}")
     coordinates = np.concatenate([shapely.get_coordinates(s) for s in shapes])
     if not np.isfinite(coordinates).all() or (np.abs(coordinates[:, 0]) > 180).any() or (np.abs(coordinates[:, 1]) > 90).any():
         raise origin.error(f"GeoJSON file {path} has coordinates that are not finite WGS 84 longitude/latitude")
+    if zone.buffer_km:
+        lines = [part for s in shapes for part in shapely.get_parts(s) if not part.is_empty]
+        return polygonal(shapely.union_all([buffered_line(list(line.coords), zone.buffer_km) for line in lines]))
     problems = [shapely.is_valid_reason(s) for s in shapes if not s.is_valid]
     if problems:
         warnings.append(f"{origin.file}: {origin.location}: the drawn shape in {path.name} was not a valid polygon "
@@ -166,7 +172,13 @@ def _complain(origin, message: str, lenient: bool, warnings: list[str]) -> None:
     warnings.append(f"{origin.file + ': ' if origin.file else ''}{origin.location}: {message}")
 
 
-def _member(resolver: PlaceResolver, name: str, zone: Zone, field: str) -> Member:
+def _member(resolver: PlaceResolver, name: Place, zone: Zone, field: str, country_shape) -> Member:
+    if isinstance(name, FixedPoint):
+        if not country_shape.buffer(0.05).contains(shapely.Point(name.lon, name.lat)):
+            raise zone.origin.child(field).error(
+                f"the point {name.label} (lat {name.lat}, lon {name.lon}) lies outside {resolver.country}: a zone's "
+                "places must lie in the scenario's country; check the coordinates ([lon, lat] pairs are in that order)")
+        return Member(name.label, name.lon, name.lat, "given coordinates")
     found = resolver.place(name, zone.origin, field)
     if found.country != resolver.country:
         raise zone.origin.child(field).error(
@@ -229,7 +241,7 @@ def zone_geometry(zone: Zone, *, provinces: gpd.GeoDataFrame, admin_units: Mappi
     elif rule == "province_part":
         part = zone.province_part
         code = resolver.province(part.province, where, "province_part.province").admin1_code
-        members = [_member(resolver, name, zone, "province_part.towns") for name in part.towns]
+        members = [_member(resolver, name, zone, "province_part.towns", country_shape) for name in part.towns]
         _check_members(zone, members, resolver, lenient, warnings)
         buffer_km = part.buffer_km or DEFAULT_BUFFER_KM
         hull = buffered_hull([(m.lon, m.lat) for m in members], buffer_km)
@@ -251,9 +263,14 @@ def zone_geometry(zone: Zone, *, provinces: gpd.GeoDataFrame, admin_units: Mappi
         else:
             geometry, approximate = buffered_hull([(m.lon, m.lat) for m in members], zone.buffer_km or area.buffer_km), True
     elif rule == "towns":
-        members = [_member(resolver, name, zone, "towns") for name in zone.towns]
+        members = [_member(resolver, name, zone, "towns", country_shape) for name in zone.towns]
         _check_members(zone, members, resolver, lenient, warnings)
         geometry, approximate = buffered_hull([(m.lon, m.lat) for m in members], zone.buffer_km or DEFAULT_BUFFER_KM), True
+    elif rule == "corridor":
+        # A road may run far, so its places are not held to a hull's distances; each is listed as resolved.
+        members = [_member(resolver, name, zone, "corridor.through", country_shape) for name in zone.corridor.through]
+        geometry = buffered_line([(m.lon, m.lat) for m in members], zone.corridor.buffer_km or DEFAULT_BUFFER_KM)
+        approximate = False
     else:
         geometry, approximate = read_drawn_shape(zone, base_dir, settings, warnings), False
     geometry = polygonal(shapely.make_valid(shapely.intersection(shapely.make_valid(geometry), country_shape)))

@@ -31,7 +31,8 @@ from ..escaping import safe_url
 from ..export.publish import write_atomically
 from ..settings import Settings
 from .files import read_text_file
-from .model import Incident, MapOptions, ProvincePart, Scenario, Source, StatusChange, Zone, field_names, parse_date
+from .model import (Corridor, FixedPoint, Incident, MapOptions, ProvincePart, Scenario, Source, StatusChange, Zone, field_names,
+                    parse_date)
 
 CSV_COLUMNS = ("id", "date", "type", "place", "lat", "lon", "fatalities", "actors", "description", "source")
 """Columns of an incident table; ``date`` and ``type`` are required, and ``place`` or ``lat`` and ``lon``."""
@@ -176,6 +177,8 @@ def schema_message(error: jsonschema.ValidationError) -> str:
     if error.validator in ("maxLength", "maxItems"):
         return f"too long ({len(error.instance)}; at most {error.validator_value})"
     if error.validator in ("minLength", "minItems"):
+        if len(error.instance) and error.validator_value > 1:
+            return f"too short ({len(error.instance)}; at least {error.validator_value})"
         return "must not be empty"
     return error.message
 
@@ -305,6 +308,18 @@ def parse_scenario(data: Any, *, origin: str | None = None, lines: dict[tuple, i
     )
 
 
+def _most_specific(error: jsonschema.ValidationError) -> jsonschema.ValidationError:
+    """For "valid under none of" (a name or a point…), the error of the alternative the value was meant as.
+
+    That is the alternative of the value's own type ({lat: 95, lon: 36} was meant as a point, so the
+    problem is its latitude), and within it the deepest error.
+    """
+    while error.validator in ("oneOf", "anyOf") and error.context:
+        meant = [e for e in error.context if e.validator != "type"] or list(error.context)
+        error = min(meant, key=lambda e: (-len(e.absolute_path), e.validator in ("oneOf", "anyOf")))
+    return error
+
+
 def check_schema(data: Mapping, ctx: _Context | None = None) -> None:
     """Check plain scenario data against the JSON Schema.
 
@@ -324,7 +339,7 @@ def check_schema(data: Mapping, ctx: _Context | None = None) -> None:
     validator = _validator()
     errors = sorted(validator.iter_errors(data), key=lambda e: (list(map(str, e.absolute_path)), e.validator))
     if errors:
-        error = min(errors, key=lambda e: (-len(e.absolute_path), e.validator != "additionalProperties"))
+        error = _most_specific(min(errors, key=lambda e: (-len(e.absolute_path), e.validator != "additionalProperties")))
         path = list(error.absolute_path)
         if error.validator == "additionalProperties" and isinstance(error.instance, dict):
             allowed = error.schema.get("properties", {})
@@ -354,7 +369,8 @@ def _zone(z: dict, origin: Origin, as_of: str | None) -> Zone:
         z["id"], z["name"], origin=origin,
         provinces=tuple(z.get("provinces", ())), districts=tuple(z.get("districts", ())),
         subdistricts=tuple(z.get("subdistricts", ())), area=z.get("area"), towns=tuple(z.get("towns", ())),
-        geojson=z.get("geojson"), buffer_km=z.get("buffer_km"),
+        corridor=Corridor(tuple(z["corridor"]["through"]), z["corridor"].get("buffer_km")) if z.get("corridor") else None,
+        geojson=z.get("geojson"), buffer_km=z.get("buffer_km"), side=z.get("side"),
         province_part=ProvincePart(part["province"], tuple(part["towns"]), part.get("buffer_km")) if part else None,
         name_ar=z.get("name_ar"), status=status, guarantors=tuple(z.get("guarantors", ())),
         valid_from=z.get("valid_from"), valid_to=z.get("valid_to"), history=history, notes=z.get("notes", ""),
@@ -483,8 +499,8 @@ def scenario_to_dict(scenario: Scenario) -> dict:
             if isinstance(value, dt.date):
                 value = value.isoformat()
             elif isinstance(value, tuple):
-                value = [plain(item) if isinstance(item, StatusChange) else item for item in value]
-            elif isinstance(value, ProvincePart):
+                value = [plain(item) if isinstance(item, (StatusChange, FixedPoint)) else item for item in value]
+            elif isinstance(value, (ProvincePart, Corridor)):
                 value = plain(value)
             out[name] = value
         return out

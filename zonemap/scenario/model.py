@@ -33,7 +33,7 @@ STATUSES = ("proposed", "agreed", "in force", "collapsed")
 
 INCIDENT_TYPES = ("air strike", "shelling", "clashes", "ceasefire", "talks", "displacement", "aid", "other")
 
-GEOMETRY_RULES = ("provinces", "districts", "subdistricts", "province_part", "area", "towns", "geojson")
+GEOMETRY_RULES = ("provinces", "districts", "subdistricts", "province_part", "area", "towns", "corridor", "geojson")
 """The ways a zone's shape can be given; each zone uses exactly one."""
 
 DEFAULT_BUFFER_KM = 5.0
@@ -86,6 +86,63 @@ def _texts(value: object, origin: Origin) -> tuple[str, ...]:
     return items
 
 
+@dataclass(frozen=True)
+class FixedPoint:
+    """A place given by coordinates, for a town or checkpoint the gazetteer does not hold.
+
+    Attributes
+    ----------
+    lat, lon
+        WGS 84 latitude and longitude, in degrees.
+    name
+        What to call it in reports (optional).
+    """
+
+    lat: float
+    lon: float
+    name: str | None = None
+
+    def __post_init__(self) -> None:
+        for axis, limit in (("lat", 90), ("lon", 180)):
+            value = getattr(self, axis)
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or abs(value) > limit:
+                raise ValueError(f"{axis} must be a number from -{limit} to {limit}, got {value!r:.40}")
+            _set(self, axis, float(value))
+
+    @property
+    def label(self) -> str:
+        """Its name, or its coordinates when it has none."""
+        return self.name or f"{self.lat:.4f}, {self.lon:.4f}"
+
+
+Place = str | FixedPoint
+"""A zone's member: a place name to geocode, or given coordinates."""
+
+
+def _places(value: object, origin: Origin, *, at_least: int = 0) -> tuple[Place, ...]:
+    """Names and points from a list of names, ``{lat, lon, name}`` mappings or ``[lon, lat]`` pairs (GeoJSON order)."""
+    if value is None:
+        return ()
+    if isinstance(value, str) or not isinstance(value, Iterable):
+        raise origin.error(f"expected a list of place names or points, got {type(value).__name__} {value!r:.60}")
+    places = []
+    for item in value:
+        try:
+            if isinstance(item, FixedPoint) or (isinstance(item, str) and item.strip()):
+                places.append(item)
+            elif isinstance(item, dict) and set(item) <= {"lat", "lon", "name"}:
+                places.append(FixedPoint(item.get("lat"), item.get("lon"), item.get("name")))
+            elif isinstance(item, (list, tuple)) and len(item) == 2:
+                places.append(FixedPoint(item[1], item[0]))
+            else:
+                raise ValueError("expected a place name, {lat, lon, name} or a [lon, lat] pair")
+        except ValueError as error:
+            raise origin.error(f"{error}; found {item!r:.60}") from None
+    if len(places) < at_least:
+        raise origin.error(f"expected at least {at_least} places, found {len(places)}")
+    return tuple(places)
+
+
 def _default_origin(kind: str, ident: object) -> Origin:
     return Origin(None, f"{kind} {ident!r}" if ident else kind)
 
@@ -120,14 +177,33 @@ class Source:
 
 @dataclass(frozen=True)
 class ProvincePart:
-    """Rule: the part of a province within ``buffer_km`` of the hull of some towns."""
+    """Rule: the part of a province within ``buffer_km`` of the hull of some towns (names or points)."""
 
     province: str
-    towns: tuple[str, ...]
+    towns: tuple[Place, ...]
     buffer_km: float | None = None
 
     def __post_init__(self) -> None:
-        _set(self, "towns", _texts(self.towns, _default_origin("province_part", self.province).child("towns")))
+        _set(self, "towns", _places(self.towns, _default_origin("province_part", self.province).child("towns")))
+
+
+@dataclass(frozen=True)
+class Corridor:
+    """Rule: a strip ``buffer_km`` either side of the line through some places, in order (a road).
+
+    Attributes
+    ----------
+    through
+        Two or more place names or :class:`FixedPoint`\\ s.
+    buffer_km
+        Half the strip's width (default :data:`DEFAULT_BUFFER_KM`).
+    """
+
+    through: tuple[Place, ...]
+    buffer_km: float | None = None
+
+    def __post_init__(self) -> None:
+        _set(self, "through", _places(self.through, _default_origin("corridor", None).child("through"), at_least=2))
 
 
 @dataclass(frozen=True)
@@ -198,11 +274,19 @@ class Zone:
     area
         Rule: a named area (e.g. ``"Eastern Ghouta"``).
     towns
-        Rule: the buffered hull of these towns.
+        Rule: the buffered hull of these towns (names, or :class:`FixedPoint`\\ s
+        for places the gazetteer does not hold).
+    corridor
+        Rule: a strip either side of a line through places (a road).
     geojson
-        Rule: a drawn shape, a GeoJSON file relative to the scenario's folder.
+        Rule: a drawn shape, a GeoJSON file relative to the scenario's folder
+        (a polygon, or a line with ``buffer_km``).
     buffer_km
-        Buffer around the hull for ``area`` and ``towns`` (default 5 km, or the area's own).
+        Buffer around the hull for ``area`` and ``towns`` (default 5 km, or the
+        area's own), or around a drawn line.
+    side
+        Which party or group holds or sponsors the zone ("government",
+        "opposition", "SDF"…): zones of one side share a colour on maps.
     name_ar, status, guarantors, valid_from, valid_to, notes
         Description; ``status`` is one of :data:`STATUSES`.
     history
@@ -224,9 +308,11 @@ class Zone:
     subdistricts: tuple[str, ...] = ()
     province_part: ProvincePart | None = None
     area: str | None = None
-    towns: tuple[str, ...] = ()
+    towns: tuple[Place, ...] = ()
+    corridor: Corridor | None = None
     geojson: str | None = None
     buffer_km: float | None = None
+    side: str | None = None
     name_ar: str | None = None
     status: str = "agreed"
     guarantors: tuple[str, ...] = ()
@@ -241,10 +327,13 @@ class Zone:
         origin = self.origin or _default_origin("zone", self.id)
         _set(self, "origin", origin)
         _set(self, "history", _history(self.history, origin.child("history")))
-        for name in ("provinces", "districts", "subdistricts", "towns", "guarantors"):
+        for name in ("provinces", "districts", "subdistricts", "guarantors"):
             _set(self, name, _texts(getattr(self, name), origin.child(name)))
+        _set(self, "towns", _places(self.towns, origin.child("towns")))
         if isinstance(self.province_part, dict):
             _set(self, "province_part", ProvincePart(**self.province_part))
+        if isinstance(self.corridor, dict):
+            _set(self, "corridor", Corridor(**self.corridor))
         if self.geojson is not None:
             _set(self, "geojson", str(self.geojson))
         rules = [rule for rule in GEOMETRY_RULES if getattr(self, rule)]
@@ -257,7 +346,7 @@ class Zone:
             whole = "buffer_km applies to hulls of towns or areas, not to whole admin units"
             problem = {"provinces": whole, "districts": whole, "subdistricts": whole,
                        "province_part": "give buffer_km inside province_part",
-                       "geojson": "buffer_km does not apply to a drawn shape"}.get(rules[0])
+                       "corridor": "give buffer_km inside corridor"}.get(rules[0])
             if problem:
                 raise origin.child("buffer_km").error(problem)
         if self.status not in STATUSES:
