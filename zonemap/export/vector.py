@@ -28,7 +28,7 @@ GEOJSON_DECIMALS = 6
 KML_NAMESPACE = "http://www.opengis.net/kml/2.2"
 
 GEOPACKAGE_LAYERS = {
-    "zones": ["id", "name", "name_ar", "status", "guarantors", "valid_from", "valid_to", "notes", "rule",
+    "zones": ["id", "name", "name_ar", "side", "status", "guarantors", "valid_from", "valid_to", "notes", "rule",
               "approximate", "provinces", "province_codes", "area_km2", "incidents", "fatalities"],
     "provinces_in_zones": ["zone_id", "zone_name", "iso_3166_2", "province", "area_km2"],
     "incidents": ["id", "date", "type", "place", "matched_place", "label", "country", "admin1", "admin1_code", "admin2",

@@ -52,7 +52,7 @@ across a country, and no de-escalation zone built from towns has been that large
 MIN_PROVINCE_SHARE = 0.01
 """A province counts as covered by a zone if it holds at least this share of the zone's area."""
 
-ZONE_COLUMNS = ["id", "name", "name_ar", "status", "guarantors", "valid_from", "valid_to", "notes", "rule",
+ZONE_COLUMNS = ["id", "name", "name_ar", "side", "status", "guarantors", "valid_from", "valid_to", "notes", "rule",
                 "approximate", "area_km2", "geometry"]
 """Columns of :func:`build_zones`' table."""
 
@@ -312,7 +312,7 @@ def build_zones(scenario: Scenario, resolver: PlaceResolver, *, provinces: gpd.G
     -------
     (geopandas.GeoDataFrame, dict)
         One row per zone, in scenario order, with columns :data:`ZONE_COLUMNS`:
-        ``guarantors`` a tuple, ``valid_from``/``valid_to`` ISO dates or None,
+        ``side`` the zone's side or None, ``guarantors`` a tuple, ``valid_from``/``valid_to`` ISO dates or None,
         ``rule`` the rule's name, ``area_km2`` in an equal-area projection,
         geometry in EPSG:4326; and, by zone id, the places defining its
         hull (none for zones of whole units and drawn shapes).
@@ -332,7 +332,7 @@ def build_zones(scenario: Scenario, resolver: PlaceResolver, *, provinces: gpd.G
             zone, provinces=by_code, admin_units=units, country_shape=country_shape, resolver=resolver,
             named_areas=named_areas, base_dir=scenario.base_dir, settings=settings, warnings=warnings, lenient=lenient)
         rows.append({
-            "id": zone.id, "name": zone.name, "name_ar": zone.name_ar, "status": zone.status,
+            "id": zone.id, "name": zone.name, "name_ar": zone.name_ar, "side": zone.side, "status": zone.status,
             "guarantors": zone.guarantors, "valid_from": _iso(zone.valid_from), "valid_to": _iso(zone.valid_to),
             "notes": zone.notes, "rule": zone.rule, "approximate": approximate,
             "area_km2": round(area_km2(geometry), 1), "geometry": geometry,

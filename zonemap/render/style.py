@@ -51,6 +51,64 @@ ZONE_STYLES: dict[str, ZoneStyle] = {
     "collapsed": ZoneStyle("#b2182b", 0.25, "Collapsed", "منهارة"),
 }
 
+SIDE_COLOURS = ("#0072b2", "#e69f00", "#009e73", "#cc79a7", "#56b4e9", "#d55e00", "#000000", "#f0e442")
+"""Okabe–Ito qualitative palette, one colour per zone ``side`` in order of first appearance:
+distinct under the common colour-vision deficiencies. More sides than colours repeat it."""
+
+STATUS_PATTERNS = {"proposed": "dots", "agreed": "solid", "in force": "solid", "collapsed": "hatch"}
+"""Fill pattern of each status when colour tells sides apart: ``solid``, ``hatch`` (diagonal lines) or ``dots``."""
+
+NO_SIDE_COLOUR = "#636363"
+"""Colour of a zone without a side on a map where other zones have one."""
+
+
+@dataclass(frozen=True)
+class ZoneLook:
+    """How one zone is drawn: fill colour, opacity and pattern, and its legend group."""
+
+    colour: str
+    fill_opacity: float
+    pattern: str
+    side: str | None
+
+
+def zone_looks(zones) -> dict[str, ZoneLook]:
+    """The look of every zone of a briefing, by zone id.
+
+    Without any ``side`` the colour tells the status (:data:`ZONE_STYLES`),
+    as on earlier maps. Once a zone has a side, colour tells sides apart
+    (:data:`SIDE_COLOURS`) and the status moves to the fill pattern
+    (:data:`STATUS_PATTERNS`): collapsed zones are hatched, proposed ones
+    dotted.
+
+    Parameters
+    ----------
+    zones : pandas.DataFrame
+        Table with ``id``, ``status`` and ``side`` columns (a briefing's ``zones``).
+
+    Returns
+    -------
+    dict
+        :class:`ZoneLook` by zone id.
+    """
+    sides = [side for side in dict.fromkeys(zones["side"]) if isinstance(side, str) and side]
+    if not sides:
+        return {zone_id: ZoneLook(zone_style(status).colour, zone_style(status).fill_opacity, "solid", None)
+                for zone_id, status in zip(zones["id"], zones["status"])}
+    colours = side_colours(sides)
+    looks = {}
+    for zone_id, status, side in zip(zones["id"], zones["status"], zones["side"]):
+        side = side if isinstance(side, str) and side else None
+        looks[zone_id] = ZoneLook(colours.get(side, NO_SIDE_COLOUR), zone_style(status).fill_opacity,
+                                  STATUS_PATTERNS.get(status, "solid"), side)
+    return looks
+
+
+def side_colours(sides) -> dict[str, str]:
+    """Colour of each side, in the order given (:data:`SIDE_COLOURS`, repeated when there are more sides)."""
+    return {side: SIDE_COLOURS[i % len(SIDE_COLOURS)] for i, side in enumerate(dict.fromkeys(sides))}
+
+
 APPROXIMATE_DASH = "8 6"
 """Dash pattern (Leaflet ``dashArray``; matplotlib uses the same on/off lengths) of approximate zones."""
 
