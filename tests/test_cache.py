@@ -24,10 +24,12 @@ ANSWER = [{"lat": 35.7, "lon": 36.6, "address": "Khirbat Umm Zuhayr, Idlib, Syri
 # repeating its number, so that a half-written answer would show.
 WRITER = """
 import sys
+import time
 from zonemap.geocoding import GeocodeCache
 
-folder, label, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
+folder, label, count, start = sys.argv[1], sys.argv[2], int(sys.argv[3]), float(sys.argv[4])
 cache = GeocodeCache(folder)
+time.sleep(max(0.0, start - time.time()))
 for n in range(count):
     cache.put("nominatim", f"{label} {n}", {"countrycodes": "sy"}, [{"n": n, "pad": str(n % 10) * 20000}])
     cache.put("nominatim", "shared name", {"countrycodes": "sy"}, [{"n": n, "by": label, "pad": str(n % 10) * 20000}])
@@ -45,9 +47,10 @@ for _ in range(int(sys.argv[2])):
 """
 
 
-def writer(folder, label: str, count: int) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-c", WRITER, str(folder), label, str(count)], stdout=subprocess.PIPE,
-                            text=True)
+def writer(folder, label: str, count: int, start: float = 0.0) -> subprocess.Popen:
+    """A process running :data:`WRITER`, from ``start`` (seconds since the epoch) on."""
+    return subprocess.Popen([sys.executable, "-c", WRITER, str(folder), label, str(count), str(start)],
+                            stdout=subprocess.PIPE, text=True)
 
 
 def check_consistent(folder) -> list:
@@ -122,15 +125,16 @@ def test_a_cache_from_a_newer_zonemap_is_refused_not_changed(tmp_path):
 
 
 def test_two_processes_filling_the_cache_at_once_leave_it_consistent(tmp_path):
-    first, second = writer(tmp_path, "first", 60), writer(tmp_path, "second", 60)
+    start = time.time() + 2  # both started up and writing together
+    first, second = writer(tmp_path, "first", 200, start), writer(tmp_path, "second", 200, start)
     for process in (first, second):
         process.communicate(timeout=120)
         assert process.returncode == 0
     entries = check_consistent(tmp_path)
     queries = sorted(e.query for e in entries)
-    assert queries == sorted([f"{label} {n}" for label in ("first", "second") for n in range(60)] + ["shared name"])
+    assert queries == sorted([f"{label} {n}" for label in ("first", "second") for n in range(200)] + ["shared name"])
     (shared,) = [e for e in entries if e.query == "shared name"]
-    assert shared.answers[0]["n"] == 59  # the last write of one of them, whole
+    assert shared.answers[0]["n"] == 199  # the last write of one of them, whole
 
 
 def test_processes_sharing_a_cache_share_its_rate_limit(tmp_path):
@@ -141,20 +145,21 @@ def test_processes_sharing_a_cache_share_its_rate_limit(tmp_path):
     assert min(b - a for a, b in zip(starts, starts[1:])) >= 0.2 - 1e-6
 
 
+@pytest.mark.slow
 def test_a_process_killed_mid_write_leaves_a_readable_cache(tmp_path):
-    with writer(tmp_path, "killed", 100_000) as process:
-        committed = -1
-        for line in process.stdout:  # wait until it is busy writing
-            committed = int(line)
-            if committed >= 20:
-                break
-        time.sleep(0.05)
-        process.send_signal(signal.SIGKILL)
-        process.wait(timeout=30)
-    assert process.returncode == -signal.SIGKILL
-    entries = check_consistent(tmp_path)
-    numbers = sorted(e.answers[0]["n"] for e in entries if e.query != "shared name")
-    assert numbers == list(range(len(numbers))) and len(numbers) > committed
+    total = 0
+    for round_, delay in enumerate((0.01, 0.02, 0.03, 0.05, 0.08, 0.13)):  # kills at different points of a write
+        with writer(tmp_path, f"round {round_}", 100_000) as process:
+            committed = int(process.stdout.readline())  # it is writing
+            time.sleep(delay)
+            process.send_signal(signal.SIGKILL)
+            process.wait(timeout=30)
+        assert process.returncode == -signal.SIGKILL
+        entries = check_consistent(tmp_path)
+        numbers = sorted(e.answers[0]["n"] for e in entries if e.query.startswith(f"round {round_} "))
+        assert numbers == list(range(len(numbers))) and len(numbers) > committed
+        total += len(numbers)
+    assert len(entries) == total + 1  # and "shared name"
     with GeocodeCache(tmp_path) as cache:  # and it takes new answers
-        cache.put("nominatim", "after the kill", KEY, ANSWER)
-        assert cache.get("nominatim", "after the kill", KEY).answers == ANSWER
+        cache.put("nominatim", "after the kills", KEY, ANSWER)
+        assert cache.get("nominatim", "after the kills", KEY).answers == ANSWER

@@ -208,6 +208,8 @@ def test_online_answers_must_be_in_the_country_and_bear_the_name(nominatim, tmp_
     assert isinstance(twins, UnknownPlaceError) and twins.ambiguous
     assert "Idlib Governorate" in str(twins) and "Hama Governorate" in str(twins)
     assert crossing.provider == "nominatim" and crossing.kind == "place"
+    with pytest.raises(UnknownPlaceError):  # however little confidence is asked for
+        chain.online.resolve(LOOKALIKE, "SY", min_confidence=0.0)
     assert sorted(nominatim.queries()) == sorted([BORDER_VILLAGE, LOOKALIKE, TWINS, CROSSING])
 
 
@@ -313,7 +315,7 @@ def test_a_rate_limited_request_is_retried_after_a_pause(nominatim, tmp_path, ca
     assert "online via nominatim" in capsys.readouterr().out
     assert nominatim.queries() == [HAMLET, HAMLET]
     first, second = (r.at for r in nominatim.requests)
-    assert second - first >= 1.0  # Retry-After: 1, and the back-off's 2 s
+    assert second - first >= 2.0  # zonemap's back-off (2 s), not only the server's Retry-After (1 s)
 
 
 def test_an_unavailable_provider_ends_in_a_clear_error(nominatim, tmp_path):
