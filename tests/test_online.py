@@ -197,7 +197,7 @@ def test_an_ambiguous_offline_name_is_refused_and_never_sent_online(nominatim, t
 
 
 def test_online_answers_must_be_in_the_country_and_bear_the_name(nominatim, tmp_path):
-    chain = make_geocoder(Settings(online=online(nominatim, tmp_path)))
+    chain = make_geocoder(Settings(online=online(nominatim, tmp_path, min_delay=0.1)))
     try:
         results = chain.resolve_all([BORDER_VILLAGE, LOOKALIKE, TWINS, CROSSING], "SY")
     finally:

@@ -42,6 +42,7 @@ examples:
   zonemap geocode --no-country Douma           # search the world: every country's Douma
   zonemap geocode --json Idleb Sweida | jq .
   zonemap geocode --file names.txt --json      # one name a line; --file - reads standard input
+  zonemap geocode --online --user-agent "acme-briefings/1.0 (ops@example.org)" "Khirbat Umm Zuhayr"
 
 Matching ignores case, diacritics, punctuation and Arabic articles (al-, as-,
 ad-...), knows transliterations (Deraa, Dar'a, Dar‘ā, درعا; Zamalka, زملكا)
