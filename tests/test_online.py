@@ -20,7 +20,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from zonemap import Settings, prepare
+from zonemap import Settings, build, prepare
 from zonemap.cli import main
 from zonemap.errors import InputError, ProviderError, UnknownPlaceError
 from zonemap.geocoding import GeocodeCache, GeocoderChain, OfflineGeocoder, OnlineGeocoder, make_geocoder
@@ -69,6 +69,11 @@ PLACES[LOOKALIKE] = [place("Nasiriyah", 35.9, 36.8, osm_id=3002, addresstype="vi
 # Two places of that name 40 km apart that fit as well: online as offline, zonemap does not pick one.
 TWINS = "Jubb al-Safa al-Gharbi"
 PLACES[TWINS] = [place(TWINS, 35.60, 36.60, osm_id=3003), place(TWINS, 35.95, 36.75, osm_id=3004, state="Hama Governorate", iso="SY-HM")]
+
+# A provider's answer is text from the network; this one's English name and province are markup.
+HOSTILE = '<img src=x onerror="window.__xss=1">&amp;<b>'
+PLACES["Tall Shaytan"] = [place("Tall Shaytan", 35.25, 37.05, osm_id=4001, state=HOSTILE)
+                          | {"namedetails": {"name": "Tall Shaytan", "name:en": HOSTILE}}]
 
 
 @dataclass
@@ -145,7 +150,8 @@ def online_args(server: NominatimServer, cache_dir: Path) -> list[str]:
 
 
 def test_the_names_are_unknown_offline():
-    results = OfflineGeocoder(None).resolve_all([HAMLET, CROSSING, BORDER_VILLAGE, *FIVE], "SY")
+    results = OfflineGeocoder(None).resolve_all([HAMLET, CROSSING, BORDER_VILLAGE, LOOKALIKE, TWINS, "Tall Shaytan", *FIVE],
+                                                "SY")
     assert all(isinstance(r, UnknownPlaceError) and not r.ambiguous for r in results)
 
 
@@ -343,3 +349,21 @@ def test_a_build_against_an_unavailable_provider_exits_2_and_writes_nothing(nomi
     assert "nominatim did not answer the request" in capsys.readouterr().err
     assert len(nominatim.requests) == 3
     assert not output.exists() or list(output.iterdir()) == []
+
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_names_from_the_provider_reach_the_map_as_text(nominatim, tmp_path, offline_page):
+    scenario = tmp_path / "scenario.yaml"
+    scenario.write_text(SCENARIO.replace(CROSSING, "Tall Shaytan"), encoding="utf-8")
+    result = build(scenario, tmp_path / "out", formats=["html"], settings=Settings(online=online(nominatim, tmp_path)))
+    page = offline_page.page
+    page.add_init_script("window.__xss = 0;")
+    page.goto(result.outputs["html"].as_uri())
+    page.locator(".zm-incident-crossing-closed").click()
+    page.wait_for_selector(".leaflet-popup-content")
+    popup = page.locator(".leaflet-popup-content").inner_text()
+    assert page.evaluate("window.__xss") == 0
+    assert offline_page.problems == []
+    assert HOSTILE in popup
