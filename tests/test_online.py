@@ -51,6 +51,15 @@ def place(name: str, lat: float, lon: float, *, country_code: str = "sy", state:
     }
 
 
+def photon_feature(result: dict) -> dict:
+    """The same place as Photon's GeoJSON answers it (no country code zonemap reads)."""
+    properties = {"osm_id": result["osm_id"], "osm_type": "N", "name": result["name"],
+                  "state": result["address"]["state"], "country": result["address"]["country"],
+                  "type": result["addresstype"]}
+    return {"type": "Feature", "geometry": {"type": "Point", "coordinates": [float(result["lon"]), float(result["lat"])]},
+            "properties": properties}
+
+
 PLACES = {
     HAMLET: [place(HAMLET, 35.7012, 36.6311, name_ar="خربة أم زهير")],
     CROSSING: [place(CROSSING, 36.2420, 36.5710, osm_id=1002, addresstype="locality")],
@@ -117,10 +126,13 @@ def nominatim():
                 self.send_header("Content-Length", "0")
                 self.end_headers()
                 return
-            if url.path != "/search":
+            found = PLACES.get(query.get("q", ""), [])[: int(query.get("limit", 10))]
+            if url.path == "/api":  # Photon
+                found = {"type": "FeatureCollection", "features": [photon_feature(p) for p in found]}
+            elif url.path != "/search":
                 self.send_error(404)
                 return
-            body = json.dumps(PLACES.get(query.get("q", ""), [])[: int(query.get("limit", 10))]).encode()
+            body = json.dumps(found).encode()
             self.send_response(200)
             self.send_header("Content-Type", "application/json; charset=utf-8")
             self.send_header("Content-Length", str(len(body)))
@@ -217,6 +229,20 @@ def test_online_answers_must_be_in_the_country_and_bear_the_name(nominatim, tmp_
     with pytest.raises(UnknownPlaceError):  # however little confidence is asked for
         chain.online.resolve(LOOKALIKE, "SY", min_confidence=0.0)
     assert sorted(nominatim.queries()) == sorted([BORDER_VILLAGE, LOOKALIKE, TWINS, CROSSING])
+
+
+def test_other_providers_answers_must_lie_in_the_country(nominatim, tmp_path):
+    photon = OnlineGeocoder(OnlineGeocoding(USER_AGENT, provider="photon", options=nominatim.options, cache_dir=tmp_path,
+                                            min_delay=0.1))
+    try:
+        found = photon.resolve(HAMLET, "SY")
+        with pytest.raises(UnknownPlaceError, match="online via photon"):
+            photon.resolve(BORDER_VILLAGE, "SY")
+    finally:
+        photon.close()
+    assert (found.provider, found.country, found.name) == ("photon", "SY", HAMLET)
+    assert photon.attribution("photon") == "Places found online: © OpenStreetMap contributors, ODbL (via Photon)"
+    assert [r.query["q"] for r in nominatim.requests] == [HAMLET, BORDER_VILLAGE]
 
 
 def test_no_request_offline_by_default_or_with_offline(nominatim, tmp_path, capsys):
