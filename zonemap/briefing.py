@@ -383,18 +383,16 @@ def prepare(scenario: Scenario | Mapping | str | Path, *, incident_files: Sequen
         incidents += read_incident_table(path, sources, settings=settings)
     for table in incident_files:
         incidents += read_incident_table(Path(table), sources, settings=settings)
-    # Every name at once, so that those going online share one progress bar and time estimate; after
-    # that the geocoder's connections (an online cache, HTTP sessions) are no longer needed.
     try:
+        # Every name at once, so that those going online share one progress bar and time estimate.
         resolver.look_up([*_zone_place_names(scenario), *(i.place for i in incidents if i.place is not None)])
+        zones, members = build_zones(scenario, resolver, provinces=provinces,
+                                     admin_units={2: districts, 3: sub_districts}, country_shape=country_shape,
+                                     named_areas=geodata.named_areas, settings=settings, warnings=warnings,
+                                     lenient=settings.lenient)
+        points = incident_points(incidents, resolver)
     finally:
-        geocoder.close()
-
-    zones, members = build_zones(scenario, resolver, provinces=provinces, admin_units={2: districts, 3: sub_districts},
-                                 country_shape=country_shape, named_areas=geodata.named_areas, settings=settings,
-                                 warnings=warnings, lenient=settings.lenient)
-
-    points = incident_points(incidents, resolver)
+        geocoder.close()  # an online cache's database and HTTP session
     _unique_incident_ids(points, incidents)
     links = zone_incident_links(points, zones)
     located = join_incidents(points, incident_labels(points, resolver.gazetteer, country),
