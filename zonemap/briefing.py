@@ -385,7 +385,7 @@ def prepare(scenario: Scenario | Mapping | str | Path, *, incident_files: Sequen
         incidents += read_incident_table(Path(table), sources, settings=settings)
     try:
         # Every name at once, so that those going online share one progress bar and time estimate.
-        resolver.look_up([*_zone_place_names(scenario), *(i.place for i in incidents if i.place is not None)])
+        resolver.look_up([*_zone_place_names(scenario), *(i.place for i in incidents if i.lat is None)])
         zones, members = build_zones(scenario, resolver, provinces=provinces,
                                      admin_units={2: districts, 3: sub_districts}, country_shape=country_shape,
                                      named_areas=geodata.named_areas, settings=settings, warnings=warnings,
