@@ -152,8 +152,8 @@ def nominatim():
     thread.join()
 
 
-def online(server: NominatimServer, cache_dir: Path, **kwargs) -> OnlineGeocoding:
-    return OnlineGeocoding(USER_AGENT, options=server.options, cache_dir=cache_dir, progress=False, **kwargs)
+def online(server: NominatimServer, cache_dir: Path, *, progress: bool = False, **kwargs) -> OnlineGeocoding:
+    return OnlineGeocoding(USER_AGENT, options=server.options, cache_dir=cache_dir, progress=progress, **kwargs)
 
 
 def online_args(server: NominatimServer, cache_dir: Path) -> list[str]:
@@ -293,6 +293,29 @@ def test_a_briefing_says_which_names_came_online_and_credits_the_provider(nomina
     assert f"found online via nominatim: 2 name(s): {HAMLET}, {CROSSING}" in report
     assert f"'{HAMLET}' -> {HAMLET} (populated place, Idlib Governorate, SY; online via nominatim, confidence 0.80)" in report
     assert len(nominatim.requests) == 2  # the second run read the cache
+
+
+def test_a_briefing_looks_its_names_up_online_together_with_one_progress_bar(nominatim, tmp_path, capsys):
+    towns, places = FIVE[:2], FIVE[2:]
+    incidents = "".join(f"""  - id: hamlet-{n}
+    date: 2017-07-0{n + 1}
+    place: {name}
+    type: shelling
+""" for n, name in enumerate(places))
+    scenario = tmp_path / "scenario.yaml"
+    scenario.write_text(f"""\
+title: Hamlets found online
+country: SY
+zones:
+  - id: hamlets
+    name: Two hamlets
+    towns: [{", ".join(towns)}]
+incidents:
+{incidents}""", encoding="utf-8")
+    briefing = prepare(scenario, settings=Settings(online=online(nominatim, tmp_path, min_delay=0.1, progress=True)))
+    assert len(briefing.incidents) == 3 and sorted(nominatim.queries()) == sorted(FIVE)
+    progress = capsys.readouterr().err
+    assert "5 names online via nominatim" in progress and "5/5" in progress
 
 
 def test_offline_briefings_credit_no_online_provider(example_briefing):
