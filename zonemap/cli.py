@@ -330,7 +330,7 @@ def _run_geocode(args: argparse.Namespace) -> int:
 def _run_cache(args: argparse.Namespace) -> int:
     with GeocodeCache(args.cache_dir) as cache:
         if args.action == "stats":
-            print(_cache_report(cache.stats()))
+            print(cache.stats().describe())
         elif args.action == "clear":
             print(f"deleted {cache.clear():,} cached answer(s) from {cache.path}")
         elif args.output:
@@ -345,16 +345,6 @@ def _run_cache(args: argparse.Namespace) -> int:
         else:
             cache.export(sys.stdout)
     return EXIT_OK
-
-
-def _cache_report(stats) -> str:
-    def day(seconds: float | None) -> str:
-        return dt.datetime.fromtimestamp(seconds, dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC") if seconds else "-"
-
-    providers = ", ".join(f"{name} {count:,}" for name, count in stats.by_provider.items()) or "-"
-    return "\n".join([f"cache: {stats.path} ({stats.size_bytes:,} bytes)",
-                      f"answers: {stats.entries:,} ({stats.not_found:,} not found); by provider: {providers}",
-                      f"fetched: {day(stats.oldest)} to {day(stats.newest)}"])
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -129,6 +129,16 @@ class CacheStats:
     newest: float | None
     size_bytes: int
 
+    def describe(self) -> str:
+        """Three lines for ``zonemap cache stats``: the file, the answers, and when they were fetched."""
+        def moment(seconds: float | None) -> str:
+            return time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(seconds)) if seconds is not None else "-"
+
+        providers = ", ".join(f"{name} {count:,}" for name, count in self.by_provider.items()) or "-"
+        return "\n".join([f"cache: {self.path} ({self.size_bytes:,} bytes)",
+                          f"answers: {self.entries:,} ({self.not_found:,} not found); by provider: {providers}",
+                          f"fetched: {moment(self.oldest)} to {moment(self.newest)}"])
+
 
 class GeocodeCache:
     """Online geocoding answers kept between runs, shared safely by concurrent processes.
