@@ -11,6 +11,9 @@ measured where they matter.
 from __future__ import annotations
 
 import json
+import signal
+import subprocess
+import sys
 import threading
 import time
 from dataclasses import dataclass, field
@@ -416,3 +419,24 @@ def test_names_from_the_provider_reach_the_map_as_text(nominatim, tmp_path, offl
     assert page.evaluate("window.__xss") == 0
     assert offline_page.problems == []
     assert HOSTILE in popup
+
+
+@pytest.mark.slow
+def test_a_run_killed_mid_lookup_leaves_a_cache_the_next_run_resumes_from(nominatim, tmp_path):
+    command = [sys.executable, "-m", "zonemap", "geocode", *FIVE, *online_args(nominatim, tmp_path)]
+    with subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) as run:
+        deadline = time.time() + 60
+        while len(nominatim.requests) < 2 and time.time() < deadline:
+            time.sleep(0.02)
+        run.send_signal(signal.SIGKILL)
+        run.wait(timeout=30)
+    assert run.returncode == -signal.SIGKILL
+    with GeocodeCache(tmp_path) as cache:
+        cached = {e.query: e.answers for e in cache.entries()}
+    assert cached and set(cached) <= set(FIVE[:3])
+    assert all(len(answers) == 1 for answers in cached.values())  # whole answers only
+    asked_before = len(nominatim.requests)
+
+    assert main(["geocode", *FIVE, *online_args(nominatim, tmp_path)]) == 0
+    asked_again = nominatim.queries()[asked_before:]
+    assert sorted(asked_again) == sorted(set(FIVE) - set(cached))
