@@ -41,6 +41,7 @@ _EXPORTS = {
     "GeoData": "data", "Settings": "settings",
     "ZonemapError": "errors", "InputError": "errors", "ScenarioError": "errors", "GeocodeError": "errors",
     "UnknownPlaceError": "errors", "GeodataError": "errors", "OfflineAssetError": "errors",
+    "OnlineGeocoding": "settings", "GeocodeCache": "geocoding", "ProviderError": "errors", "CacheError": "errors",
 }
 
 __all__ = sorted(_EXPORTS)

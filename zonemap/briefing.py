@@ -32,7 +32,7 @@ import shapely
 from .data import GeoData, credits_for, default_geodata
 from .errors import InputError, Origin, ScenarioError
 from .export.formats import DEFAULT_FORMATS, FORMATS
-from .geocoding import PlaceResolver, Resolution, load_gazetteer
+from .geocoding import PlaceResolver, Resolution, load_gazetteer, make_geocoder
 from .geometry.admin import AdminLocator
 from .geometry.zones import build_zones, incidents_far_from_members, zone_province_parts
 from .incidents import incident_labels, incident_points, join_incidents, read_incident_table, zone_figures, zone_incident_links
@@ -336,7 +336,9 @@ def prepare(scenario: Scenario | Mapping | str | Path, *, incident_files: Sequen
         (or ``settings.data_dir``). Used for everything: geocoding, zones,
         provinces and country outlines.
     settings
-        Limits and allowed folders; defaults to ``Settings()``.
+        Limits, allowed folders and online geocoding (``settings.online``:
+        names the offline gazetteer cannot place are looked up online);
+        defaults to ``Settings()``, which makes no network request.
 
     Returns
     -------
@@ -347,7 +349,8 @@ def prepare(scenario: Scenario | Mapping | str | Path, *, incident_files: Sequen
     ScenarioError
         For any problem in the scenario, with file, line and field.
     InputError
-        For other bad input (e.g. an unknown country).
+        For other bad input (e.g. an unknown country); a
+        :class:`~zonemap.errors.ProviderError` when online geocoding fails.
 
     Examples
     --------
@@ -366,13 +369,11 @@ def prepare(scenario: Scenario | Mapping | str | Path, *, incident_files: Sequen
                             source=str(scenario.path) if scenario.path else None, location="country")
     countries = geodata.admin0()
     country_shape = shapely.union_all(provinces.geometry.to_numpy())
-    resolver = PlaceResolver(country, load_gazetteer(geodata), strict=settings.strict)
+    gazetteer = load_gazetteer(geodata)
+    geocoder = make_geocoder(settings, gazetteer=gazetteer, geodata=geodata)
+    resolver = PlaceResolver(country, gazetteer, strict=settings.strict, geocoder=geocoder)
     warnings: list[str] = []
     sub_districts, districts = geodata.admin_units(country, 3), geodata.admin_units(country, 2)
-
-    zones, members = build_zones(scenario, resolver, provinces=provinces, admin_units={2: districts, 3: sub_districts},
-                                 country_shape=country_shape, named_areas=geodata.named_areas, settings=settings,
-                                 warnings=warnings, lenient=settings.lenient)
 
     incidents = list(scenario.incidents)
     sources = {s.id: s for s in scenario.sources}
@@ -382,7 +383,16 @@ def prepare(scenario: Scenario | Mapping | str | Path, *, incident_files: Sequen
         incidents += read_incident_table(path, sources, settings=settings)
     for table in incident_files:
         incidents += read_incident_table(Path(table), sources, settings=settings)
-    points = incident_points(incidents, resolver)
+    try:
+        # Every name at once, so that those going online share one progress bar and time estimate.
+        resolver.look_up([*_zone_place_names(scenario), *(i.place for i in incidents if i.lat is None)])
+        zones, members = build_zones(scenario, resolver, provinces=provinces,
+                                     admin_units={2: districts, 3: sub_districts}, country_shape=country_shape,
+                                     named_areas=geodata.named_areas, settings=settings, warnings=warnings,
+                                     lenient=settings.lenient)
+        points = incident_points(incidents, resolver)
+    finally:
+        geocoder.close()  # an online cache's database and HTTP session
     _unique_incident_ids(points, incidents)
     links = zone_incident_links(points, zones)
     located = join_incidents(points, incident_labels(points, resolver.gazetteer, country),
@@ -406,11 +416,22 @@ def prepare(scenario: Scenario | Mapping | str | Path, *, incident_files: Sequen
 
     outlets = tuple(dict.fromkeys(s.outlet for s in scenario.sources))
     extent = tuple(float(v) for v in (zones.total_bounds if len(zones) else shapely.bounds(country_shape)))
-    credits = credits_for(extent) + ((f"Sources: {'; '.join(outlets)}",) if outlets else ())
+    credits = credits_for(extent) + resolver.credits + ((f"Sources: {'; '.join(outlets)}",) if outlets else ())
     return Briefing(scenario=scenario, zones=zones, provinces=provinces, districts=districts,
                     sub_districts=sub_districts, incidents=located, countries=countries,
                     zone_incidents=links, zone_provinces=parts, summary=_summary(zones),
                     resolutions=tuple(resolver.resolutions), warnings=tuple(warnings), credits=credits, extent=extent)
+
+
+def _zone_place_names(scenario: Scenario) -> list[str]:
+    """The place names zones are built from (member towns and named areas)."""
+    names: list[str] = []
+    for zone in scenario.zones:
+        places = zone.towns or (zone.province_part.towns if zone.province_part else ()) or (
+            zone.corridor.through if zone.corridor else ())
+        names += [place for place in places if isinstance(place, str)]
+        names += [zone.area] if zone.area else []
+    return names
 
 
 def _check_incidents_near_members(scenario: Scenario, incidents: gpd.GeoDataFrame, links: pd.DataFrame,

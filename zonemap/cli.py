@@ -18,10 +18,10 @@ from collections.abc import Sequence
 from . import __version__
 from .errors import GeocodeError, InputError
 from .export.formats import DEFAULT_FORMATS, FORMATS
-from .geocoding import DEFAULT_MIN_CONFIDENCE, GeocodeResult, geocode_all
+from .geocoding import DEFAULT_MIN_CONFIDENCE, GeocodeCache, GeocodeResult, make_geocoder
 from .render.style import TILE_ALIASES
 from .scenario import CSV_COLUMNS
-from .settings import Settings
+from .settings import OnlineGeocoding, Settings
 
 # The map pipeline (folium, matplotlib, geopandas) is imported by the build and validate
 # handlers only, so that `zonemap geocode` starts quickly.
@@ -42,6 +42,7 @@ examples:
   zonemap geocode --no-country Douma           # search the world: every country's Douma
   zonemap geocode --json Idleb Sweida | jq .
   zonemap geocode --file names.txt --json      # one name a line; --file - reads standard input
+  zonemap geocode --online --user-agent "acme-briefings/1.0 (ops@example.org)" "Khirbat Umm Zuhayr"
 
 Matching ignores case, diacritics, punctuation and Arabic articles (al-, as-,
 ad-...), knows transliterations (Deraa, Dar'a, Dar‘ā, درعا; Zamalka, زملكا)
@@ -64,7 +65,8 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     geocode_parser = commands.add_parser(
-        "geocode", help="look up place names offline", description="Look up place names in the offline gazetteer.",
+        "geocode", help="look up place names offline (online with --online)",
+        description="Look up place names in the offline gazetteer (and, with --online, the rest online).",
         epilog=GEOCODE_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     geocode_parser.add_argument("names", nargs="*", metavar="NAME", help="place names, in any transliteration or Arabic")
@@ -76,6 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
     geocode_parser.add_argument("--min-confidence", type=float, default=DEFAULT_MIN_CONFIDENCE, metavar="X",
                                 help="refuse answers less sure than X, from 0 to 1 (default: %(default)s)")
     geocode_parser.add_argument("--json", action="store_true", help="print one JSON array, one object per name, in order")
+    _add_online_options(geocode_parser)
     geocode_parser.set_defaults(handler=_run_geocode)
 
     build_parser_ = commands.add_parser(
@@ -103,6 +106,7 @@ def build_parser() -> argparse.ArgumentParser:
     build_parser_.add_argument("--open", action="store_true", help="open the HTML map (or the first output) in the browser")
     build_parser_.add_argument("-q", "--quiet", action="store_true", help="print only errors")
     _add_trust_options(build_parser_)
+    _add_online_options(build_parser_)
     build_parser_.set_defaults(handler=_run_build)
 
     validate_parser = commands.add_parser(
@@ -115,7 +119,18 @@ def build_parser() -> argparse.ArgumentParser:
     validate_parser.add_argument("scenario", metavar="SCENARIO", help="scenario file (.yaml or .json)")
     validate_parser.add_argument("--incidents", action="append", default=[], metavar="CSV", help="also check these incident tables")
     _add_trust_options(validate_parser)
+    _add_online_options(validate_parser)
     validate_parser.set_defaults(handler=_run_validate)
+
+    cache_parser = commands.add_parser(
+        "cache", help="show, clear or export the online geocoding cache",
+        description="The answers of online geocoding providers, kept so that no name is looked up twice.")
+    cache_parser.add_argument("action", choices=["stats", "clear", "export"],
+                              help="stats: what it holds; clear: delete every answer; export: every answer as JSON "
+                                   "Lines (one object a line: provider, query, options, fetched_at, answers)")
+    cache_parser.add_argument("--cache-dir", metavar="DIR", help=CACHE_DIR_HELP)
+    cache_parser.add_argument("-o", "--output", metavar="FILE", help="export: write to FILE (default: standard output)")
+    cache_parser.set_defaults(handler=_run_cache)
     return parser
 
 
@@ -145,6 +160,12 @@ def _report(briefing) -> str:
     scenario = briefing.scenario
     lines = [f"{scenario.title}: {len(briefing.zones)} zones, {len(briefing.incidents)} incidents"]
     lines += [f"  geocoded {r.field}: {r.describe()}" for r in briefing.resolutions]
+    online: dict[str, list[str]] = {}
+    for r in briefing.resolutions:
+        if r.provider != "offline":
+            online.setdefault(r.provider, []).append(r.query)
+    lines += [f"  found online via {provider}: {len(names)} name(s): {', '.join(dict.fromkeys(names))}"
+              for provider, names in online.items()]
     for zone in briefing.zones.itertuples(index=False):
         shape = "approximate" if zone.approximate else "as defined"
         lines.append(f"  zone {zone.id}: {zone.area_km2:,.0f} km², provinces {', '.join(zone.provinces) or '-'}, "
@@ -165,7 +186,43 @@ def _date(text: str) -> str:
 
 
 def _settings(args: argparse.Namespace) -> Settings:
-    return Settings(allowed_paths=tuple(args.allow_path), strict=args.strict, lenient=args.lenient)
+    return Settings(allowed_paths=tuple(args.allow_path), strict=args.strict, lenient=args.lenient,
+                    online=_online(args))
+
+
+CACHE_DIR_HELP = "folder of the online geocoding cache (default: the user cache folder, e.g. ~/.cache/zonemap)"
+
+
+def _add_online_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group(
+        "online geocoding", "Look up online the names the offline gazetteer cannot place (never a name it finds "
+                            "ambiguous). Off unless --online is given: offline, zonemap makes no network request.")
+    group.add_argument("--online", action="store_true", help="use the online provider for names not known offline")
+    group.add_argument("--offline", action="store_true",
+                       help="make no network request (the default; wins over --online, wherever given)")
+    group.add_argument("--provider", default="nominatim", metavar="NAME",
+                       help="a geopy geocoder: nominatim (default), photon, opencage…")
+    group.add_argument("--provider-option", action="append", default=[], type=_provider_option, metavar="KEY=VALUE",
+                       help="an option of the provider's geopy class, e.g. domain=nominatim.example.org, "
+                            "scheme=http, api_key=…; values are text (true and false are booleans); repeatable")
+    group.add_argument("--user-agent", metavar="NAME",
+                       help="your application and a contact, sent with each request (required with --online), "
+                            "e.g. 'acme-briefings/1.0 (ops@example.org)'")
+    group.add_argument("--cache-dir", metavar="DIR", help=CACHE_DIR_HELP)
+
+
+def _provider_option(text: str) -> tuple[str, object]:
+    key, equals, value = text.partition("=")
+    if not equals or not key.strip():
+        raise argparse.ArgumentTypeError(f"{text!r} is not KEY=VALUE")
+    return key.strip(), {"true": True, "false": False}.get(value.lower(), value)
+
+
+def _online(args: argparse.Namespace) -> OnlineGeocoding | None:
+    if args.offline or not args.online:
+        return None
+    return OnlineGeocoding(args.user_agent or "", provider=args.provider, options=tuple(args.provider_option),
+                           cache_dir=args.cache_dir, progress=False if getattr(args, "quiet", False) else None)
 
 
 def _add_trust_options(parser: argparse.ArgumentParser) -> None:
@@ -207,7 +264,8 @@ def _run_validate(args: argparse.Namespace) -> int:
 
 def _describe(result: GeocodeResult) -> str:
     where = result.where()
-    facts = [f"{result.lat:.5f}, {result.lon:.5f}", f"{result.tier}, confidence {result.confidence:.2f}"]
+    how = result.tier if result.provider == "offline" else f"{result.tier} via {result.provider}"
+    facts = [f"{result.lat:.5f}, {result.lon:.5f}", f"{how}, confidence {result.confidence:.2f}"]
     codes = [c for c in (result.pcode, result.admin3_code, result.admin1_code) if c]
     if codes:
         facts.append("codes " + " ".join(codes))
@@ -249,7 +307,11 @@ def _names(args: argparse.Namespace) -> list[str]:
 
 def _run_geocode(args: argparse.Namespace) -> int:
     names = _names(args)
-    results = geocode_all(names, args.country, min_confidence=args.min_confidence)
+    geocoder = make_geocoder(Settings(online=_online(args)))
+    try:
+        results = geocoder.resolve_all(names, args.country, min_confidence=args.min_confidence)
+    finally:
+        geocoder.close()
     failed = [(name, r) for name, r in zip(names, results) if isinstance(r, GeocodeError)]
     if args.json:
         data = [_unknown(name, r) if isinstance(r, GeocodeError) else r.to_dict() for name, r in zip(names, results)]
@@ -262,6 +324,26 @@ def _run_geocode(args: argparse.Namespace) -> int:
         print(f"zonemap: error: {len(failed)} of {len(names)} name(s) not found: "
               + "; ".join(r.message for _, r in failed[:5]) + ("; ..." if len(failed) > 5 else ""), file=sys.stderr)
         return EXIT_BAD_INPUT
+    return EXIT_OK
+
+
+def _run_cache(args: argparse.Namespace) -> int:
+    with GeocodeCache(args.cache_dir) as cache:
+        if args.action == "stats":
+            print(cache.stats().describe())
+        elif args.action == "clear":
+            print(f"deleted {cache.clear():,} cached answer(s) from {cache.path}")
+        elif args.output:
+            from io import StringIO
+
+            from .export.publish import write_atomically
+
+            lines = StringIO()
+            count = cache.export(lines)
+            write_atomically(args.output, lines.getvalue())
+            print(f"wrote {count:,} cached answer(s) to {args.output}", file=sys.stderr)
+        else:
+            cache.export(sys.stdout)
     return EXIT_OK
 
 

@@ -61,23 +61,28 @@ class UnknownPlaceError(GeocodeError):
     abroad
         For a name found only outside the country searched: how to ask for
         it there ("Reyhanli, Turkey").
+    searched
+        Where an unknown name was looked for, when not only offline
+        ("offline, and online via nominatim").
     """
 
     def __init__(self, name: str, suggestions: list[str], *, ambiguous: bool = False, abroad: str | None = None,
-                 **kwargs):
+                 searched: str | None = None, **kwargs):
         self.name = name
         self.suggestions = list(suggestions)
         self.ambiguous = ambiguous
         self.abroad = abroad
+        self.searched = searched
+        how = f" ({searched})" if searched else ""
         if abroad:
-            message = (f"no place {name!r} in the country searched; only {' and '.join(self.suggestions)} "
+            message = (f"no place {name!r} in the country searched{how}; only {' and '.join(self.suggestions)} "
                        f"elsewhere: write {abroad!r} to use it")
         elif ambiguous:
             message = (f"ambiguous place {name!r}: it could be {' or '.join(self.suggestions)}; "
                        f"add where it is, e.g. {name + ', ' + _context_example(self.suggestions)!r}")
         else:
             hint = f"; did you mean {', '.join(repr(s) for s in self.suggestions)}?" if self.suggestions else ""
-            message = f"unknown place {name!r}{hint}"
+            message = f"unknown place {name!r}{how}{hint}"
         super().__init__(message, **kwargs)
 
 
@@ -85,6 +90,17 @@ def _context_example(options: list[str]) -> str:
     """The governorate of the first option ("Name (Sub-district, District, Governorate, SY)" -> "Governorate")."""
     inside = options[0].rsplit("(", 1)[-1].rstrip(")").split(", ") if options else []
     return inside[-2] if len(inside) >= 2 else (inside[0] if inside else "its governorate")
+
+
+class ProviderError(InputError):
+    """An online geocoding provider cannot be used: misconfigured, or failing after every retry.
+
+    Raised before anything is written; ``zonemap`` exits with code 2.
+    """
+
+
+class CacheError(InputError):
+    """The online geocoding cache file cannot be read or written."""
 
 
 class ScenarioError(InputError):

@@ -11,10 +11,89 @@ value, make a new instance::
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
+from .errors import InputError
+
 MEBIBYTE = 1024 * 1024
+PUBLIC_NOMINATIM = "nominatim.openstreetmap.org"
+"""The OpenStreetMap Foundation's Nominatim server: at most one request a second (its usage policy)."""
+
+
+@dataclass(frozen=True)
+class OnlineGeocoding:
+    """How to look up online the names the offline gazetteer cannot place.
+
+    Online lookups happen only when a :class:`Settings` carries one of these
+    (``zonemap … --online``); otherwise zonemap makes no network request.
+
+    Attributes
+    ----------
+    user_agent
+        Names your application, ideally with a contact ("acme-briefings/1.0
+        (ops@example.org)"), sent with every request. Required: providers
+        block anonymous clients, and geopy's default one is refused.
+    provider
+        A geopy geocoder by name: ``"nominatim"`` (default), ``"photon"``,
+        ``"opencage"``…
+    options
+        Keyword arguments for the provider's geopy class, e.g.
+        ``{"domain": "nominatim.example.org", "scheme": "https"}`` or
+        ``{"api_key": "…"}``.
+    cache_dir
+        Folder of the answer cache; ``None`` for the user's cache folder
+        (``~/.cache/zonemap`` on Linux).
+    min_delay
+        Seconds between the starts of two requests, across every zonemap
+        process sharing the cache; at least 1 for the public Nominatim.
+    retries
+        Further attempts after a rate limit (HTTP 429), an unavailable
+        service (502, 503, 504) or a timeout.
+    backoff
+        Seconds before the first retry, doubled before each next one (or
+        what a 429 answer's ``Retry-After`` asks, if longer).
+    timeout
+        Seconds to wait for an answer.
+    progress
+        Show a progress bar with the time left when several names go
+        online: ``None`` when standard error is a terminal.
+    """
+
+    user_agent: str
+    provider: str = "nominatim"
+    options: tuple[tuple[str, object], ...] = field(default=())
+    cache_dir: Path | None = None
+    min_delay: float = 1.0
+    retries: int = 2
+    backoff: float = 2.0
+    timeout: float = 10.0
+    progress: bool | None = None
+
+    def __post_init__(self) -> None:
+        options = self.options.items() if isinstance(self.options, Mapping) else self.options
+        object.__setattr__(self, "options", tuple(sorted((str(k), v) for k, v in options)))
+        if self.cache_dir is not None:
+            object.__setattr__(self, "cache_dir", Path(self.cache_dir))
+        agent = self.user_agent.strip() if isinstance(self.user_agent, str) else ""
+        if not any(c.isalpha() for c in agent) or agent.lower().startswith("geopy"):
+            raise InputError("online geocoding needs a user agent naming your application and a contact, e.g. "
+                             "'acme-briefings/1.0 (ops@example.org)' (--user-agent); geopy's default one is refused",
+                             location="user_agent")
+        if not isinstance(self.provider, str) or not self.provider.strip():
+            raise InputError(f"provider must be a geopy geocoder name such as 'nominatim', got {self.provider!r}",
+                             location="provider")
+        for name, low in (("min_delay", 0), ("backoff", 0), ("timeout", 0.1), ("retries", 0)):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or value < low:
+                raise InputError(f"{name} must be a number of at least {low}, got {value!r}", location=name)
+        if not isinstance(self.retries, int):
+            raise InputError(f"retries must be a whole number, got {self.retries!r}", location="retries")
+        domain = dict(self.options).get("domain", PUBLIC_NOMINATIM)
+        if self.provider.lower() == "nominatim" and domain == PUBLIC_NOMINATIM and self.min_delay < 1:
+            raise InputError(f"the public Nominatim allows at most one request a second; min_delay must be at least 1, "
+                             f"got {self.min_delay!r}", location="min_delay")
 
 
 @dataclass(frozen=True)
@@ -43,6 +122,10 @@ class Settings:
         Make implausible zone geometry (a town resolved far from the zone's
         other towns, an incident counted in a zone far from its towns) a
         warning instead of an error.
+    online
+        Look up online the names the offline gazetteer does not know
+        (:class:`OnlineGeocoding`); ``None`` (the default) guarantees that
+        no network request is made.
     """
 
     data_dir: Path | None = None
@@ -53,6 +136,7 @@ class Settings:
     max_shape_bytes: int = 50 * MEBIBYTE
     strict: bool = False
     lenient: bool = False
+    online: OnlineGeocoding | None = None
 
     def __post_init__(self) -> None:
         # Normalise so that equal settings compare equal, whatever types were passed.

@@ -715,6 +715,23 @@ class OfflineGeocoder(Geocoder):
         locations = [_to_location(r) for r in results]
         return locations[0] if exactly_one else locations
 
+    def resolve(self, name: str, country: str | None, *,
+                min_confidence: float = DEFAULT_MIN_CONFIDENCE) -> GeocodeResult:
+        """zonemap's geocoder interface (:class:`~zonemap.geocoding.chain.PlaceGeocoder`): :func:`geocode` itself."""
+        return geocode(name, country, gazetteer=self.gazetteer, min_confidence=min_confidence)
+
+    def resolve_all(self, names: Iterable[str], country: str | None, *,
+                    min_confidence: float = DEFAULT_MIN_CONFIDENCE) -> list[GeocodeResult | GeocodeError]:
+        """Many names at once: :func:`geocode_all` itself."""
+        return geocode_all(names, country, gazetteer=self.gazetteer, min_confidence=min_confidence)
+
+    def attribution(self, provider: str) -> str | None:
+        """``None``: the gazetteer's sources are credited on every map already."""
+        return None
+
+    def close(self) -> None:
+        """Nothing to release: the gazetteer is shared and makes no connection."""
+
 
 def _to_location(place: Candidate) -> Location:
     address = ", ".join(p for p in (place.name, place.where()) if p)

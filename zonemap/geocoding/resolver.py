@@ -2,22 +2,29 @@
 
 The build reports every name it geocoded, what it matched, by which tier and
 how surely, so an analyst can check the map's foundations before trusting
-it. :class:`PlaceResolver` wraps :func:`~zonemap.geocoding.geocoder.geocode`
-with that record and with errors that point at the scenario line that used
-the name.
+it. :class:`PlaceResolver` wraps a geocoder
+(:class:`~zonemap.geocoding.chain.PlaceGeocoder`: the offline gazetteer by
+default, or a chain that also looks up online the names the gazetteer cannot
+place) with that record, which says which provider answered each name, and
+with errors that point at the scenario line that used the name.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz, process
 
 from ..errors import GeocodeError, Origin
 from .gazetteer import Gazetteer, load_gazetteer
-from .geocoder import LOW_CONFIDENCE, Candidate, GeocodeResult, candidate, geocode
+from .geocoder import LOW_CONFIDENCE, Candidate, GeocodeResult, OfflineGeocoder, candidate
 from .text import name_key, similarity, skeleton_keys
+
+if TYPE_CHECKING:
+    from .chain import PlaceGeocoder
 
 ADMIN_LEVELS = {1: "admin1", 2: "admin2", 3: "admin3"}
 _LEVEL_NAMES = {1: "province", 2: "district", 3: "sub-district"}
@@ -44,6 +51,9 @@ class Resolution:
         True when another place matched about as well (the runners-up are in ``alternatives``).
     alternatives
         Runners-up.
+    provider
+        Who answered: ``"offline"`` (the embedded gazetteer) or an online
+        provider (``"nominatim"``).
     """
 
     field: str
@@ -53,6 +63,7 @@ class Resolution:
     outside_country: bool
     ambiguous: bool
     alternatives: tuple[Candidate, ...]
+    provider: str = "offline"
 
     @property
     def low_confidence(self) -> bool:
@@ -63,7 +74,8 @@ class Resolution:
         """One line for the build report: what, where, by which tier, how surely."""
         r = self.result
         where = r.where()
-        text = f"{self.query!r} -> {r.name} ({r.kind_label}{', ' + where if where else ''}; {r.tier}, confidence {self.confidence:.2f})"
+        how = r.tier if self.provider == "offline" else f"{r.tier} via {self.provider}"
+        text = f"{self.query!r} -> {r.name} ({r.kind_label}{', ' + where if where else ''}; {how}, confidence {self.confidence:.2f})"
         flags = [label for label, on in (("OUTSIDE THE COUNTRY", self.outside_country),
                                          ("LOW CONFIDENCE", self.low_confidence)) if on]
         if flags:
@@ -87,6 +99,9 @@ class PlaceResolver:
         Index to search; defaults to the embedded one.
     strict
         Make low-confidence matches errors instead of notes in the report.
+    geocoder
+        What looks place names up (admin units are always matched offline);
+        by default the offline gazetteer alone.
 
     Attributes
     ----------
@@ -94,17 +109,45 @@ class PlaceResolver:
         Every distinct (field, name) resolved, in order.
     """
 
-    def __init__(self, country: str = "SY", gazetteer: Gazetteer | None = None, *, strict: bool = False):
+    def __init__(self, country: str = "SY", gazetteer: Gazetteer | None = None, *, strict: bool = False,
+                 geocoder: PlaceGeocoder | None = None):
         self.country = country.upper()
         self.gazetteer = gazetteer or load_gazetteer()
         self.strict = strict
+        self.geocoder = geocoder or OfflineGeocoder(self.country, gazetteer=self.gazetteer)
         self.resolutions: list[Resolution] = []
         self._places: dict[str, GeocodeResult] = {}
+        self._looked_up: dict[str, GeocodeResult | GeocodeError] = {}
         self._units: dict[tuple[int, str], Candidate] = {}
 
+    @property
+    def credits(self) -> tuple[str, ...]:
+        """What a map must credit for the names resolved so far (online providers' attributions)."""
+        providers = dict.fromkeys(r.provider for r in self.resolutions)
+        return tuple(c for c in (self.geocoder.attribution(p) for p in providers if p != "offline") if c)
+
+    def look_up(self, names: Iterable[str]) -> None:
+        """Geocode names ahead of :meth:`place`, all at once (one progress bar for those that go online).
+
+        Errors are kept, to be raised by :meth:`place` where the name is used.
+
+        Parameters
+        ----------
+        names
+            Place names of the scenario (repeats are looked up once).
+
+        Raises
+        ------
+        ProviderError
+            When an online provider fails after every retry.
+        """
+        names = [n for n in dict.fromkeys(names) if n not in self._places and n not in self._looked_up]
+        self._looked_up.update(zip(names, self.geocoder.resolve_all(names, self.country)))
+
     def _record(self, origin: Origin, query: str, result: Candidate, confidence: float, outside: bool,
-                ambiguous: bool, alternatives) -> None:
-        resolution = Resolution(origin.field, query, result, confidence, outside, ambiguous, tuple(alternatives))
+                ambiguous: bool, alternatives, provider: str = "offline") -> None:
+        resolution = Resolution(origin.field, query, result, confidence, outside, ambiguous, tuple(alternatives),
+                                provider)
         if self.strict and resolution.low_confidence:
             raise origin.error(f"{resolution.describe()}; --strict refuses matches below confidence "
                                f"{LOW_CONFIDENCE}: write the name as the gazetteer does, or add its governorate")
@@ -118,16 +161,20 @@ class PlaceResolver:
         ScenarioError
             If the name is unknown, ambiguous or malformed; the message gives
             the file, line, field and suggestions.
+        ProviderError
+            When an online provider fails after every retry.
         """
         origin = origin.child(field) if field else origin
         if name not in self._places:
             try:
-                result = geocode(name, self.country, gazetteer=self.gazetteer)
+                result = self._looked_up.get(name) or self.geocoder.resolve(name, self.country)
+                if isinstance(result, GeocodeError):
+                    raise result
             except GeocodeError as error:
                 raise origin.error(error.message) from None
             self._places[name] = result
             self._record(origin, name, result, result.confidence, result.outside_country, result.ambiguous,
-                         result.candidates)
+                         result.candidates, result.provider)
         return self._places[name]
 
     def province(self, name: str, origin: Origin, field: str | None = None) -> Candidate:
