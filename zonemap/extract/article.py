@@ -231,14 +231,41 @@ _ABBREVIATIONS = frozenset(
     "mr mrs ms dr gen col lt maj capt sgt st no vs etc jan feb mar apr jun jul aug sep sept oct nov dec "
     "u.s u.n u.k e.g i.e approx prof rev sen rep gov".split()
 )
-_SENTENCE_END = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9\u0600-\u06ff])|\n")
+_SENTENCE_END = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9\u0600-\u06ff])")
+_DATELINE = re.compile(r"(?m)^[ \t]*[A-Z][A-Z'.\- ]{1,40}(?:,[ \t]*[A-Z][A-Za-z'.\- ]{1,40})?[ \t]*(?:\([^)\n]{1,40}\)[ \t]*)?"
+                       r"(?:—|–|--|-|//)[ \t]+")
+_LINE_END = re.compile(r"[.!?:\"'”’)\]]\s*$")
+_SHORT_LINE = 0.6
+"""A line shorter than this share of the article's usual line length ends its sentence (a headline, a byline)."""
+
+
+def _line_breaks(text: str) -> set[int]:
+    """Offsets where a line ends a sentence: before a blank line, after closing punctuation, or after a short line.
+
+    Text wrapped at a fixed width continues its sentences on the next line;
+    text written one paragraph a line does not.
+    """
+    lines = [m for m in re.finditer(r"[^\n]*\n?", text) if m.group().strip()]
+    lengths = sorted(len(m.group().strip()) for m in lines)
+    usual = lengths[int(0.75 * (len(lengths) - 1))] if lengths else 0
+    breaks = set()
+    for line in lines:
+        end = line.end()
+        body = line.group().rstrip("\n")
+        blank_after = re.match(r"[ \t\r]*(?:\n|$)", text[end:]) is not None
+        if blank_after or _LINE_END.search(body) or len(body.strip()) < _SHORT_LINE * usual:
+            breaks.add(end)
+    return breaks
 
 
 def split_sentences(text: str) -> list[Sentence]:
     """Split text into sentences: at a full stop, question or exclamation mark followed by a capital, and at line ends.
 
     Abbreviations ("Gen.", "U.S."), initials and decimal numbers do not end a
-    sentence. A blank line starts a new paragraph.
+    sentence. A line end ends one only where the line is not wrapped text
+    (see :func:`_line_breaks`), and a dateline ("ASTANA, KAZAKHSTAN // ",
+    "DAMASCUS — ") is a sentence of its own. A blank line starts a new
+    paragraph.
 
     Parameters
     ----------
@@ -251,16 +278,19 @@ def split_sentences(text: str) -> list[Sentence]:
         Non-empty sentences in order, without surrounding white space.
     """
     sentences: list[Sentence] = []
-    start = 0
-    for match in _SENTENCE_END.finditer(text):
-        if match.group() != "\n":
+    bounds = sorted(_line_breaks(text) | {m.end() for m in _DATELINE.finditer(text)} | {len(text)})
+    chunk_start = 0
+    for chunk_end in bounds:
+        start = chunk_start
+        for match in _SENTENCE_END.finditer(text, chunk_start, chunk_end):
             word = re.search(r"(\S+)$", text[start:match.start()])
             last = word.group(1).lower().rstrip(".") if word else ""
             if last in _ABBREVIATIONS or (len(last) == 1 and last.isalpha()):
                 continue
-        _add_sentence(sentences, text, start, match.end())
-        start = match.end()
-    _add_sentence(sentences, text, start, len(text))
+            _add_sentence(sentences, text, start, match.end())
+            start = match.end()
+        _add_sentence(sentences, text, start, chunk_end)
+        chunk_start = chunk_end
     return _renumber_paragraphs(sentences, text)
 
 

@@ -48,8 +48,8 @@ _ISO = re.compile(r"\b(?P<year>(?:19|20)\d{2})-(?P<month>\d{2})-(?P<day>\d{2})\b
 _MONTH_DAY = re.compile(rf"\b(?P<month>{MONTH})\s+(?P<day>\d{{1,2}}){_ORDINAL}\b(?!\s*(?:,\s*)?\d)"
                         rf"|\b(?P<day2>\d{{1,2}}){_ORDINAL}\s+(?:of\s+)?(?P<month2>{MONTH})(?![\w.]*\s*,?\s+\d{{4}})\b")
 _MONTH_YEAR = re.compile(rf"\b(?P<month>{MONTH})\s+(?P<year>(?:19|20)\d{{2}})\b")
-_MONTH_ALONE = re.compile(rf"\b(?:in|since|during|from|until|till|by|before|after|of|early|late|mid-?|end of)\s+"
-                          rf"(?:early\s+|late\s+|mid-?)?(?P<month>{MONTH})(?![\w.]*\s+\d)")
+_MONTH_ALONE = re.compile(rf"\b(?i:in|since|during|from|until|till|by|before|after|of|early|late|mid-?|end of)\s+"
+                          rf"(?i:early\s+|late\s+|mid-?)?(?P<month>{MONTH})(?![\w.]*\s+\d)")
 _YEAR_ALONE = re.compile(r"\b(?:in|since|during|until|by|of)\s+(?P<year>(?:19|20)\d{2})\b")
 _WEEKDAY_RE = re.compile(rf"\b(?:(?P<which>last|next|this|on)\s+)?(?P<weekday>{WEEKDAY})\b")
 _RELATIVE_DAY = re.compile(r"\b(?P<word>today|tonight|yesterday|tomorrow|last night|this morning|this afternoon|"

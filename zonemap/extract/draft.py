@@ -206,7 +206,7 @@ def extract_scenario(text: str | Article, *, date: dt.date | str | None = None, 
     anchor = when.date if when else None
     times = [time_expressions(body, s.start, s.end, anchor) if anchor else [] for s in sentences]
     incidents = find_incidents(body, sentences, home, times, anchor) if anchor else []
-    zones = find_zones(body, sentences, home)
+    zones = find_zones(body, sentences, home, g)
 
     def provenance(start: int, end: int, confidence: float) -> Provenance:
         return Provenance(*article.source_span(start, end), confidence)

@@ -18,8 +18,11 @@ Astana are context, not an event in Syria.
   after "until" is kept as the end of the period ("until midnight on July 6").
 - **Fatalities.** "12 people were killed", "killing three civilians", "a
   woman and a child were killed" (2), "left five dead". A sentence with
-  fatalities but no incident of its own ("… were killed in the raid") adds
-  them to the incident of the sentence before.
+  fatalities but no incident of its own, or one that refers back ("… were
+  killed in the raid"), adds them to an incident of the two sentences
+  before: the one at a place it names, else the first.
+- A sentence with a cue and no place of its own that speaks of "the city"
+  or "the town" happened at the most specific place of the sentence before.
 """
 
 from __future__ import annotations
@@ -31,9 +34,11 @@ from dataclasses import dataclass
 from .article import Sentence
 from .dates import TimeExpression
 from .numbers import NUMBER, parse_number
-from .places import Place
+from .places import Mention, Place
 
 CUES: dict[str, str] = {
+    "other": r"car\s+bombs?|suicide\s+(?:bomb(?:er|ing)s?|attacks?)|roadside\s+bombs?|explosive\s+devices?|"
+             r"land\s*mines?",
     "air strike": r"air\s*-?\s*strikes?|air\s+raids?|airstrikes?|air\s+attacks?|warplanes?|barrel\s+bombs?|"
                   r"bombard(?:ed|ment|ing)|bomb(?:ed|ing|ings)|jets?\s+(?:struck|hit|pounded)",
     "shelling": r"shell(?:ing|ed|s)|artillery|mortars?|rockets?|missiles?",
@@ -46,8 +51,6 @@ CUES: dict[str, str] = {
 
 _CUE_RES = {kind: re.compile(rf"\b(?:{pattern})\b", re.I) for kind, pattern in CUES.items()}
 _AIR = re.compile(r"\b(?:air|aircraft|planes?|jets?|warplanes?|helicopters?)\b", re.I)
-_REFERENCE = re.compile(r"(?:near|outside|close\s+to|north\s+of|south\s+of|east\s+of|west\s+of|from|toward|towards)\s+"
-                        r"(?:the\s+)?(?:\w+\s+)?$", re.I)
 _MAX_FATALITIES = 5000
 """Counts above this are war totals ("a war that has claimed 320,000 lives"), not an incident's dead."""
 
@@ -145,6 +148,15 @@ class FoundIncident:
 
 _DATE_CONFIDENCE = {"day": 1.0, "month": 0.7, "previous sentence": 0.8, "article date": 0.6}
 _SPECIFIC = {"neighbourhood": 0, "place": 1, "named_area": 2, "admin3": 3, "admin2": 4, "admin1": 5}
+_NEEDS_DATE = ("ceasefire", "talks")
+"""Types that are background, not events, unless the sentence dates them ("a truce covers Daraa")."""
+_ANAPHOR = re.compile(r"\b(?:in|during|by|from)\s+(?:the|that|this)\s+(?:air\s*strikes?|strikes?|raids?|attacks?|shelling|"
+                      r"clashes|fighting|bombings?|blasts?|explosions?|bombardment|assault|ambush)\b", re.I)
+_COREFERENCE = re.compile(r"\b(?:the\s+(?:city|town|village|area|neighbourhood|neighborhood|district|camp)(?!\s+of\b)|"
+                          r"there)\b", re.I)
+_LIST_GLUE = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+)")
+_LOOK_BACK = 2
+"""Sentences back that a report of the dead ("… were killed in the raid") may refer to."""
 
 
 def incident_type(sentence: str) -> str | None:
@@ -158,16 +170,20 @@ def incident_type(sentence: str) -> str | None:
     return None
 
 
-def _targets(text: str, sentence: Sentence, places: list[tuple[Place, int]], kind: str) -> list[Place]:
-    """The places an incident of this sentence happened at (see the module docstring)."""
-    direct = [(p, start) for p, start in places if not _REFERENCE.search(text[sentence.start:start][-40:])]
-    chosen = direct or places
-    if kind == "ceasefire":
-        provinces = [p for p, _ in chosen if p.kind == "admin1"]
-        if len(provinces) > 1:
-            return list({p.key: p for p in provinces}.values())
-    best = min(chosen, key=lambda item: (_SPECIFIC.get(item[0].kind, 6), item[1]))
-    return [best[0]]
+def _rank(place: Place) -> int:
+    return _SPECIFIC.get(place.kind, 6)
+
+
+def _targets(text: str, places: list[tuple[Place, Mention]]) -> list[Place]:
+    """The places an incident of this sentence happened at: the most specific, with those listed beside it."""
+    rank = min(_rank(p) for p, _ in places)
+    best = next(i for i, (p, _) in enumerate(places) if _rank(p) == rank)
+    chosen = [places[best]]
+    for place, mention in places[best + 1:]:
+        if _rank(place) != rank or not _LIST_GLUE.fullmatch(text[chosen[-1][1].end:mention.start]):
+            break
+        chosen.append((place, mention))
+    return list({p.key: p for p, _ in chosen}.values())
 
 
 def find_incidents(text: str, sentences: list[Sentence], places: list[Place], times: list[list[TimeExpression]],
@@ -181,7 +197,7 @@ def find_incidents(text: str, sentences: list[Sentence], places: list[Place], ti
     sentences
         Its sentences.
     places
-        Its places (home and abroad, from :class:`~zonemap.extract.places.PlaceFinder`).
+        Its places (those abroad are ignored).
     times
         The time expressions of each sentence.
     anchor
@@ -192,46 +208,55 @@ def find_incidents(text: str, sentences: list[Sentence], places: list[Place], ti
     list of FoundIncident
         In article order; never at a place outside the scenario's country.
     """
-    by_sentence: dict[int, list[tuple[Place, int]]] = {}
+    by_sentence: dict[int, list[tuple[Place, Mention]]] = {}
     for place in places:
         if place.outside:
             continue
         for mention in place.mentions:
-            by_sentence.setdefault(mention.sentence, []).append((place, mention.start))
+            by_sentence.setdefault(mention.sentence, []).append((place, mention))
     found: list[FoundIncident] = []
-    last_of_sentence: dict[int, list[int]] = {}
+    made_in: dict[int, list[int]] = {}
     for index, sentence in enumerate(sentences):
         body = sentence.text
         kind = incident_type(body)
         dead = fatalities_in(body)
-        here = sorted(by_sentence.get(index, []), key=lambda item: item[1])
-        if kind is None or not here:
-            previous = last_of_sentence.get(index - 1)
-            if dead is not None and previous and sentences[index - 1].paragraph >= sentence.paragraph - 1:
-                for k in previous:
-                    if found[k].fatalities is None:
-                        found[k] = _with_fatalities(found[k], dead, index, sentence.end)
-                last_of_sentence[index] = previous
+        here = sorted(by_sentence.get(index, []), key=lambda item: item[1].start)
+        recent = next((made_in[i] for i in range(index - 1, max(-1, index - 1 - _LOOK_BACK), -1)
+                       if i in made_in and sentences[i].paragraph >= sentence.paragraph - 1), None)
+        if dead is not None and recent and (kind is None or _ANAPHOR.search(body)):
+            named = [k for k in recent if any(p.key == found[k].place.key for p, _ in here)]
+            target = (named or recent)[0]
+            if found[target].fatalities is None:
+                found[target] = _with_fatalities(found[target], dead, index, sentence.end)
             continue
+        if kind is None:
+            continue
+        factor = 1.0
+        if not here:
+            before = by_sentence.get(index - 1, [])
+            if not (before and _COREFERENCE.search(body) and sentences[index - 1].paragraph == sentence.paragraph):
+                continue
+            here, factor = [min(before, key=lambda item: (_rank(item[0]), item[1].start))], 0.8
         expressions = times[index]
         until = next((t.value for t in expressions if t.until and t.kind == "day"), None)
         dated = [t for t in expressions if not t.until and t.kind in ("day", "month")]
         day = next((t for t in dated if t.kind == "day"), None) or next(iter(dated), None)
         if day is not None:
             date, how = day.value, day.kind
-        elif any(t.kind == "vague" for t in expressions):
+        elif kind in _NEEDS_DATE or any(t.kind == "vague" for t in expressions):
             continue
-        elif last_of_sentence.get(index - 1) and sentences[index - 1].paragraph == sentence.paragraph:
-            date, how = found[last_of_sentence[index - 1][0]].date, "previous sentence"
+        elif index - 1 in made_in and sentences[index - 1].paragraph == sentence.paragraph:
+            date, how = found[made_in[index - 1][0]].date, "previous sentence"
         else:
             date, how = anchor, "article date"
         made = []
-        for place in _targets(text, sentence, here, kind):
-            confidence = round(place.confidence * _DATE_CONFIDENCE[how], 3)
-            made.append(len(found))
-            found.append(FoundIncident(kind, place, date, how, until, dead, index, sentence.start, sentence.end,
-                                       confidence))
-        last_of_sentence[index] = made
+        for place in _targets(text, here):
+            confidence = round(place.confidence * _DATE_CONFIDENCE[how] * factor, 3)
+            # the dead go to the first place of a list: the sentence does not say how they were shared
+            found.append(FoundIncident(kind, place, date, how, until, None if made else dead, index,
+                                       sentence.start, sentence.end, confidence))
+            made.append(len(found) - 1)
+        made_in[index] = made
     return found
 
 

@@ -64,6 +64,12 @@ LOCATIVE_WORDS = frozenset("""
 in at near outside inside around into from to towards toward across through throughout on onto via beyond
 """.split())
 
+# Verbs of attack right before a name that say it is a place ("shelled Hamouriyeh", "pounded Saraqeb").
+ATTACK_VERBS = frozenset("""
+shelled bombed struck hit pounded targeted stormed captured seized recaptured retook entered besieged raided
+attacked bombarded overran encircled
+""".split())
+
 # Place nouns: "the town of X", "X village", "the X countryside".
 PLACE_NOUNS = frozenset("""
 town towns village villages city cities province provinces governorate governorates district districts

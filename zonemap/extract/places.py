@@ -52,13 +52,16 @@ from ..geocoding.geocoder import geocode
 from ..geocoding.text import LATIN_ARTICLES, fold_words, is_arabic, name_key
 from ..geometry.distance import distance_km
 from .article import Sentence
-from .lexicon import (CALENDAR_WORDS, COMMON_WORDS, CONTROL_WORDS, DEMONYMS, DIRECTIONS, FUNCTION_WORDS, GROUP_WORDS,
+from .lexicon import (ATTACK_VERBS, CALENDAR_WORDS, COMMON_WORDS, CONTROL_WORDS, DEMONYMS, DIRECTIONS, FUNCTION_WORDS, GROUP_WORDS,
                       LOCATIVE_WORDS, ORGANISATION_WORDS, PERSON_TITLES, PLACE_NOUNS, SPEECH_VERBS)
 
 NEAR_KM = 60.0
 """A village is taken for a place only within this distance of a place the article names with confidence."""
 PROMINENT = 5.0
 """Prominence of provinces and cities (see :class:`~zonemap.geocoding.index.PlaceRecord`): named alone, they are places."""
+TOWN_PROMINENCE = 3.0
+"""Prominence of district centres: once a name has passed the context filters, one that resolves surely (0.8 or
+more) to such a town is accepted without another place of the article nearby ("Ras al-Ain", "Tal Abyad")."""
 WELL_KNOWN_POPULATION = 100_000
 """Places abroad are looked for by their own name when they are countries, admin-1 units or cities this populous."""
 MIN_LETTERS = 4
@@ -332,8 +335,8 @@ class _Reader:
         return max(0, bisect_right(self.sentence_starts, offset) - 1)
 
     def joined(self, a: int, b: int) -> bool:
-        """True if tokens a and b (a < b) are adjacent with only spaces or a hyphen between them."""
-        return re.fullmatch(r"[ \t\-‐]*", self.text[self.tokens[a].end:self.tokens[b].start]) is not None
+        """True if tokens a and b (a < b) are adjacent with only spaces, a hyphen or one line end between them."""
+        return re.fullmatch(r"[ \t\-‐]*(?:\r?\n)?[ \t\-‐]*", self.text[self.tokens[a].end:self.tokens[b].start]) is not None
 
     def starts_sentence(self, i: int) -> bool:
         sentence = self.sentences[self.sentence_of(self.tokens[i].start)]
@@ -362,7 +365,7 @@ class _Reader:
         j = self.before(first, skip)
         if j is not None:
             word = self.tokens[j].norm
-            if word in LOCATIVE_WORDS:
+            if word in LOCATIVE_WORDS or word in ATTACK_VERBS:
                 return word
             if word == "of":
                 k = self.before(j, skip)
@@ -405,11 +408,16 @@ class _Reader:
             if word in GROUP_WORDS and tokens[previous].capitalised:
                 return "part of an armed group's name"
         nxt = self.after(last)
+        if nxt is not None and tokens[nxt].article and self.joined(last, nxt):
+            following = self.after(nxt)
+            if following is not None and self.joined(nxt, following) and tokens[following].text[0].isupper():
+                return "part of a longer name"
         if nxt is not None and self.joined(last, nxt):
             word = tokens[nxt].norm
             if word in ORGANISATION_WORDS:
                 return "part of an organisation's name"
-            if single and word in SPEECH_VERBS and not prominent:
+            if single and word in SPEECH_VERBS and not prominent and not (
+                    previous is not None and tokens[previous].norm in LOCATIVE_WORDS):
                 return "a person speaking"
             if (tokens[nxt].capitalised and tokens[nxt].text[0].isalpha() and not in_title
                     and word not in PLACE_NOUNS and word not in FUNCTION_WORDS and not is_arabic(tokens[nxt].text)):
@@ -639,7 +647,8 @@ class PlaceFinder:
                 continue
             options = [c for c in [result, *result.candidates] if c.country == self.country]
             decided = result.confidence >= 0.5 and not result.outside_country
-            prominent = prominence >= PROMINENT or result.kind in ("admin1", "named_area")
+            prominent = (prominence >= PROMINENT or result.kind in ("admin1", "named_area")
+                         or (prominence >= TOWN_PROMINENCE and result.confidence >= 0.8))
             if anchors_only:
                 if decided and prominent:
                     place = self._place(result, mention.text, result.confidence, "exact", False, prominence)
@@ -696,9 +705,11 @@ class PlaceFinder:
         for first, last in _runs(reader, covered):
             words = [t for t in reader.tokens[first:last + 1] if not t.article]
             if len(words) == 1 and (words[0].norm in COMMON_WORDS | DEMONYMS | CALENDAR_WORDS | FUNCTION_WORDS
-                                    or words[0].norm in reader.lowercase or _letters(words[0].norm) < 5):
+                                    or words[0].norm in reader.lowercase or _letters(words[0].norm) < MIN_LETTERS):
                 continue
-            if reader.refusal(first, last, False) or not reader.cue(first, last):
+            listed = any(re.fullmatch(r"\s*(?:,\s*(?:and\s+)?|and\s+)", reader.text[m.end:reader.tokens[first].start])
+                         for p in anchors for m in p.mentions if m.end <= reader.tokens[first].start)
+            if reader.refusal(first, last, False) or not (reader.cue(first, last) or listed):
                 continue
             if any(t.norm in PERSON_TITLES | ORGANISATION_WORDS | GROUP_WORDS | PLACE_NOUNS for t in words):
                 continue

@@ -9,6 +9,8 @@ zone:
 
 - governorates become a zone of whole ``provinces`` (drawn approximate when
   the text gives only a part of them: "northern parts of Homs province");
+  so do towns whose names are also their governorates' ("Daraa, Quneitra
+  and Sweida"), when every member of the item is one;
 - a named area ("Eastern Ghouta") becomes an ``area`` zone;
 - towns become a ``towns`` zone (the buffered hull of the towns);
 - a place written as a reference ("near Damascus") is not a member.
@@ -24,6 +26,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..geocoding.gazetteer import Gazetteer
+from ..geocoding.text import name_key
 from .article import Sentence
 from .places import Place
 
@@ -33,8 +37,7 @@ _AREA_WORDS = re.compile(r"\b(?:zones?|areas?|regions?)\b", re.I)
 _MEMBERSHIP = re.compile(r"\b(?:include|includes|included|including|cover|covers|covering|comprise|comprises|"
                          r"comprising|consist\s+of|consists\s+of|encompass(?:es)?|span|spans)\b\s*:?\s*", re.I)
 _FORMS_A_ZONE = re.compile(r"\b(?:together\s+)?(?:cover|covers|form|forms|make\s+up|makes\s+up|constitute)\s+"
-                           r"(?:one\s+of\s+the|a|one|another|the\s+\w+)\s+(?:de-?\s?escalation\s+|safe\s+)?"
-                           r"(?:zones?|areas?)\b", re.I)
+                           r"(?:one\s+of\s+the|an?|one|another|the)\s+(?:[\w-]+\s+){0,3}?(?:zones?|areas?)\b", re.I)
 _ITEM_SPLIT = re.compile(r"\s*(?:;|,\s*and\s+|,\s*|\s+and\s+)\s*")
 _REFERENCE = re.compile(r"\b(?:near|outside|close\s+to|around)\s*$", re.I)
 _PART = re.compile(r"\b(?P<direction>(?:north|south|east|west)(?:ern)?|central)\b", re.I)
@@ -77,11 +80,25 @@ def _mentions_in(places: list[Place], start: int, end: int) -> list[tuple[int, P
     return sorted((m.start, p) for p in places if not p.outside for m in p.mentions if start <= m.start < end)
 
 
+def _as_province(g: Gazetteer, place: Place, offset: int) -> Place | None:
+    """The governorate a listed town's name also names ("Daraa, Quneitra and Sweida" in a zone's list), or None."""
+    mention = next(m for m in place.mentions if m.start == offset)
+    units = [i for i in g.exact[name_key(mention.text)] if g.kind[i] == "admin1" and g.country[i] == place.country]
+    if len(units) != 1 or g.names[units[0]] != place.admin1:
+        return None
+    return Place(place.name, place.admin1, "admin1", place.country, place.admin1, place.admin1_code, None, None, None,
+                 g.lat[units[0]], g.lon[units[0]], place.confidence, False, place.how, g.prominence[units[0]],
+                 [mention])
+
+
 def _zone_of(text: str, members: list[tuple[int, Place]], start: int, end: int, sentence: int,
-             part: str | None) -> FoundZone | None:
+             part: str | None, g: Gazetteer) -> FoundZone | None:
     members = [(offset, p) for offset, p in members if not _REFERENCE.search(text[max(start, offset - 20):offset])]
     if not members:
         return None
+    provinces = [p if p.kind == "admin1" else _as_province(g, p, offset) for offset, p in members]
+    if all(provinces):
+        members = [(offset, p) for (offset, _), p in zip(members, provinces)]
     places = tuple({p.key: p for _, p in members}.values())
     kinds = {p.kind for p in places}
     if kinds <= {"admin1"}:
@@ -100,7 +117,7 @@ def _zone_of(text: str, members: list[tuple[int, Place]], start: int, end: int, 
     return FoundZone(label, rule, places, part, start, end, sentence, round(confidence, 3))
 
 
-def find_zones(text: str, sentences: list[Sentence], places: list[Place]) -> list[FoundZone]:
+def find_zones(text: str, sentences: list[Sentence], places: list[Place], gazetteer: Gazetteer) -> list[FoundZone]:
     """The zones an article describes.
 
     Parameters
@@ -111,6 +128,9 @@ def find_zones(text: str, sentences: list[Sentence], places: list[Place]) -> lis
         Its sentences.
     places
         Its places (from :class:`~zonemap.extract.places.PlaceFinder`).
+    gazetteer
+        The gazetteer (a listed town whose name is also a governorate's
+        stands for the governorate).
 
     Returns
     -------
@@ -129,7 +149,7 @@ def find_zones(text: str, sentences: list[Sentence], places: list[Place]) -> lis
         if forms:
             members = _mentions_in(places, sentence.start, sentence.start + forms.start())
             tail = members[-1:] and _list_tail(text, members)
-            zone = _zone_of(text, tail, tail[0][0], sentence.start + forms.start(), index, None) if tail else None
+            zone = _zone_of(text, tail, tail[0][0], sentence.start + forms.start(), index, None, gazetteer) if tail else None
             if zone is not None:
                 extra.append(zone)
             continue
@@ -137,19 +157,14 @@ def find_zones(text: str, sentences: list[Sentence], places: list[Place]) -> lis
         if not membership:
             continue
         offset = sentence.start + membership.end()
-        rest = text[offset:sentence.end].rstrip(".")
-        position = offset
-        for piece in _ITEM_SPLIT.split(rest):
-            if not piece:
-                continue
-            start = text.index(piece, position)
-            end = start + len(piece)
-            position = end
+        end_of_list = sentence.start + len(body.rstrip(". "))
+        for start, end in _merge_plurals(text, _items(text, offset, end_of_list)):
+            piece = text[start:end]
             members = _mentions_in(places, start, end)
             part = _PART.search(piece)
             if part and any(m.start <= start + part.start() < m.end for _, p in members for m in p.mentions):
                 part = None  # the direction belongs to a name ("Eastern Ghouta")
-            zone = _zone_of(text, members, start, end, index, part["direction"].lower() if part else None)
+            zone = _zone_of(text, members, start, end, index, part["direction"].lower() if part else None, gazetteer)
             if zone is None and part is None:
                 continue
             listed.append(zone)
@@ -177,3 +192,30 @@ def _list_tail(text: str, members: list[tuple[int, Place]]) -> list[tuple[int, P
         else:
             break
     return run
+
+
+_PLURAL_UNIT = re.compile(r"(?i)^[\w' -]+\s+(?:provinces|governorates|districts)$")
+
+
+def _items(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Offsets of the items of a list written in ``text[start:end]`` ("A, B and C")."""
+    spans, position = [], start
+    for glue in _ITEM_SPLIT.finditer(text, start, end):
+        if glue.start() > position:
+            spans.append((position, glue.start()))
+        position = glue.end()
+    if end > position:
+        spans.append((position, end))
+    return spans
+
+
+def _merge_plurals(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Items joined again where a plural unit noun spans them ("Homs", "Hama provinces" → one item)."""
+    merged: list[tuple[int, int]] = []
+    for start, end in spans:
+        if merged and _PLURAL_UNIT.match(text[start:end]) and len(text[slice(*merged[-1])].split()) <= 4 and not re.search(
+                r"(?i)\b(?:province|governorate|district)s?$", text[slice(*merged[-1])]):
+            merged[-1] = (merged[-1][0], end)
+        else:
+            merged.append((start, end))
+    return merged
