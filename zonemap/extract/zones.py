@@ -38,8 +38,8 @@ _MEMBERSHIP = re.compile(r"\b(?:include|includes|included|including|cover|covers
                          r"comprising|consist\s+of|consists\s+of|encompass(?:es)?|span|spans)\b\s*:?\s*", re.I)
 _FORMS_A_ZONE = re.compile(r"\b(?:together\s+)?(?:cover|covers|form|forms|make\s+up|makes\s+up|constitute)\s+"
                            r"(?:one\s+of\s+the|an?|one|another|the)\s+(?:[\w-]+\s+){0,3}?(?:zones?|areas?)\b", re.I)
-_ITEM_SPLIT = re.compile(r"\s*(?:;|,\s*and\s+|,\s*|\s+and\s+)\s*")
-_REFERENCE = re.compile(r"\b(?:near|outside|close\s+to|around)\s*$", re.I)
+_ITEM_SPLIT = re.compile(r"\s*(?:;|,\s*and\s+|,)\s*")
+_REFERENCE = re.compile(r"\b(?:near|outside|close\s+to|around|(?:north|south|east|west)\s+of)\s*$", re.I)
 _PART = re.compile(r"\b(?P<direction>(?:north|south|east|west)(?:ern)?|central)\b", re.I)
 
 
@@ -162,8 +162,8 @@ def find_zones(text: str, sentences: list[Sentence], places: list[Place], gazett
             piece = text[start:end]
             members = _mentions_in(places, start, end)
             part = _PART.search(piece)
-            if part and any(m.start <= start + part.start() < m.end for _, p in members for m in p.mentions):
-                part = None  # the direction belongs to a name ("Eastern Ghouta")
+            if part and (not members or start + part.start() >= members[0][0]):
+                part = None  # the direction belongs to a name ("Eastern Ghouta") or places one ("north of Homs")
             zone = _zone_of(text, members, start, end, index, part["direction"].lower() if part else None, gazetteer)
             if zone is None and part is None:
                 continue
@@ -198,7 +198,11 @@ _PLURAL_UNIT = re.compile(r"(?i)^[\w' -]+\s+(?:provinces|governorates|districts)
 
 
 def _items(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Offsets of the items of a list written in ``text[start:end]`` ("A, B and C")."""
+    """Offsets of the items of a list written in ``text[start:end]``: "A, B and C", "A, B, and C", "A; B".
+
+    Only the last item splits at "and" (when no comma comes before it), so
+    that an item may join two names ("the Rastan and Talbiseh pocket").
+    """
     spans, position = [], start
     for glue in _ITEM_SPLIT.finditer(text, start, end):
         if glue.start() > position:
@@ -206,14 +210,24 @@ def _items(text: str, start: int, end: int) -> list[tuple[int, int]]:
         position = glue.end()
     if end > position:
         spans.append((position, end))
+    if spans and not re.search(r",\s*and\s", text[start:end]):
+        last_start, last_end = spans.pop()
+        conjunction = None
+        for conjunction in re.finditer(r"\s+and\s+", text[last_start:last_end]):
+            pass
+        if conjunction:
+            spans += [(last_start, last_start + conjunction.start()), (last_start + conjunction.end(), last_end)]
+        else:
+            spans.append((last_start, last_end))
     return spans
 
 
 def _merge_plurals(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Items joined again where a plural unit noun spans them ("Homs", "Hama provinces" → one item)."""
+    """Items split at "and" joined again where a plural unit noun spans them ("Homs", "Hama provinces" → one item)."""
     merged: list[tuple[int, int]] = []
     for start, end in spans:
-        if merged and _PLURAL_UNIT.match(text[start:end]) and len(text[slice(*merged[-1])].split()) <= 4 and not re.search(
+        joined_by_and = merged and re.fullmatch(r"\s+and\s+", text[merged[-1][1]:start])
+        if joined_by_and and _PLURAL_UNIT.match(text[start:end]) and not re.search(
                 r"(?i)\b(?:province|governorate|district)s?$", text[slice(*merged[-1])]):
             merged[-1] = (merged[-1][0], end)
         else:
