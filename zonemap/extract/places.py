@@ -640,6 +640,7 @@ class PlaceFinder:
     def _accept(self, pending, places, unresolved, keep, *, anchors_only: bool = False, anchors=None):
         """Accept pending home mentions: prominent ones first (the anchors), then the rest near them."""
         chosen: list[Place] = []
+        held = []
         for match, mention, result, prominence in pending:
             if isinstance(result, GeocodeError):
                 if not anchors_only:
@@ -651,9 +652,7 @@ class PlaceFinder:
                          or (prominence >= TOWN_PROMINENCE and result.confidence >= 0.8))
             if anchors_only:
                 if decided and prominent:
-                    place = self._place(result, mention.text, result.confidence, "exact", False, prominence)
-                    keep(place, mention)
-                    chosen.append(place)
+                    held.append((result, mention, prominence, options))
                 continue
             if decided and prominent:
                 continue  # accepted in the first pass
@@ -667,7 +666,36 @@ class PlaceFinder:
             factor = 1.0 if mention.cue else 0.85
             keep(self._place(pick, self._name_for(mention.text, pick), confidence * factor, how, False, prominence),
                  mention)
+        for result, mention, prominence, options in held:
+            pick = self._namesake_near(result, options, [r for r, m, _, _ in held if m.sentence == mention.sentence
+                                                         and m is not mention
+                                                         and (r.lat, r.lon) != (result.lat, result.lon)])
+            if pick is result:
+                place = self._place(result, mention.text, result.confidence, "exact", False, prominence)
+            else:
+                place = self._place(pick, self._name_for(mention.text, pick), 0.75, "context", False, prominence)
+            keep(place, mention)
+            chosen.append(place)
         return chosen
+
+    @staticmethod
+    def _namesake_near(result, options, others):
+        """The namesake of a well-known place that the other places of its sentence surround, or the well-known place.
+
+        "Duma, east of Salamiyah in Hama province" is the village in Hama,
+        not the city near Damascus: an option within :data:`NEAR_KM` of the
+        sentence's other places (or in a governorate they name), when the
+        first answer is farther than that from all of them.
+        """
+        if len(options) < 2 or not others or result.kind != "place":
+            return result
+
+        def nearest(c) -> float:
+            return min(0.0 if o.kind == "admin1" and o.admin1_code == c.admin1_code else
+                       float(distance_km(c.lon, c.lat, o.lon, o.lat)) for o in others)
+
+        best = min(options, key=nearest)
+        return best if best is not result and nearest(best) <= NEAR_KM < nearest(result) else result
 
     def _by_context(self, options, anchors: list[Place], decided):
         """The option near the article's confident places: ``(candidate, how, confidence)`` or ``(None, "", 0)``."""
