@@ -236,24 +236,31 @@ _DATELINE = re.compile(r"(?m)^[ \t]*[A-Z][A-Z'.\- ]{1,40}(?:,[ \t]*[A-Z][A-Za-z'
                        r"(?:—|–|--|-|//)[ \t]+")
 _LINE_END = re.compile(r"[.!?:\"'”’)\]]\s*$")
 _SHORT_LINE = 0.6
+_WRAP_WIDTH = 50
 """A line shorter than this share of the article's usual line length ends its sentence (a headline, a byline)."""
 
 
 def _line_breaks(text: str) -> set[int]:
-    """Offsets where a line ends a sentence: before a blank line, after closing punctuation, or after a short line.
+    """Offsets where a line ends a sentence.
 
-    Text wrapped at a fixed width continues its sentences on the next line;
-    text written one paragraph a line does not.
+    Text written one paragraph (or one headline) a line ends a sentence at
+    every line end. Text wrapped at a fixed width (lines of 50 characters or
+    more, most of them ending mid-sentence) continues its sentences on the
+    next line: there a line ends one only before a blank line, after closing
+    punctuation, or when it is much shorter than the others (a headline).
     """
     lines = [m for m in re.finditer(r"[^\n]*\n?", text) if m.group().strip()]
     lengths = sorted(len(m.group().strip()) for m in lines)
     usual = lengths[int(0.75 * (len(lengths) - 1))] if lengths else 0
+    continued = [m for m in lines if m.group().endswith("\n") and not re.match(r"[ \t\r]*(?:\n|$)", text[m.end():])]
+    open_ended = sum(1 for m in continued if not _LINE_END.search(m.group().rstrip("\n")))
+    wrapped = usual >= _WRAP_WIDTH and continued and open_ended >= len(continued) / 2
     breaks = set()
     for line in lines:
         end = line.end()
         body = line.group().rstrip("\n")
         blank_after = re.match(r"[ \t\r]*(?:\n|$)", text[end:]) is not None
-        if blank_after or _LINE_END.search(body) or len(body.strip()) < _SHORT_LINE * usual:
+        if not wrapped or blank_after or _LINE_END.search(body) or len(body.strip()) < _SHORT_LINE * usual:
             breaks.add(end)
     return breaks
 

@@ -685,7 +685,7 @@ class PlaceFinder:
         "Duma, east of Salamiyah in Hama province" is the village in Hama,
         not the city near Damascus: an option within :data:`NEAR_KM` of the
         sentence's other places (or in a governorate they name), when the
-        first answer is farther than that from all of them.
+        first answer is more than twice as far from all of them.
         """
         if len(options) < 2 or not others or result.kind != "place":
             return result
@@ -695,7 +695,7 @@ class PlaceFinder:
                        float(distance_km(c.lon, c.lat, o.lon, o.lat)) for o in others)
 
         best = min(options, key=nearest)
-        return best if best is not result and nearest(best) <= NEAR_KM < nearest(result) else result
+        return best if best is not result and nearest(best) <= NEAR_KM and nearest(result) > 2 * NEAR_KM else result
 
     def _by_context(self, options, anchors: list[Place], decided):
         """The option near the article's confident places: ``(candidate, how, confidence)`` or ``(None, "", 0)``."""
