@@ -7,8 +7,9 @@ published or updated, or a date at its top (a dateline). Every other
 expression is resolved against it:
 
 - a full date ("4 July 2017", "July 4, 2017", "2017-07-04") is itself;
-- a month and day without a year ("July 6") is in the year that puts it
-  nearest the article's date;
+- a month and day without a year ("July 6") is the last such day up to a
+  week after the article's date, or the next one when the sentence speaks
+  of the future or the day ends a period ("until July 6");
 - a weekday ("on Tuesday") is the last such day on or before the article's
   date, or the next one after it when the sentence speaks of the future
   ("will", "is set to", "is due to"…); "yesterday", "today", "tomorrow"
@@ -192,14 +193,25 @@ def article_date(text: str, given: dt.date | str | None = None) -> ArticleDate |
     return None
 
 
-def _nearest_year(anchor: dt.date, month: int, day: int) -> dt.date | None:
+def _day_in_year(anchor: dt.date, month: int, day: int, ahead: bool) -> dt.date | None:
+    """The date of a month and day written without a year.
+
+    The next such day on or after the article's date when ``ahead`` (the
+    sentence speaks of the future, or the day ends a period); otherwise the
+    last one up to a week after it (a report may name a day just ahead
+    without saying "will").
+    """
     options = []
     for year in (anchor.year - 1, anchor.year, anchor.year + 1):
         try:
             options.append(dt.date(year, month, day))
         except ValueError:
             continue
-    return min(options, key=lambda d: abs((d - anchor).days)) if options else None
+    if ahead:
+        later = [d for d in options if d >= anchor]
+        return min(later) if later else None
+    earlier = [d for d in options if d <= anchor + dt.timedelta(days=7)]
+    return max(earlier) if earlier else None
 
 
 def _month_start(anchor: dt.date, month: int, future: bool) -> dt.date:
@@ -254,7 +266,8 @@ def time_expressions(text: str, start: int, end: int, anchor: dt.date) -> list[T
         add(a, b, "day", value=day)
     for match in _MONTH_DAY.finditer(sentence):
         month = match["month"] or match["month2"]
-        day = _nearest_year(anchor, _MONTHS[month.rstrip(".").lower()], int(match["day"] or match["day2"]))
+        ahead = future or _UNTIL.search(sentence[max(0, match.start() - 40):match.start()]) is not None
+        day = _day_in_year(anchor, _MONTHS[month.rstrip(".").lower()], int(match["day"] or match["day2"]), ahead)
         if day is not None:
             add(match.start(), match.end(), "day", value=day)
     for match in _MONTH_YEAR.finditer(sentence):
