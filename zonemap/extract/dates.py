@@ -37,9 +37,11 @@ _MONTHS |= {name.lower(): number for number, name in enumerate(calendar.month_ab
 _MONTHS["sept"] = 9
 _WEEKDAYS = {name.lower(): number for number, name in enumerate(calendar.day_name)}
 
-MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December|" \
-        r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?"
-WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+_MONTH_NAMES = ("January|February|March|April|May|June|July|August|September|October|November|December|"
+                "Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec")
+_WEEKDAY_NAMES = "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
+MONTH = rf"(?:{_MONTH_NAMES})\.?"
+WEEKDAY = rf"(?:{_WEEKDAY_NAMES})"
 _ORDINAL = r"(?:st|nd|rd|th)?"
 
 _DAY_MONTH_YEAR = re.compile(rf"\b(?P<day>\d{{1,2}}){_ORDINAL}\s+(?:of\s+)?(?P<month>{MONTH})\s*,?\s+(?P<year>\d{{4}})\b")
@@ -67,6 +69,9 @@ _UNTIL = re.compile(r"\b(?:until|till|through|to\s+last\s+until|expires?\s+(?:on
 _FUTURE = re.compile(r"\b(?:will|shall|is\s+set\s+to|are\s+set\s+to|is\s+due\s+to|are\s+due\s+to|is\s+expected\s+to|"
                      r"are\s+expected\s+to|scheduled|plans?\s+to|planned|next|upcoming|would\s+begin|to\s+conclude|"
                      r"to\s+resume|to\s+restart|to\s+start)\b", re.I)
+_ANY_TIME = re.compile(rf"\d|\b(?:{_MONTH_NAMES}|{_WEEKDAY_NAMES}|today|tonight|yesterday|tomorrow|overnight|morning|"
+                       r"afternoon|evening|night|days?|weeks?|months?|years?|recently)\b", re.I)
+"""Words without which a sentence holds no time expression: the other expressions are looked for only after it."""
 _LABEL = re.compile(r"(?i)\b(?P<label>first\s+published|published|posted|last\s+updated|updated|date)\b\s*(?:on|at)?\s*:?\s*")
 
 
@@ -251,6 +256,8 @@ def time_expressions(text: str, start: int, end: int, anchor: dt.date) -> list[T
         In order of position; an expression inside a longer one is left out.
     """
     sentence = text[start:end]
+    if not _ANY_TIME.search(sentence):
+        return []
     future = _FUTURE.search(sentence) is not None
     found: list[TimeExpression] = []
     taken: list[tuple[int, int]] = []

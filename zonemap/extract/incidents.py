@@ -68,6 +68,7 @@ _FATALITY_RES = (
     re.compile(rf"\b(?:at\s+least\s+)?(?P<n>{NUMBER})\s+(?:dead|deaths|fatalities)\b", re.I),
 )
 _COUNT_RE = re.compile(_COUNTED, re.I)
+_DEATH_WORDS = re.compile(r"\b(?:kill\w*|dead|died|deaths?|slain|lives|fatalities|left|leaving)\b", re.I)
 
 
 def fatalities_in(sentence: str) -> int | None:
@@ -90,6 +91,8 @@ def fatalities_in(sentence: str) -> int | None:
     >>> fatalities_in("Air strikes killed at least 12 civilians."), fatalities_in("A woman and two children died.")
     (12, 3)
     """
+    if not _DEATH_WORDS.search(sentence):
+        return None
     for pattern in _FATALITY_RES:
         match = pattern.search(sentence)
         if not match:

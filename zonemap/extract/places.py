@@ -50,7 +50,7 @@ from ..errors import GeocodeError
 from ..geocoding.gazetteer import Gazetteer
 from ..geocoding.geocoder import geocode
 from ..geocoding.text import LATIN_ARTICLES, fold_words, is_arabic, name_key
-from ..geometry.distance import distance_km
+from ..geometry.distance import EARTH_RADIUS_KM
 from .article import Sentence
 from .lexicon import (ATTACK_VERBS, CALENDAR_WORDS, COMMON_WORDS, CONTROL_WORDS, DEMONYMS, DIRECTIONS, FUNCTION_WORDS, GROUP_WORDS,
                       LOCATIVE_WORDS, ORGANISATION_WORDS, PERSON_TITLES, PLACE_NOUNS, SPEECH_VERBS)
@@ -69,6 +69,13 @@ MIN_LETTERS = 4
 MIN_CONFIDENCE = 0.6
 """Mentions resolved less surely than this are left out of the draft (and listed as unresolved)."""
 
+def _km(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
+    """Great-circle distance in km between two points (scalar haversine: the numpy one costs more per pair)."""
+    lon1, lat1, lon2, lat2 = map(math.radians, (lon1, lat1, lon2, lat2))
+    a = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(min(1.0, max(0.0, a))))
+
+
 _TOKEN = re.compile(r"[^\W_](?:[^\W_]|['’‘](?=[^\W_]))*")
 _POSSESSIVE = re.compile(r"['’]s$")
 _KIND_HINTS = {"province": "province", "provinces": "province", "governorate": "governorate",
@@ -78,17 +85,15 @@ _KIND_HINTS = {"province": "province", "provinces": "province", "governorate": "
 
 @dataclass(frozen=True)
 class Token:
-    """A word of the article: offsets, text, folded form, and whether it is an article ("al-")."""
+    """A word of the article: offsets, text, folded form; whether it is an article ("al-"), Arabic, capitalised."""
 
     start: int
     end: int
     text: str
     norm: str
     article: bool = False
-
-    @property
-    def capitalised(self) -> bool:
-        return not self.text[0].isalpha() or self.text[0].isupper() or is_arabic(self.text)
+    arabic: bool = False
+    capitalised: bool = False
 
 
 def tokenize(text: str) -> list[Token]:
@@ -104,16 +109,20 @@ def tokenize(text: str) -> list[Token]:
     list of Token
     """
     tokens = []
+    folded: dict[str, tuple[str, bool]] = {}
     for match in _TOKEN.finditer(text):
         word, start, end = match.group(), match.start(), match.end()
-        if _POSSESSIVE.search(word) and len(word) > 3:
+        if len(word) > 3 and _POSSESSIVE.search(word):
             word, end = word[:-2], end - 2
-        words = fold_words(word)
-        norm = " ".join(words)
-        if words and is_arabic(norm) and norm.startswith("ال") and len(norm) > 3:
-            norm = norm[2:]
+        if word not in folded:
+            norm = " ".join(fold_words(word))
+            if norm.startswith("ال") and len(norm) > 3 and is_arabic(norm):
+                norm = norm[2:]
+            folded[word] = norm, not word.isascii() and is_arabic(word)
+        norm, arabic = folded[word]
         article = norm in LATIN_ARTICLES and (text[end:end + 1] in "-‐" and end < len(text) or norm in ("al", "el"))
-        tokens.append(Token(start, end, word, norm, article))
+        tokens.append(Token(start, end, word, norm, article, arabic,
+                            not word[0].isalpha() or word[0].isupper() or arabic))
     return tokens
 
 
@@ -318,15 +327,16 @@ class _Reader:
         self.tokens = tokens
         self.sentence_starts = [s.start for s in sentences]
         self.sentences = sentences
+        self.token_sentence = [self.sentence_of(t.start) for t in tokens]
         self.lowercase = {t.norm for t in tokens if t.text.islower()}
         self.title_case = self._title_case_sentences()
 
     def _title_case_sentences(self) -> set[int]:
         """Sentences (headlines) in which most words are capitalised: capitals say nothing there."""
         counts: dict[int, list[int]] = {}
-        for token in self.tokens:
-            if token.text[0].isalpha() and not is_arabic(token.text):
-                entry = counts.setdefault(self.sentence_of(token.start), [0, 0])
+        for index, token in enumerate(self.tokens):
+            if token.text[0].isalpha() and not token.arabic:
+                entry = counts.setdefault(self.token_sentence[index], [0, 0])
                 entry[0] += token.text[0].isupper() or token.norm in FUNCTION_WORDS
                 entry[1] += 1
         return {s for s, (upper, total) in counts.items() if total >= 3 and upper / total >= 0.8}
@@ -339,23 +349,23 @@ class _Reader:
         return re.fullmatch(r"[ \t\-‐]*(?:\r?\n)?[ \t\-‐]*", self.text[self.tokens[a].end:self.tokens[b].start]) is not None
 
     def starts_sentence(self, i: int) -> bool:
-        sentence = self.sentences[self.sentence_of(self.tokens[i].start)]
+        sentence = self.sentences[self.token_sentence[i]]
         return re.fullmatch(r"[\W_]*", self.text[sentence.start:self.tokens[i].start]) is not None
 
     def before(self, i: int, skip=frozenset()) -> int | None:
         """Index of the word before token i in its sentence, skipping articles and words in ``skip``."""
-        sentence = self.sentence_of(self.tokens[i].start)
+        sentence = self.token_sentence[i]
         j = i - 1
-        while j >= 0 and self.sentence_of(self.tokens[j].start) == sentence:
+        while j >= 0 and self.token_sentence[j] == sentence:
             if not (self.tokens[j].article or self.tokens[j].norm in skip):
                 return j
             j -= 1
         return None
 
     def after(self, i: int) -> int | None:
-        sentence = self.sentence_of(self.tokens[i].start)
+        sentence = self.token_sentence[i]
         j = i + 1
-        if j < len(self.tokens) and self.sentence_of(self.tokens[j].start) == sentence:
+        if j < len(self.tokens) and self.token_sentence[j] == sentence:
             return j
         return None
 
@@ -394,7 +404,7 @@ class _Reader:
         """Why the words first..last are not a place name here, or None."""
         tokens = self.tokens
         words = [t for t in tokens[first:last + 1] if not t.article]
-        in_title = self.sentence_of(tokens[first].start) in self.title_case
+        in_title = self.token_sentence[first] in self.title_case
         if not all(t.capitalised or (t.norm in DIRECTIONS and t is not words[-1]) for t in words):
             return "not capitalised"
         single = len(words) == 1
@@ -420,14 +430,14 @@ class _Reader:
                     previous is not None and tokens[previous].norm in LOCATIVE_WORDS):
                 return "a person speaking"
             if (tokens[nxt].capitalised and tokens[nxt].text[0].isalpha() and not in_title
-                    and word not in PLACE_NOUNS and word not in FUNCTION_WORDS and not is_arabic(tokens[nxt].text)):
+                    and word not in PLACE_NOUNS and word not in FUNCTION_WORDS and not tokens[nxt].arabic):
                 return "part of a longer name"
         start = first if not tokens[first].article else first
         if previous is not None and self.joined(previous, start) and not in_title:
             token = tokens[previous]
             linked_by_article = start > 0 and tokens[start - 1].article or tokens[first].article
             if (token.capitalised and token.text[0].isalpha() and token.norm not in FUNCTION_WORDS | DIRECTIONS
-                    and not self.starts_sentence(previous) and not is_arabic(token.text)
+                    and not self.starts_sentence(previous) and not token.arabic
                     and (linked_by_article or not prominent)):
                 return "part of a longer name"
         return None
@@ -692,7 +702,7 @@ class PlaceFinder:
 
         def nearest(c) -> float:
             return min(0.0 if o.kind == "admin1" and o.admin1_code == c.admin1_code else
-                       float(distance_km(c.lon, c.lat, o.lon, o.lat)) for o in others)
+                       _km(c.lon, c.lat, o.lon, o.lat) for o in others)
 
         best = min(options, key=nearest)
         return best if best is not result and nearest(best) <= NEAR_KM and nearest(result) > 2 * NEAR_KM else result
@@ -703,7 +713,7 @@ class PlaceFinder:
             return None, "", 0.0
 
         def nearest(c) -> float:
-            return min(distance_km(c.lon, c.lat, a.lon, a.lat) if a.kind != "admin1" or a.admin1_code != c.admin1_code
+            return min(_km(c.lon, c.lat, a.lon, a.lat) if a.kind != "admin1" or a.admin1_code != c.admin1_code
                        else 0.0 for a in anchors)
 
         ranked = sorted(((nearest(c), index, c) for index, c in enumerate(options)), key=lambda item: item[:2])
@@ -712,7 +722,7 @@ class PlaceFinder:
             return None, "", 0.0
         if decided is not None and best is decided:
             return best, "exact", decided.confidence
-        rivals = [km for km, _, c in ranked[1:] if distance_km(c.lon, c.lat, best.lon, best.lat) > 10]
+        rivals = [km for km, _, c in ranked[1:] if _km(c.lon, c.lat, best.lon, best.lat) > 10]
         if rivals and rivals[0] < max(2 * best_km, 30.0):
             return None, "", 0.0
         return best, "context", 0.75
@@ -730,13 +740,15 @@ class PlaceFinder:
     def _variants(self, reader: _Reader, covered: set[int], places, unresolved, keep) -> None:
         """Spelling variants that no gazetteer name matched, tried by transliteration (see the module docstring)."""
         anchors = [p for p in places.values() if not p.outside]
+        ends = {m.end for p in anchors for m in p.mentions}
         for first, last in _runs(reader, covered):
             words = [t for t in reader.tokens[first:last + 1] if not t.article]
             if len(words) == 1 and (words[0].norm in COMMON_WORDS | DEMONYMS | CALENDAR_WORDS | FUNCTION_WORDS
                                     or words[0].norm in reader.lowercase or _letters(words[0].norm) < MIN_LETTERS):
                 continue
-            listed = any(re.fullmatch(r"\s*(?:,\s*(?:and\s+)?|and\s+)", reader.text[m.end:reader.tokens[first].start])
-                         for p in anchors for m in p.mentions if m.end <= reader.tokens[first].start)
+            before = reader.text[max(0, reader.tokens[first].start - 8):reader.tokens[first].start]
+            glue = re.search(r"(?:,\s*(?:and\s+)?|\s+and\s+)$", before)
+            listed = glue is not None and reader.tokens[first].start - len(glue.group()) in ends
             if reader.refusal(first, last, False) or not (reader.cue(first, last) or listed):
                 continue
             if any(t.norm in PERSON_TITLES | ORGANISATION_WORDS | GROUP_WORDS | PLACE_NOUNS for t in words):
@@ -758,8 +770,3 @@ class PlaceFinder:
                 continue
             keep(self._place(result, self._name_for(surface, result), result.confidence * 0.9, "transliteration",
                              False, 0.0), mention)
-
-
-def km_between(a: Place, b: Place) -> float:
-    """Great-circle distance between two places, in km."""
-    return float(distance_km(a.lon, a.lat, b.lon, b.lat)) if not math.isnan(a.lat + b.lat) else math.inf
