@@ -327,9 +327,18 @@ class _Reader:
         self.tokens = tokens
         self.sentence_starts = [s.start for s in sentences]
         self.sentences = sentences
-        self.token_sentence = [self.sentence_of(t.start) for t in tokens]
+        self.token_sentence = self._sentence_of_tokens()
         self.lowercase = {t.norm for t in tokens if t.text.islower()}
         self.title_case = self._title_case_sentences()
+
+    def _sentence_of_tokens(self) -> list[int]:
+        """The sentence of each token, in one pass over both (tokens and sentences are in text order)."""
+        out, current, starts = [], 0, self.sentence_starts
+        for token in self.tokens:
+            while current + 1 < len(starts) and starts[current + 1] <= token.start:
+                current += 1
+            out.append(current)
+        return out
 
     def _title_case_sentences(self) -> set[int]:
         """Sentences (headlines) in which most words are capitalised: capitals say nothing there."""
@@ -651,6 +660,7 @@ class PlaceFinder:
         """Accept pending home mentions: prominent ones first (the anchors), then the rest near them."""
         chosen: list[Place] = []
         held = []
+        by_context: dict[tuple, tuple] = {}  # a name written several times is decided once
         for match, mention, result, prominence in pending:
             if isinstance(result, GeocodeError):
                 if not anchors_only:
@@ -666,7 +676,10 @@ class PlaceFinder:
                 continue
             if decided and prominent:
                 continue  # accepted in the first pass
-            pick, how, confidence = self._by_context(options, anchors or [], result if decided else None)
+            context_key = (id(result), decided)
+            if context_key not in by_context:
+                by_context[context_key] = self._by_context(options, anchors or [], result if decided else None)
+            pick, how, confidence = by_context[context_key]
             if pick is None:
                 reason = ("several places bear this name and the article's other places do not tell them apart"
                           if len(options) > 1 and not decided else
