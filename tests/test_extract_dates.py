@@ -31,6 +31,7 @@ def test_published_beats_updated_beats_dateline():
     ("The army announced it on Monday.", [("on Monday", "day", "2017-07-03", False)]),
     ("The talks are set to conclude on Wednesday.", [("on Wednesday", "day", "2017-07-05", False)]),
     ("A halt to fighting until midnight on July 6 was declared.", [("July 6", "day", "2017-07-06", True)]),
+    ("A truce was declared until July 20.", [("July 20", "day", "2017-07-20", True)]),
     ("They agreed in May to four zones.", [("May", "month", "2017-05", False)]),
     ("Hostilities should cease for six months.", [("for six months", "duration", "6 months", False)]),
     ("Fighting rose in recent weeks.", [("in recent weeks", "vague", "vague", False)]),

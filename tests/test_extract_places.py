@@ -85,6 +85,15 @@ def test_places_abroad_are_context(finder):
 
 
 def test_a_small_place_far_from_everything_else_is_left_out(finder):
+    home, _, unresolved = _find(finder, "Officials in Damascus spoke of the village of Hammam Turkman.")
+    assert set(home) == {"Damascus"}
+    assert [u.reason for u in unresolved if u.text == "Hammam Turkman"] == [
+        "a small place with no other place of the article within 60 km"]
+    home, _, _ = _find(finder, "Officials in Raqqa province spoke of the village of Hammam Turkman.")
+    assert home["Hammam Turkman"].admin1 == "Raqqa"
+
+
+def test_a_name_several_places_bear_is_left_out_when_nothing_tells_them_apart(finder):
     home, _, unresolved = _find(finder, "Officials in Damascus spoke of the village of Tal Dahab.")
     assert "Tal Dahab" not in home
-    assert any(u.text == "Tal Dahab" for u in unresolved)
+    assert any(u.text == "Tal Dahab" and "several places" in u.reason for u in unresolved)

@@ -33,6 +33,15 @@ def test_a_unit_noun_spanning_two_names_and_towns_that_name_their_governorate():
     ]
 
 
+def test_a_list_without_a_comma_before_and():
+    assert _zones("The safe zones include Idlib and Eastern Ghouta. Other safe zones include parts of Homs and Hama "
+                  "provinces.") == [
+        ("idlib", "provinces", ["Idlib"], False),
+        ("eastern-ghouta", "area", ["Eastern Ghouta"], False),
+        ("homs-and-hama", "provinces", ["Homs", "Hama"], False),
+    ]
+
+
 def test_an_article_naming_no_zone_gets_one_placeholder_to_replace():
     draft = extract_scenario("Shelling hit Harasta and Douma on Monday.", date="2017-07-04")
     (zone,) = draft.scenario.zones

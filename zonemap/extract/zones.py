@@ -16,9 +16,9 @@ zone:
 - a place written as a reference ("near Damascus") is not a member.
 
 A list of places that "together cover one of the zones" or "form a zone"
-makes a zone too; it fills an item of the list that named no place of its
-own ("areas of southern Syria"), otherwise it is a zone of its own. Items
-that stay without a place are left out: there is nothing to draw.
+makes a zone too, after the listed ones: it is often what an item of the
+list that names no place stands for ("areas of southern Syria"). Items
+without a place are left out: there is nothing to draw.
 """
 
 from __future__ import annotations
@@ -138,7 +138,7 @@ def find_zones(text: str, sentences: list[Sentence], places: list[Place], gazett
         In article order, each set of places once.
     """
     speaks_of_zones = _ZONE_WORDS.search(text) is not None
-    listed: list[FoundZone | None] = []
+    listed: list[FoundZone] = []
     extra: list[FoundZone] = []
     for index, sentence in enumerate(sentences):
         body = sentence.text
@@ -165,17 +165,9 @@ def find_zones(text: str, sentences: list[Sentence], places: list[Place], gazett
             if part and (not members or start + part.start() >= members[0][0]):
                 part = None  # the direction belongs to a name ("Eastern Ghouta") or places one ("north of Homs")
             zone = _zone_of(text, members, start, end, index, part["direction"].lower() if part else None, gazetteer)
-            if zone is None and part is None:
-                continue
-            listed.append(zone)
-    zones: list[FoundZone] = []
-    for zone in listed:
-        if zone is None:
-            if extra:
-                zones.append(extra.pop(0))
-            continue
-        zones.append(zone)
-    zones += extra
+            if zone is not None:
+                listed.append(zone)
+    zones = listed + extra
     unique: dict[tuple, FoundZone] = {}
     for zone in zones:
         unique.setdefault((zone.rule, tuple(p.key for p in zone.places)), zone)
