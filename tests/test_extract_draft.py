@@ -82,6 +82,8 @@ def test_seed_draft_is_valid_input_for_build(seed_draft, tmp_path):
     scenario = zonemap.load_scenario(path)
     assert (scenario.zones, scenario.incidents, scenario.as_of) == (
         seed_draft.scenario.zones, seed_draft.scenario.incidents, dt.date(2017, 7, 4))
+    kinds = [zonemap.geocode(i.place).kind for i in scenario.incidents]
+    assert kinds == ["admin1", "admin1", "admin1", "place"]  # the halt is in the governorates, not their cities
     briefing = zonemap.prepare(path)
     assert len(briefing.zones) == 4
     assert int(briefing.incidents["fatalities"].fillna(0).sum()) == 2
