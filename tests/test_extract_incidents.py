@@ -75,3 +75,8 @@ def test_vague_or_undated_background_makes_no_incident():
 def test_the_city_refers_to_the_place_before():
     text = "The mayor of Latakia spoke on Thursday. He said a car bomb had hit the centre of the city on Wednesday."
     assert _incidents(text, "2019-05-02") == [("other", "Lattakia", "2019-05-01", None, None)]
+
+
+def test_a_ceasefire_for_a_duration_ends_that_long_after_it_starts():
+    text = "A truce for six months took effect in Idlib province on 6 May 2017."
+    assert _incidents(text, "2017-05-07") == [("ceasefire", "Idlib", "2017-05-06", None, dt.date(2017, 11, 6))]

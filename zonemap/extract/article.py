@@ -17,7 +17,6 @@ from pathlib import Path
 
 from ..errors import ArticleError, ScenarioError
 from ..scenario.files import read_text_file
-from ..settings import Settings
 
 MAX_ARTICLE_BYTES = 2 * 1024 * 1024
 """Largest article read: far more than any news article, small enough to answer in well under a second."""
@@ -173,16 +172,14 @@ def article_from_html(source: str, name: str = "<html>") -> Article:
     return Article(text, name, tuple(kept) + ((kept[-1] + 1,) if kept else (0,)))
 
 
-def read_article(source: str | Path, *, settings: Settings | None = None) -> Article:
+def read_article(source: str | Path) -> Article:
     """Read an article from a file (plain text or a saved web page), or from standard input for ``"-"``.
 
     Parameters
     ----------
     source
-        A path, or ``"-"`` for standard input.
-    settings
-        Unused limits aside, kept for symmetry with the other readers; the
-        article limit is :data:`MAX_ARTICLE_BYTES`.
+        A path, or ``"-"`` for standard input; at most
+        :data:`MAX_ARTICLE_BYTES`.
 
     Returns
     -------

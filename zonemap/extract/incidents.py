@@ -15,7 +15,8 @@ Astana are context, not an event in Syria.
   date of the incident of the sentence before in the same paragraph; else
   the article's date, least surely. A sentence dated only vaguely ("in
   recent weeks") makes no incident: there is no day to put it on. A day
-  after "until" is kept as the end of the period ("until midnight on July 6").
+  after "until" is kept as the end of the period ("until midnight on July
+  6"); so is the end of a ceasefire's duration ("a truce for six months").
 - **Fatalities.** "12 people were killed", "killing three civilians", "a
   woman and a child were killed" (2), "left five dead". A sentence with
   fatalities but no incident of its own, or one that refers back ("… were
@@ -32,7 +33,7 @@ import re
 from dataclasses import dataclass
 
 from .article import Sentence
-from .dates import TimeExpression
+from .dates import TimeExpression, add_months
 from .numbers import NUMBER, parse_number
 from .places import Mention, Place
 
@@ -244,6 +245,7 @@ def find_incidents(text: str, sentences: list[Sentence], places: list[Place], ti
         until = next((t.value for t in expressions if t.until and t.kind == "day"), None)
         dated = [t for t in expressions if not t.until and t.kind in ("day", "month")]
         day = next((t for t in dated if t.kind == "day"), None) or next(iter(dated), None)
+        duration = next((t for t in expressions if t.kind == "duration"), None)
         if day is not None:
             date, how = day.value, day.kind
         elif kind in _NEEDS_DATE or any(t.kind == "vague" for t in expressions):
@@ -252,6 +254,8 @@ def find_incidents(text: str, sentences: list[Sentence], places: list[Place], ti
             date, how = found[made_in[index - 1][0]].date, "previous sentence"
         else:
             date, how = anchor, "article date"
+        if until is None and duration is not None and kind in _NEEDS_DATE:
+            until = add_months(date, duration.months) if duration.months else date + dt.timedelta(days=duration.days)
         made = []
         for place in _targets(text, here):
             confidence = round(place.confidence * _DATE_CONFIDENCE[how] * factor, 3)

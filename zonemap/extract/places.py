@@ -66,8 +66,6 @@ WELL_KNOWN_POPULATION = 100_000
 """Places abroad are looked for by their own name when they are countries, admin-1 units or cities this populous."""
 MIN_LETTERS = 4
 """Latin names shorter than this are looked for only when they are a city's own name ("Al-Bab")."""
-MIN_CONFIDENCE = 0.6
-"""Mentions resolved less surely than this are left out of the draft (and listed as unresolved)."""
 
 def _km(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
     """Great-circle distance in km between two points (scalar haversine: the numpy one costs more per pair)."""
