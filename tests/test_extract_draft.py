@@ -150,3 +150,13 @@ def test_cli_build_from_article(tmp_path, capsys):
 def test_cli_build_needs_a_scenario_or_an_article(capsys):
     assert main(["build"]) == 2
     assert "give a scenario file or --from-article" in capsys.readouterr().err
+
+
+def test_an_undated_article_gives_zones_but_no_incidents_and_says_why():
+    draft = zonemap.extract_scenario("The safe zones include Idlib province. Shelling hit Harasta on Monday.")
+    assert draft.date is None and not draft.scenario.incidents
+    assert [z.id for z in draft.scenario.zones] == ["idlib"]
+    assert "no incidents were read; give the article's date (--date)" in draft.report()
+    dated = zonemap.extract_scenario("The safe zones include Idlib province. Shelling hit Harasta on Monday.",
+                                     date="2018-02-21")
+    assert [(i.place, i.date) for i in dated.scenario.incidents] == [("Harasta", dt.date(2018, 2, 19))]

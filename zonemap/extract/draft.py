@@ -96,7 +96,7 @@ class Draft:
         if self.date:
             lines.append(f"  date: {self.date.date} ({self.date.how})")
         else:
-            lines.append("  date: none found; incidents dated by weekday or month need --date")
+            lines.append("  date: none found, so no incidents were read; give the article's date (--date)")
         for place in self.places:
             where = ", ".join(part for part in (place.admin2, place.admin1) if part and part != place.display)
             lines.append(f"  place: {place.mentions[0].text} -> {place.display} ({place.kind}"
@@ -182,8 +182,10 @@ def extract_scenario(text: str | Article, *, date: dt.date | str | None = None, 
     Raises
     ------
     ArticleError
-        If the article names no place in ``country``, or gives no date and
-        ``date`` is not given while it has incidents to date.
+        If the article names no place in ``country``, or ``date`` is not a
+        date. (An article that gives no date of its own, read without
+        ``date``, yields zones but no incidents: there is no day to resolve
+        "on Tuesday" against; the report says so.)
     """
     article = text if isinstance(text, Article) else Article(text)
     if date is not None and isinstance(date, str):
