@@ -150,6 +150,20 @@ def test_cli_build_from_article(tmp_path, capsys):
 def test_cli_build_needs_a_scenario_or_an_article(capsys):
     assert main(["build"]) == 2
     assert "give a scenario file or --from-article" in capsys.readouterr().err
+    assert main(["build", "x.yaml", "--article-date", "2017-07-04"]) == 2
+    assert "--article-date goes with --from-article" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_cli_build_from_an_undated_article_with_its_date(tmp_path, capsys):
+    article = tmp_path / "report.txt"
+    article.write_text("The safe zones include Idlib province. Shelling hit Harasta on Monday, killing two people.\n",
+                       encoding="utf-8")
+    assert main(["build", "--from-article", str(article), "--article-date", "2018-02-21", "-o", str(tmp_path / "out"),
+                 "--formats", "geojson"]) == 0
+    out = capsys.readouterr().out
+    assert "incident 2018-02-19 shelling at Harasta, 2 killed" in out
+    assert (tmp_path / "out" / "report.geojson").exists()
 
 
 def test_an_undated_article_gives_zones_but_no_incidents_and_says_why():

@@ -86,6 +86,8 @@ def build_parser() -> argparse.ArgumentParser:
     build_parser_.add_argument("--from-article", metavar="ARTICLE",
                                help="instead of a scenario, extract a draft from a news article (see zonemap extract) "
                                     "and build it")
+    build_parser_.add_argument("--article-date", type=_date, metavar="DATE",
+                               help="with --from-article: the day the article was written (default: the date it gives)")
     build_parser_.add_argument("-o", "--output", default="output", metavar="DIR",
                                help="folder for the outputs (default: %(default)s)")
     build_parser_.add_argument("--tiles", metavar="NAME", default=None,
@@ -231,11 +233,13 @@ def _run_build(args: argparse.Namespace) -> int:
         raise InputError(f"--dpi must be between 10 and 1200, got {args.dpi}")
     if (args.scenario is None) == (args.from_article is None):
         raise InputError("give a scenario file or --from-article ARTICLE (one of them)")
+    if args.article_date and args.from_article is None:
+        raise InputError("--article-date goes with --from-article")
     scenario = args.scenario
     if args.from_article is not None:
         from .extract.draft import extract_file
 
-        draft = extract_file(args.from_article)
+        draft = extract_file(args.from_article, date=args.article_date)
         scenario = draft.scenario
         if not args.quiet:
             print(draft.report())
