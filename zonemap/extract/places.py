@@ -48,7 +48,7 @@ from dataclasses import dataclass, field, replace
 
 from ..errors import GeocodeError
 from ..geocoding.gazetteer import Gazetteer
-from ..geocoding.geocoder import geocode
+from ..geocoding.geocoder import candidate as gazetteer_candidate, geocode
 from ..geocoding.text import LATIN_ARTICLES, fold_words, is_arabic, name_key
 from ..geometry.distance import EARTH_RADIUS_KM
 from .article import Sentence
@@ -439,10 +439,9 @@ class _Reader:
             if (tokens[nxt].capitalised and tokens[nxt].text[0].isalpha() and not in_title
                     and word not in PLACE_NOUNS and word not in FUNCTION_WORDS and not tokens[nxt].arabic):
                 return "part of a longer name"
-        start = first if not tokens[first].article else first
-        if previous is not None and self.joined(previous, start) and not in_title:
+        if previous is not None and self.joined(previous, first) and not in_title:
             token = tokens[previous]
-            linked_by_article = start > 0 and tokens[start - 1].article or tokens[first].article
+            linked_by_article = first > 0 and tokens[first - 1].article or tokens[first].article
             if (token.capitalised and token.text[0].isalpha() and token.norm not in FUNCTION_WORDS | DIRECTIONS
                     and not self.starts_sentence(previous) and not token.arabic
                     and (linked_by_article or not prominent)):
@@ -551,9 +550,7 @@ class PlaceFinder:
             # "Astana": the city and its province share the name; the city is what a text means.
             cities = [i for i in indices if g.kind[i] == "place" and g.country[i] == g.country[best]]
             best = max(cities, key=lambda i: g.population[i]) if cities else best
-        from ..geocoding.geocoder import candidate
-
-        found = candidate(g, best)
+        found = gazetteer_candidate(g, best)
         rivals = {g.country[i] for i in indices if g.kind[i] != "country"} - {g.country[best]}
         confidence = 0.9 if not rivals or g.kind[best] == "country" else 0.7
         return self._place(found, surface, confidence, "abroad", True, g.prominence[best])
