@@ -28,6 +28,7 @@ def test_fatalities(sentence, dead):
 @pytest.mark.parametrize("sentence, kind", [
     ("Air strikes pounded the town.", "air strike"),
     ("Helicopters carried out raids on the town.", "air strike"),
+    ("Ten people were killed in strikes on the town.", "air strike"),
     ("Troops carried out raids on the town.", "clashes"),
     ("Artillery shelled the town.", "shelling"),
     ("The army announced a halt to fighting.", "ceasefire"),
@@ -80,3 +81,12 @@ def test_the_city_refers_to_the_place_before():
 def test_a_ceasefire_for_a_duration_ends_that_long_after_it_starts():
     text = "A truce for six months took effect in Idlib province on 6 May 2017."
     assert _incidents(text, "2017-05-07") == [("ceasefire", "Idlib", "2017-05-06", None, dt.date(2017, 11, 6))]
+
+
+def test_an_undated_sentence_takes_the_date_of_the_incident_just_before_even_across_a_paragraph():
+    text = ("Warplanes struck rebel-held towns in Daraa province on Sunday.\n\n"
+            "At least 10 civilians were killed in strikes on Nahta, monitors said.")
+    assert _incidents(text, "2018-06-25") == [
+        ("air strike", "Daraa", "2018-06-24", None, None),
+        ("air strike", "Nahta", "2018-06-24", 10, None),
+    ]

@@ -12,7 +12,8 @@ Astana are context, not an event in Syria.
   ("in Daraa, Quneitra and Sweida provinces") makes one incident each.
 - **Date.** The first day the sentence gives that does not end a period;
   else a month ("in May", dated to its first day, less surely); else the
-  date of the incident of the sentence before in the same paragraph; else
+  date of the incident of the sentence before (news paragraphs are often
+  one sentence long); else
   the article's date, least surely. A sentence dated only vaguely ("in
   recent weeks") makes no incident: there is no day to put it on. A day
   after "until" is kept as the end of the period ("until midnight on July
@@ -41,7 +42,7 @@ CUES: dict[str, str] = {
     "other": r"car\s+bombs?|suicide\s+(?:bomb(?:er|ing)s?|attacks?)|roadside\s+bombs?|explosive\s+devices?|"
              r"land\s*mines?",
     "air strike": r"air\s*-?\s*strikes?|air\s+raids?|airstrikes?|air\s+attacks?|warplanes?|barrel\s+bombs?|"
-                  r"bombard(?:ed|ment|ing)|bomb(?:ed|ing|ings)|jets?\s+(?:struck|hit|pounded)",
+                  r"bombard(?:ed|ment|ing)|bomb(?:ed|ing|ings)|jets?\s+(?:struck|hit|pounded)|(?:drone\s+)?strikes?",
     "shelling": r"shell(?:ing|ed|s)|artillery|mortars?|rockets?|missiles?",
     "ceasefire": r"cease\s*-?\s*fire|truce|halt\s+to\s+(?:the\s+)?fighting|cessation\s+of\s+hostilities|"
                  r"cease\s+hostilities|halted\s+(?:the\s+)?fighting",
@@ -250,7 +251,7 @@ def find_incidents(text: str, sentences: list[Sentence], places: list[Place], ti
             date, how = day.value, day.kind
         elif kind in _NEEDS_DATE or any(t.kind == "vague" for t in expressions):
             continue
-        elif index - 1 in made_in and sentences[index - 1].paragraph == sentence.paragraph:
+        elif index - 1 in made_in and sentences[index - 1].paragraph >= sentence.paragraph - 1:
             date, how = found[made_in[index - 1][0]].date, "previous sentence"
         else:
             date, how = anchor, "article date"
