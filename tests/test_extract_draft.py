@@ -111,6 +111,13 @@ def test_an_article_with_no_place_is_a_clear_input_error():
         zonemap.extract_scenario("Diplomats met in Geneva on Monday.")
 
 
+@pytest.mark.parametrize("country, message", [("syria", "not an ISO 3166-1 alpha-2 code"),
+                                              ("ZZ", "the gazetteer holds no place in 'ZZ'")])
+def test_an_unknown_country_is_an_input_error(country, message):
+    with pytest.raises(ArticleError, match=message):
+        zonemap.extract_scenario("Shelling hit Harasta on Monday.", country=country)
+
+
 def test_cli_extract_no_place_exits_2_and_writes_nothing(tmp_path, capsys, monkeypatch):
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"Nothing but weather here.\n")))
     out = tmp_path / "draft.yaml"

@@ -166,13 +166,14 @@ Read a news article into a draft scenario for an analyst to review: the
 places it names (places abroad are listed as context, never mapped), the
 zones it describes, and its incidents with their dates and fatalities. Each
 zone and incident notes the character offsets of the sentence it was read
-from and a confidence. Offline, in well under a second."""
+from and a confidence. Offline; once started, an article takes a few
+hundredths of a second."""
 
 EXTRACT_EPILOG = """\
 examples:
   zonemap extract report.txt -o draft.yaml
   zonemap extract saved-page.html --date 2017-07-04 -o draft.yaml
-  curl -s URL | zonemap extract - -o draft.yaml
+  cat report.txt | zonemap extract - -o draft.yaml
   zonemap build --from-article report.txt -o output   # extract, then build
 
 Exit code 2 when the article cannot be read or names no place in the country."""

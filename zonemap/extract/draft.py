@@ -182,8 +182,8 @@ def extract_scenario(text: str | Article, *, date: dt.date | str | None = None, 
     Raises
     ------
     ArticleError
-        If the article names no place in ``country``, or ``date`` is not a
-        date. (An article that gives no date of its own, read without
+        If the article names no place in ``country``, ``country`` is not a
+        country the gazetteer knows, or ``date`` is not a date. (An article that gives no date of its own, read without
         ``date``, yields zones but no incidents: there is no day to resolve
         "on Tuesday" against; the report says so.)
     """
@@ -193,8 +193,13 @@ def extract_scenario(text: str | Article, *, date: dt.date | str | None = None, 
             date = dt.date.fromisoformat(date)
         except ValueError:
             raise ArticleError(f"{date!r} is not a date; expected YYYY-MM-DD", source="--date") from None
+    if not (isinstance(country, str) and len(country) == 2 and country.isascii() and country.isalpha()):
+        raise ArticleError(f"{country!r} is not an ISO 3166-1 alpha-2 code such as 'SY'", source="country")
     country = country.upper()
     g = gazetteer or load_gazetteer()
+    if not len(g.country_places(country)):
+        raise ArticleError(f"the gazetteer holds no place in {country!r}; expected a country code such as 'SY'",
+                           source="country")
     body = article.text
     sentences = split_sentences(body)
     found_places, unresolved = PlaceFinder(g, country).find(body, sentences)
