@@ -699,7 +699,7 @@ class PlaceFinder:
                 place = self._place(pick, self._name_for(mention.text, pick), 0.75, "context", False, prominence)
             keep(place, mention)
             chosen.append(place)
-        return chosen
+        return list({place.key: place for place in chosen}.values())
 
     @staticmethod
     def _namesake_near(result, options, others):
