@@ -39,6 +39,8 @@ _EXPORTS = {
     "geocode": "geocoding", "geocode_all": "geocoding", "OfflineGeocoder": "geocoding", "GeocodeResult": "geocoding", "Candidate": "geocoding",
     "locate_points": "geometry.admin",
     "GeoData": "data", "Settings": "settings",
+    "extract_scenario": "extract.draft", "extract_file": "extract.draft", "write_draft": "extract.draft",
+    "Draft": "extract.draft", "read_article": "extract.article", "ArticleError": "errors",
     "ZonemapError": "errors", "InputError": "errors", "ScenarioError": "errors", "GeocodeError": "errors",
     "UnknownPlaceError": "errors", "GeodataError": "errors", "OfflineAssetError": "errors",
     "OnlineGeocoding": "settings", "GeocodeCache": "geocoding", "ProviderError": "errors", "CacheError": "errors",

@@ -85,7 +85,12 @@ def build_parser() -> argparse.ArgumentParser:
         "build", help="build the map and exports of a scenario", description=BUILD_DESCRIPTION,
         epilog=BUILD_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    build_parser_.add_argument("scenario", metavar="SCENARIO", help="scenario file (.yaml or .json)")
+    build_parser_.add_argument("scenario", metavar="SCENARIO", nargs="?", help="scenario file (.yaml or .json)")
+    build_parser_.add_argument("--from-article", metavar="ARTICLE",
+                               help="instead of a scenario, extract a draft from a news article (see zonemap extract) "
+                                    "and build it")
+    build_parser_.add_argument("--article-date", type=_date, metavar="DATE",
+                               help="with --from-article: the day the article was written (default: the date it gives)")
     build_parser_.add_argument("-o", "--output", default="output", metavar="DIR",
                                help="folder for the outputs (default: %(default)s)")
     build_parser_.add_argument("--tiles", metavar="NAME", default=None,
@@ -108,6 +113,21 @@ def build_parser() -> argparse.ArgumentParser:
     _add_trust_options(build_parser_)
     _add_online_options(build_parser_)
     build_parser_.set_defaults(handler=_run_build)
+
+    extract_parser = commands.add_parser(
+        "extract", help="draft a scenario from a news article", description=EXTRACT_DESCRIPTION,
+        epilog=EXTRACT_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    extract_parser.add_argument("article", metavar="ARTICLE",
+                                help="the article: plain text or a saved web page (.html); - for standard input")
+    extract_parser.add_argument("--date", type=_date, metavar="DATE",
+                                help="the day the article was written (default: the date it gives)")
+    extract_parser.add_argument("--country", default="SY", metavar="CC",
+                                help="ISO 3166-1 alpha-2 country the scenario maps (default: %(default)s)")
+    extract_parser.add_argument("-o", "--output", required=True, metavar="FILE",
+                                help="the draft scenario to write (.yaml, or .json)")
+    extract_parser.add_argument("-q", "--quiet", action="store_true", help="print only errors")
+    extract_parser.set_defaults(handler=_run_extract)
 
     validate_parser = commands.add_parser(
         "validate", help="check a scenario without writing anything",
@@ -154,6 +174,35 @@ png/svg/pdf (static map), geojson/gpkg/kml (exports), csv/md (zone summary).
 The scenario format is described in the README and in the JSON Schema
 zonemap/scenario/scenario.schema.json. Nothing is written if the scenario has
 an error; previous outputs are replaced only when all new ones are complete."""
+
+
+EXTRACT_DESCRIPTION = """\
+Read a news article into a draft scenario for an analyst to review: the
+places it names (places abroad are listed as context, never mapped), the
+zones it describes, and its incidents with their dates and fatalities. Each
+zone and incident notes the character offsets of the sentence it was read
+from and a confidence. Offline; once started, an article takes a few
+hundredths of a second."""
+
+EXTRACT_EPILOG = """\
+examples:
+  zonemap extract report.txt -o draft.yaml
+  zonemap extract saved-page.html --date 2017-07-04 -o draft.yaml
+  cat report.txt | zonemap extract - -o draft.yaml
+  zonemap build --from-article report.txt -o output   # extract, then build
+
+Exit code 2 when the article cannot be read or names no place in the country."""
+
+
+def _run_extract(args: argparse.Namespace) -> int:
+    from .extract.draft import extract_file, write_draft
+
+    draft = extract_file(args.article, date=args.date, country=args.country)
+    path = write_draft(draft, args.output)
+    if not args.quiet:
+        print(draft.report())
+        print(f"wrote {path} ({path.stat().st_size:,} bytes)")
+    return EXIT_OK
 
 
 def _report(briefing) -> str:
@@ -240,7 +289,19 @@ def _run_build(args: argparse.Namespace) -> int:
     progress = None if args.quiet else (lambda message: print(f"zonemap: {message}...", file=sys.stderr))
     if not 10 <= args.dpi <= 1200:
         raise InputError(f"--dpi must be between 10 and 1200, got {args.dpi}")
-    result = build(args.scenario, args.output, formats=formats, tiles=args.tiles, lang=args.lang, dpi=args.dpi,
+    if (args.scenario is None) == (args.from_article is None):
+        raise InputError("give a scenario file or --from-article ARTICLE (one of them)")
+    if args.article_date and args.from_article is None:
+        raise InputError("--article-date goes with --from-article")
+    scenario = args.scenario
+    if args.from_article is not None:
+        from .extract.draft import extract_file
+
+        draft = extract_file(args.from_article, date=args.article_date)
+        scenario = draft.scenario
+        if not args.quiet:
+            print(draft.report())
+    result = build(scenario, args.output, formats=formats, tiles=args.tiles, lang=args.lang, dpi=args.dpi,
                    incident_files=args.incidents, settings=_settings(args), progress=progress, start=args.start,
                    end=args.end)
     if not args.quiet:

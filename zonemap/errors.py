@@ -107,6 +107,10 @@ class ScenarioError(InputError):
     """A scenario file is malformed or inconsistent."""
 
 
+class ArticleError(InputError):
+    """An article cannot be read, or holds nothing a draft scenario can be made of (no place at all)."""
+
+
 class GeodataError(ZonemapError):
     """The embedded geodata is missing or damaged (run ``make geodata``)."""
 

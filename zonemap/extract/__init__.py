@@ -1,0 +1,1 @@
+"""From a news article to a draft scenario: places, dates, incidents and zones, each traced to its sentence."""
