@@ -77,7 +77,7 @@ BAD = {
     "bad status": (VALID.replace("    name: Idlib zone\n", "    name: Idlib zone\n    status: maybe\n"), "'maybe' is not one of", "line 11"),
     "wrong type": (VALID.replace("fatalities: 2", "fatalities: two"), "expected an integer", "line 16"),
     "lat without lon": (VALID.replace("    place: Douma\n", "    lat: 33.5\n"), "both lat and lon", "line 14"),
-    "place and coordinates": (VALID.replace("    place: Douma\n", "    place: Douma\n    lat: 33.5\n    lon: 36.4\n"), "exactly one", "line 13"),
+    "neither place nor coordinates": (VALID.replace("    place: Douma\n", ""), "a place name, or lat and lon", "line 13"),
     "unknown source": (VALID.replace("source: src", "source: nowhere"), "neither a source id", "line 17"),
     "javascript url": (VALID.replace("https://example.org/story", "javascript:alert(1)"), "not an http(s) URL", "line 7"),
     "duplicate zone id": (VALID.replace("incidents:", "  - id: idlib\n    name: Again\n    provinces: [Homs]\nincidents:"), "used twice", "zones[1].id"),
