@@ -92,6 +92,7 @@ def test_golden_comparison_notices_missing_labels(prepared, monkeypatch):
     import zonemap.render.static as static
 
     monkeypatch.setattr(static, "_place_labels", lambda ax, candidates, placed: [])
+    monkeypatch.setattr(static, "_place_required_labels", lambda ax, entries, frame, occupancy, gid, style: [])
     unlabelled = pixels(render_static(prepared, "png", dpi=GOLDEN_DPI))
     assert changed_pixels(unlabelled, pixels(GOLDEN.read_bytes())) >= 0.001
 
@@ -181,3 +182,126 @@ def test_incidents_are_drawn_with_one_scatter_per_type(prepared):
     assert sum(len(c.get_offsets()) for c in scatters) == 2 * n
     labels = [t for t in ax.texts if t.get_gid() == "labels" and t.get_text().startswith("place ")]
     assert 0 < len(labels) <= 30
+
+
+# Layout: legend, locator inset, north arrow, scale bar and the off-frame note cover no data, in every scenario.
+
+EXAMPLES = sorted((Path(__file__).resolve().parent.parent / "examples").glob("*.yaml"))
+FURNITURE = ("legend", "locator", "north-arrow", "scalebar", "off-frame-note")
+
+
+@pytest.fixture(scope="module", params=EXAMPLES, ids=lambda path: path.stem)
+def drawn_scenario(request):
+    """(briefing, figure, axes) of each example scenario's report page, drawn."""
+    from zonemap import prepare
+
+    briefing = prepare(request.param)
+    fig, ax = draw_figure(briefing)
+    fig.canvas.draw()
+    return briefing, fig, ax
+
+
+def furniture_boxes(fig, ax) -> dict:
+    """Display boxes of the map's furniture, found by the ids its layers carry."""
+    renderer = fig.canvas.get_renderer()
+    boxes = {"legend": ax.get_legend().get_window_extent(renderer)}
+    boxes |= {inset.get_gid(): inset.get_window_extent(renderer) for inset in ax.child_axes}
+    boxes |= {artist.get_gid(): artist.get_window_extent(renderer) for artist in ax.artists if artist.get_gid()}
+    return boxes
+
+
+def marker_boxes(fig, ax) -> list:
+    """Each incident symbol's extent: its centre in display space, its size and edge as drawn."""
+    boxes = []
+    for scatter in (c for c in ax.collections if c.get_gid() == "incidents"):
+        radius = (np.sqrt(scatter.get_sizes().max()) / 2 + scatter.get_linewidths().max()) * fig.dpi / 72
+        for x, y in ax.transData.transform(scatter.get_offsets()):
+            boxes.append(shapely.box(x - radius, y - radius, x + radius, y + radius))
+    return boxes
+
+
+def label_boxes(fig, ax) -> dict:
+    """Display boxes of the map's labels (zone names, provinces, places), by text."""
+    renderer = fig.canvas.get_renderer()
+    return {text: text.get_window_extent(renderer) for text in ax.texts if text.get_gid() in ("labels", "zone-labels")}
+
+
+def as_shape(box) -> shapely.Polygon:
+    return shapely.box(box.x0, box.y0, box.x1, box.y1)
+
+
+def test_furniture_covers_no_zone_marker_or_label(drawn_scenario):
+    briefing, fig, ax = drawn_scenario
+    boxes = furniture_boxes(fig, ax)
+    assert {"legend", "locator", "north-arrow", "scalebar"} <= set(boxes)
+    zones = [shapely.transform(geometry, ax.transData.transform) for geometry in briefing.zones.geometry]
+    markers = marker_boxes(fig, ax)
+    labels = [as_shape(box) for box in label_boxes(fig, ax).values()]
+    assert markers and labels
+    page = as_shape(fig.bbox)
+    for name, box in boxes.items():
+        shape = as_shape(box)
+        assert page.contains(shape), f"{name} leaves the page"
+        assert not any(shape.intersects(zone) for zone in zones), f"{name} covers a zone"
+        assert not any(shape.intersects(marker) for marker in markers), f"{name} covers an incident marker"
+        assert not any(shape.intersects(label) for label in labels), f"{name} covers a label"
+        for other, other_box in boxes.items():
+            assert other == name or not shape.intersects(as_shape(other_box)), f"{name} covers {other}"
+
+
+def test_every_zone_is_named_and_labels_do_not_overlap(drawn_scenario):
+    briefing, fig, ax = drawn_scenario
+    labels = label_boxes(fig, ax)
+    zone_labels = sorted(text.get_text() for text in labels if text.get_gid() == "zone-labels")
+    assert zone_labels == sorted(briefing.zones["name"])
+    shapes = [as_shape(box) for box in labels.values()]
+    for i, shape in enumerate(shapes):
+        assert not any(shape.intersects(other) for other in shapes[i + 1:]), list(labels)[i].get_text()
+
+
+def test_zone_labels_follow_the_language(prepared):
+    fig, ax = draw_figure(prepared, lang="ar")
+    names = {text.get_text() for text in ax.texts if text.get_gid() == "zone-labels"}
+    assert names == set(prepared.zones["name_ar"])
+    provinces = {text.get_text() for text in ax.texts if text.get_gid() == "labels"}
+    assert {"دمشق", "ريف دمشق"} <= provinces and not {"Damascus", "Rif Dimashq"} & provinces
+
+
+def test_governorates_of_the_area_of_interest_are_named(prepared):
+    fig, ax = draw_figure(prepared)
+    names = {text.get_text() for text in ax.texts if text.get_gid() == "labels"}
+    assert {"Damascus", "Rif Dimashq", "Daraa", "Quneitra", "Idlib", "Homs"} <= names
+
+
+def off_frame_variant(tmp_path) -> Path:
+    """The example with its Douma air strike moved to Baghdad, beyond the map's frame."""
+    from tests.conftest import EXAMPLE
+
+    text = EXAMPLE.read_text(encoding="utf-8")
+    moved = text.replace("    place: Douma\n", "    lat: 33.31\n    lon: 44.37\n", 1)
+    assert moved != text
+    path = tmp_path / "moved.yaml"
+    path.write_text(moved, encoding="utf-8")
+    return path
+
+
+def test_note_counts_incidents_outside_the_map_and_legend_drops_their_types(tmp_path):
+    from zonemap import prepare
+
+    briefing = prepare(off_frame_variant(tmp_path))
+    fig, ax = draw_figure(briefing)
+    texts = [t.get_text() for t in fig.findobj(matplotlib.text.Text)]
+    assert "2 incidents outside the map" in texts  # the air strike in Baghdad and the talks in Astana
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "Ceasefire" in legend and "Air strike" not in legend and "Talks" not in legend
+    fig, ax = draw_figure(briefing, lang="ar")
+    assert "حوادث خارج الخريطة: \u20662\u2069" in [t.get_text() for t in fig.findobj(matplotlib.text.Text)]
+
+
+def test_no_note_when_every_incident_is_on_the_map(prepared):
+    from dataclasses import replace
+
+    on_map = prepared.incidents[prepared.incidents["label"] != "Astana"]
+    fig, ax = draw_figure(replace(prepared, incidents=on_map))
+    assert not [a for a in ax.artists if a.get_gid() == "off-frame-note"]
+    assert not [t for t in fig.findobj(matplotlib.text.Text) if "outside the map" in t.get_text()]
