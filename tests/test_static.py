@@ -231,7 +231,29 @@ def as_shape(box) -> shapely.Polygon:
 
 
 def test_furniture_covers_no_zone_marker_or_label(drawn_scenario):
-    briefing, fig, ax = drawn_scenario
+    assert_furniture_hides_nothing(*drawn_scenario)
+
+
+def test_furniture_goes_beside_the_map_when_no_corner_is_free(prepared):
+    """Incidents on a grid over the whole frame leave no corner free for the legend: it moves out of the frame."""
+    from dataclasses import replace
+
+    import geopandas as gpd
+
+    minx, miny, maxx, maxy = prepared.extent
+    xs, ys = np.meshgrid(np.linspace(minx - 2.5, maxx + 2.5, 14), np.linspace(miny - 0.8, maxy + 0.8, 10))
+    grid = gpd.GeoDataFrame({"id": [f"g{k}" for k in range(xs.size)], "type": ["shelling"] * xs.size,
+                             "label": [f"p{k}" for k in range(xs.size)]},
+                            geometry=gpd.points_from_xy(xs.ravel(), ys.ravel()), crs="EPSG:4326")
+    briefing = replace(prepared, incidents=grid)
+    fig, ax = draw_figure(briefing)
+    fig.canvas.draw()
+    frame = ax.get_window_extent(fig.canvas.get_renderer())
+    assert furniture_boxes(fig, ax)["legend"].x0 > frame.x1
+    assert_furniture_hides_nothing(briefing, fig, ax)
+
+
+def assert_furniture_hides_nothing(briefing, fig, ax) -> None:
     boxes = furniture_boxes(fig, ax)
     assert {"legend", "locator", "north-arrow", "scalebar"} <= set(boxes)
     zones = [shapely.transform(geometry, ax.transData.transform) for geometry in briefing.zones.geometry]
