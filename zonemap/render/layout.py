@@ -34,7 +34,7 @@ FRAME_PAD_PT = 5.0
 """Gap between furniture and the edge of the map frame, or between stacked furniture."""
 
 NUDGE_RINGS = 14
-"""How many rings of candidate positions around its anchor a label tries before giving up on free space."""
+"""How many steps in each direction from its anchor a label tries before giving up on free space."""
 
 
 def bbox_shape(box: Bbox) -> shapely.Polygon:
@@ -56,34 +56,38 @@ def to_display(ax, geometries, tolerance_px: float = 0.5) -> np.ndarray:
 
 @dataclass
 class Occupancy:
-    """What is drawn where, in display coordinates.
+    """What is drawn where, in display coordinates, in layers.
 
-    ``marks`` are markers, labels, leader lines and furniture: nothing may
-    overlap them. ``zones`` are the zone polygons: labels may sit on them,
-    furniture may not. ``soft`` is what furniture should rather not cover
-    (the focus country's land), used only to choose between free corners.
+    ``labels`` (with their leader lines, and furniture) and ``markers`` may
+    be overlapped by nothing. ``small_zones`` are zones too small to carry
+    a label: labels and furniture keep off them, leader lines may cross
+    them. ``zones`` are the other zones: labels may sit on them, furniture
+    may not. ``soft`` is what furniture should rather not cover (the focus
+    country's land), used only to choose between free corners.
     """
 
-    marks: list = field(default_factory=list)
+    labels: list = field(default_factory=list)
+    markers: list = field(default_factory=list)
+    small_zones: list = field(default_factory=list)
     zones: list = field(default_factory=list)
     soft: object = None
 
     def __post_init__(self) -> None:
         self._trees: dict[str, shapely.STRtree] = {}
 
-    def add(self, *shapes) -> None:
+    def add(self, *shapes, layer: str = "labels") -> None:
         """Mark more of the page as taken."""
-        self.marks.extend(shapes)
-        self._trees.pop("marks", None)
+        getattr(self, layer).extend(shapes)
+        self._trees.pop(layer, None)
 
-    def _hits(self, layer: str, box: shapely.Geometry) -> bool:
-        if layer not in self._trees:
-            self._trees[layer] = shapely.STRtree(getattr(self, layer))
-        return bool(len(self._trees[layer].query(box, predicate="intersects")))
-
-    def hits(self, box: shapely.Geometry, *, zones: bool = False) -> bool:
-        """Whether ``box`` touches a mark (or, with ``zones``, a zone)."""
-        return self._hits("marks", box) or (zones and self._hits("zones", box))
+    def hits(self, shape: shapely.Geometry, layers: tuple[str, ...] = ("labels", "markers", "small_zones")) -> bool:
+        """Whether ``shape`` touches anything in these layers (by default what a label must not cover)."""
+        for layer in layers:
+            if layer not in self._trees:
+                self._trees[layer] = shapely.STRtree(getattr(self, layer))
+            if len(self._trees[layer].query(shape, predicate="intersects")):
+                return True
+        return False
 
     def soft_cover(self, box: shapely.Geometry) -> float:
         """Area of ``box`` over the soft layer (0 without one)."""
@@ -91,12 +95,15 @@ class Occupancy:
 
 
 def place_label(artist, ax, anchor: tuple[float, float], frame: Bbox, occupancy: Occupancy, *,
-                halo_px: float) -> Bbox:
+                halo_px: float) -> tuple[Bbox, shapely.LineString | None]:
     """Move a text artist to the free spot nearest its anchor and mark it taken.
 
-    Tries the anchor itself, then rings of positions around it (one label
-    height apart), keeping inside ``frame``. When every spot is taken the
-    label stays at its anchor-nearest in-frame position: a label that must
+    Tries the anchor itself, then positions around it, nearest first (steps
+    of a quarter of the label's width and most of its height), keeping inside
+    ``frame``. A label off its anchor needs a leader line back to it, which
+    should cross no other label. When every such spot is taken the label
+    goes to the nearest free spot even if its leader crosses another label,
+    and with no free spot at all it stays at its anchor: a label that must
     appear is never dropped.
 
     Parameters
@@ -112,43 +119,65 @@ def place_label(artist, ax, anchor: tuple[float, float], frame: Bbox, occupancy:
     frame
         Display box the label must stay in.
     occupancy
-        What is taken; the label's box is added to it.
+        What is taken; the label's box and leader are added to it.
     halo_px
         Width of the label's halo, kept free as well.
 
     Returns
     -------
-    matplotlib.transforms.Bbox
-        The label's box (halo included) where it was put.
+    (matplotlib.transforms.Bbox, shapely.LineString or None)
+        The label's box (halo included) where it was put, and its leader
+        line in display coordinates if it needs one.
     """
     renderer = artist.figure.canvas.get_renderer()
     to_data = ax.transData.inverted().transform
     artist.set_position(to_data(anchor))
     extent = artist.get_window_extent(renderer).padded(halo_px)
     width, height = extent.width, extent.height
-    fallback = None
-    for ring in range(NUDGE_RINGS + 1):
-        steps = 1 if ring == 0 else 8 * ring
-        for step in range(steps):
-            angle = 2 * math.pi * step / steps + math.pi / 2
-            x = anchor[0] + ring * 0.9 * height * math.cos(angle) * max(1.0, width / (2 * height))
-            y = anchor[1] + ring * 0.9 * height * math.sin(angle)
-            x = min(max(x, frame.x0 + width / 2), frame.x1 - width / 2)
-            y = min(max(y, frame.y0 + height / 2), frame.y1 - height / 2)
-            box = Bbox.from_bounds(x - width / 2, y - height / 2, width, height)
-            fallback = fallback or box
-            if not occupancy.hits(bbox_shape(box)):
-                artist.set_position(to_data((x, y)))
-                occupancy.add(bbox_shape(box))
-                return box
-    artist.set_position(to_data(((fallback.x0 + fallback.x1) / 2, (fallback.y0 + fallback.y1) / 2)))
-    occupancy.add(bbox_shape(fallback))
-    return fallback
+    chosen = free = None
+    for x, y in _positions_around(anchor, width, height, frame):
+        box = Bbox.from_bounds(x - width / 2, y - height / 2, width, height)
+        if occupancy.hits(bbox_shape(box)):
+            continue
+        leader = _leader(box, anchor, halo_px)
+        free = free or (box, leader)
+        if leader is None or not occupancy.hits(leader, ("labels",)):
+            chosen = box, leader
+            break
+    # Rather a leader line across another label than a label on top of one.
+    chosen = chosen or free or (Bbox.from_bounds(anchor[0] - width / 2, anchor[1] - height / 2, width, height), None)
+    box, leader = chosen
+    artist.set_position(to_data(((box.x0 + box.x1) / 2, (box.y0 + box.y1) / 2)))
+    occupancy.add(bbox_shape(box), *([leader] if leader is not None else []))
+    return box, leader
 
 
-def leader_needed(box: Bbox, anchor: tuple[float, float], slack_px: float) -> bool:
-    """Whether a label at ``box`` sits far enough from its anchor to need a line back to it."""
-    return not box.padded(slack_px).contains(*anchor)
+def _positions_around(anchor, width: float, height: float, frame: Bbox) -> list[tuple[float, float]]:
+    """Centres for a label near ``anchor``, nearest first, each inside ``frame``."""
+    step_x, step_y = max(width / 4, height), 0.9 * height
+    offsets = [(i * step_x, j * step_y) for i in range(-NUDGE_RINGS, NUDGE_RINGS + 1)
+               for j in range(-NUDGE_RINGS, NUDGE_RINGS + 1)]
+    offsets.sort(key=lambda offset: (math.hypot(*offset), offset))
+    positions = []
+    for dx, dy in offsets:
+        x, y = anchor[0] + dx, anchor[1] + dy
+        if frame.x0 + width / 2 <= x <= frame.x1 - width / 2 and frame.y0 + height / 2 <= y <= frame.y1 - height / 2:
+            positions.append((x, y))
+    return positions
+
+
+def _leader(box: Bbox, anchor: tuple[float, float], slack_px: float) -> shapely.LineString | None:
+    """The line from a label's box back to its anchor, or None when the label sits on its anchor.
+
+    It stops ``slack_px`` short of the anchor, which may lie under the very
+    marker or zone the label names.
+    """
+    if box.padded(slack_px).contains(*anchor):
+        return None
+    end = nearest_edge_point(box, anchor)
+    length = math.dist(anchor, end)
+    start = (anchor[0] + (end[0] - anchor[0]) * slack_px / length, anchor[1] + (end[1] - anchor[1]) * slack_px / length)
+    return shapely.LineString([start, end])
 
 
 def nearest_edge_point(box: Bbox, point: tuple[float, float]) -> tuple[float, float]:
@@ -185,7 +214,7 @@ def choose_spot(width: float, height: float, frame: Bbox, occupancy: Occupancy, 
         box = corner_box(corner, width, height, frame, pad, stacks.get(corner, 0.0))
         shape = bbox_shape(box.padded(pad / 2))
         inside = frame.x0 <= box.x0 and box.x1 <= frame.x1 and frame.y0 <= box.y0 and box.y1 <= frame.y1
-        if inside and not occupancy.hits(shape, zones=True):
+        if inside and not occupancy.hits(shape, ("labels", "markers", "small_zones", "zones")):
             free.append((occupancy.soft_cover(shape), stacks.get(corner, 0.0), order, corner, box))
     if not free:
         return OUTSIDE, None

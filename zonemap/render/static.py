@@ -47,8 +47,7 @@ from matplotlib.path import Path as MplPath
 from ..errors import InputError
 from ..geocoding.text import is_arabic
 from ..geometry.admin import SPECIAL_AREAS
-from .layout import (FRAME_PAD_PT, OUTSIDE, Occupancy, bbox_shape, choose_spot, leader_needed, nearest_edge_point, place_label,
-                     stack_outside, to_display)
+from .layout import FRAME_PAD_PT, OUTSIDE, Occupancy, bbox_shape, choose_spot, place_label, stack_outside, to_display
 from .style import (APPROXIMATE_DASH, COUNTRY_BORDER, FIELD_LABELS, LABEL, LAND_FOCUS, LAND_OTHER, NOT_IN_EFFECT_DASH,
                     NOT_IN_EFFECT_FADE, PROVINCE_BORDER, SEA, SPECIAL_AREA_BORDER, STATUS_PATTERNS, check_lang,
                     incident_style, side_colours, zone_looks, zone_style)
@@ -349,12 +348,10 @@ def _place_required_labels(ax, entries, frame, occupancy: Occupancy, gid: str, s
         artist = ax.text(lon, lat, name, fontfamily=FONT, parse_math=False, zorder=8, gid=gid, ha="center",
                          va="center", path_effects=[patheffects.withStroke(linewidth=HALO_PT * 2, foreground="white")],
                          **style)
-        box = place_label(artist, ax, anchor, frame, occupancy, halo_px=halo)
-        if leader_needed(box, anchor, slack_px=halo):
-            end = ax.transData.inverted().transform(nearest_edge_point(box, anchor))
-            leader = ax.plot([lon, end[0]], [lat, end[1]], color="#444444", linewidth=0.6, zorder=7.5, gid=gid)[0]
-            occupancy.add(shapely.LineString([anchor, nearest_edge_point(box, anchor)]))
-            artists.append(leader)
+        _, leader = place_label(artist, ax, anchor, frame, occupancy, halo_px=halo)
+        if leader is not None:
+            (x0, y0), (x1, y1) = ax.transData.inverted().transform(np.asarray(leader.coords))
+            artists += ax.plot([x0, x1], [y0, y1], color="#444444", linewidth=0.6, zorder=7.5, gid=gid)
         artists.append(artist)
     return artists
 
@@ -475,9 +472,9 @@ def _draw_map(briefing: Briefing, ax: Axes, *, lang: str | None = None) -> tuple
     occupancy = Occupancy(soft=shapely.union_all(to_display(ax, clipped[focus].to_numpy())))
     drawn_zones = to_display(ax, zones.geometry.to_numpy())
     small = shapely.area(drawn_zones) * (72 / ax.figure.dpi) ** 2 < SMALL_ZONE_PT2
-    occupancy.add(*drawn_zones[small])
+    occupancy.small_zones.extend(drawn_zones[small])
     occupancy.zones.extend(drawn_zones[~small])
-    occupancy.add(*(bbox_shape(b) for b in _draw_incidents(ax, inside)))
+    occupancy.add(*(bbox_shape(b) for b in _draw_incidents(ax, inside)), layer="markers")
 
     label_style = {"fontsize": 8.5, "fontweight": "bold", "color": "#1a1a1a"}
     _place_required_labels(ax, [(_zone_name(zone, lang), _label_anchor(zone.geometry, layout.box))
@@ -569,11 +566,14 @@ def _legend(ax, zones, incidents, labels, lang, end) -> _Furniture | None:
         headers.append(name)
         handles.append(handle)
         names.append(name)
+        # Statuses drawn alike (agreed and in force are both solid) share one swatch.
+        by_pattern: dict[str, list[str]] = {}
         for status in dict.fromkeys(zones["status"]):
-            pattern = STATUS_PATTERNS.get(status, "solid")
+            by_pattern.setdefault(STATUS_PATTERNS.get(status, "solid"), []).append(zone_style(status).label(lang))
+        for pattern, statuses in by_pattern.items():
             handles.append(Patch(facecolor=matplotlib.colors.to_rgba(PATTERN_GREY, 0.25), edgecolor=PATTERN_GREY,
                                  linewidth=1.2, hatch=HATCHES.get(pattern)))
-            names.append(zone_style(status).label(lang))
+            names.append(" / ".join(statuses))
     else:
         for status in dict.fromkeys(zones["status"]):
             style = zone_style(status)
