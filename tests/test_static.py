@@ -191,13 +191,13 @@ FURNITURE = ("legend", "locator", "north-arrow", "scalebar", "off-frame-note")
 
 
 @pytest.fixture(scope="module", params=EXAMPLES, ids=lambda path: path.stem)
-def drawn_scenario(request):
+def drawn_scenario(request, artifacts_dir):
     """(briefing, figure, axes) of each example scenario's report page, drawn."""
     from zonemap import prepare
 
     briefing = prepare(request.param)
     fig, ax = draw_figure(briefing)
-    fig.canvas.draw()
+    fig.savefig(artifacts_dir / f"static-{request.param.stem}.png", dpi=100)  # to look at; git-ignored
     return briefing, fig, ax
 
 
@@ -253,10 +253,25 @@ def test_furniture_goes_beside_the_map_when_no_corner_is_free(prepared):
     assert_furniture_hides_nothing(briefing, fig, ax)
 
 
+def test_furniture_keeps_off_a_zone_across_the_whole_frame(prepared):
+    """A band of zone from edge to edge of the map reaches into every corner the legend could use."""
+    from dataclasses import replace
+
+    whole = prepared.zones.iloc[[0]].copy()
+    minx, miny, maxx, maxy = prepared.extent
+    whole["geometry"] = [shapely.box(minx - 10, miny, maxx + 10, maxy)]
+    briefing = replace(prepared, zones=whole.set_geometry("geometry"))
+    fig, ax = draw_figure(briefing)
+    fig.canvas.draw()
+    assert_furniture_hides_nothing(briefing, fig, ax)
+
+
 def assert_furniture_hides_nothing(briefing, fig, ax) -> None:
     boxes = furniture_boxes(fig, ax)
     assert {"legend", "locator", "north-arrow", "scalebar"} <= set(boxes)
-    zones = [shapely.transform(geometry, ax.transData.transform) for geometry in briefing.zones.geometry]
+    frame = as_shape(ax.get_window_extent(fig.canvas.get_renderer()))  # zones are drawn clipped to the frame
+    zones = [shapely.transform(geometry, ax.transData.transform).intersection(frame)
+             for geometry in briefing.zones.geometry]
     markers = marker_boxes(fig, ax)
     labels = [as_shape(box) for box in label_boxes(fig, ax).values()]
     assert markers and labels
@@ -327,3 +342,20 @@ def test_no_note_when_every_incident_is_on_the_map(prepared):
     fig, ax = draw_figure(replace(prepared, incidents=on_map))
     assert not [a for a in ax.artists if a.get_gid() == "off-frame-note"]
     assert not [t for t in fig.findobj(matplotlib.text.Text) if "outside the map" in t.get_text()]
+
+
+def test_place_names_follow_the_language(prepared, tmp_path):
+    from zonemap import prepare
+    from zonemap.render.static import place_names
+
+    assert place_names(prepared, "en") == ["Douma", "Daraa", "Quneitra", "Sweida", "Astana"]  # as written
+    # In Arabic as the gazetteer writes them; Astana has no Arabic name there and keeps its label.
+    assert place_names(prepared, "ar") == ["دوما", "درعا", "القنيطرة", "السويداء", "Astana"]
+    from tests.conftest import EXAMPLE
+
+    arabic = tmp_path / "arabic-place.yaml"
+    arabic.write_text(EXAMPLE.read_text(encoding="utf-8").replace("    place: Douma\n", "    place: دوما\n", 1),
+                      encoding="utf-8")
+    written_in_arabic = prepare(arabic)
+    assert place_names(written_in_arabic, "en")[0] == "Duma"  # the gazetteer's English name on an English map
+    assert place_names(written_in_arabic, "ar")[0] == "دوما"
