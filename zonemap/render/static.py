@@ -1,22 +1,30 @@
 """Static maps for reports: PNG, SVG and PDF with matplotlib, no browser, no network.
 
 The static map shows what the interactive one does, styled from the same
-:mod:`zonemap.render.style`: sea and land, provinces with labels, zones
-(dashed where approximate), incident symbols (one ``scatter`` per incident
-type, so thousands of incidents draw in a fraction of a second), a legend,
-title and as-of date, scale bar, north arrow, a locator inset and credits.
-Labels are placed greedily by rank (the places with most incidents, then
-larger provinces) and dropped when they would overlap one already placed.
-Arabic labels are shaped and laid out right to left by matplotlib itself
-(3.11+ lays text out with libraqm) in DejaVu Sans, which has the Arabic
-glyphs. The same inputs give the same bytes in every format.
+:mod:`zonemap.render.style`: sea and land, provinces, zones (coloured and
+patterned by :func:`~zonemap.render.style.zone_looks`, dashed where
+approximate), incident symbols (one ``scatter`` per incident type, so
+thousands of incidents draw in a fraction of a second), a legend, title and
+as-of date, scale bar, north arrow, a locator inset and credits.
+
+Nothing hides data (:mod:`zonemap.render.layout`): every zone is named and
+every governorate of the area of interest large enough to see, nudged off
+markers and other labels (with a leader line when moved); place labels are
+then added greedily by rank (the places with most incidents first) and
+dropped when they would overlap; the legend, inset, north arrow, scale bar
+and a note counting incidents beyond the frame then go in corners where they
+cover no zone, marker or label, or beside the map; labels of provinces
+outside the area of interest come last, in the space left. Every label is in
+the map's language. Arabic labels are shaped and laid out right to left by
+matplotlib itself (3.11+ lays text out with libraqm) in DejaVu Sans, which
+has the Arabic glyphs. The same inputs give the same bytes in every format.
 
 :func:`draw_map` draws into any matplotlib axes (``Briefing.plot(ax=...)``);
 :func:`draw_figure` makes the report page around it. In SVG output every
 layer is a group (``sea``, ``countries``, ``provinces``, ``zones``,
-``incidents``, ``labels``, ``legend``, ``title``, ``scalebar``,
-``north-arrow``, ``locator``, ``credits``) and text stays text, editable in
-Inkscape or Illustrator.
+``incidents``, ``zone-labels``, ``labels``, ``legend``, ``title``,
+``scalebar``, ``north-arrow``, ``locator``, ``off-frame-note``, ``credits``)
+and text stays text, editable in Inkscape or Illustrator.
 """
 
 from __future__ import annotations
@@ -301,8 +309,11 @@ def place_names(briefing: Briefing, lang: str) -> list[str]:
     return names
 
 
-def _label_candidates(briefing: Briefing, inside: gpd.GeoDataFrame, layout: _Layout, lang: str) -> list:
-    """(rank, x, y, text, style) of each incident place label that may be drawn, busiest places first."""
+def _label_candidates(inside: gpd.GeoDataFrame, layout: _Layout) -> list:
+    """(rank, x, y, text, style) of each incident place label that may be drawn, busiest places first.
+
+    ``inside`` are the incidents in the frame, with their place's name in the map's language as ``name``.
+    """
     minx, _, maxx, _ = layout.bounds
     offset = 0.012 * (maxx - minx)
     candidates = []
@@ -485,7 +496,7 @@ def _draw_map(briefing: Briefing, ax: Axes, *, lang: str | None = None) -> tuple
     _place_required_labels(ax, [(_unit_name(unit, lang), _label_anchor(unit.geometry, layout.box))
                                 for unit in governorates.itertuples(index=False)],
                            frame, occupancy, "labels", {"fontsize": 8, "color": LABEL})
-    _place_labels(ax, _label_candidates(briefing, inside, layout, lang), occupancy)
+    _place_labels(ax, _label_candidates(inside, layout), occupancy)
 
     furniture = [_legend(ax, zones, inside, labels, lang, briefing.window[1]), _locator(ax, briefing, layout, frame),
                  _off_frame_note(ax, int((~within).sum()), lang), _scale_bar(ax, layout, lang), _north_arrow(ax, lang)]
