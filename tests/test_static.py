@@ -359,3 +359,16 @@ def test_place_names_follow_the_language(prepared, tmp_path):
     written_in_arabic = prepare(arabic)
     assert place_names(written_in_arabic, "en")[0] == "Duma"  # the gazetteer's English name on an English map
     assert place_names(written_in_arabic, "ar")[0] == "دوما"
+
+
+def test_governorates_holding_zones_are_named(drawn_scenario):
+    """Hodeidah in Yemen, Sirte and Jufra in Libya, Idlib in Syria: each governorate a zone lies in, when visible."""
+    briefing, fig, ax = drawn_scenario
+    frame = as_shape(ax.get_window_extent(fig.canvas.get_renderer()))
+    named = {text.get_text() for text in label_boxes(fig, ax)}
+    codes = {code for codes in briefing.zones["province_codes"] for code in codes}
+    units = briefing.provinces[briefing.provinces["iso_3166_2"].isin(codes)]
+    expected = {unit.name_en for unit in units.itertuples()
+                if shapely.transform(unit.geometry, ax.transData.transform).intersection(frame).area
+                * (72 / fig.dpi) ** 2 >= 25}
+    assert expected and expected <= named
