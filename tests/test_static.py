@@ -253,6 +253,28 @@ def test_furniture_goes_beside_the_map_when_no_corner_is_free(prepared):
     assert_furniture_hides_nothing(briefing, fig, ax)
 
 
+def test_tall_furniture_beside_a_small_map_stays_on_the_page(prepared):
+    """Every incident type and a side per zone make a legend taller than a small map: it wraps into columns."""
+    from dataclasses import replace
+
+    import geopandas as gpd
+
+    from zonemap.render.style import INCIDENT_STYLES
+
+    minx, miny, maxx, maxy = prepared.extent
+    xs, ys = np.meshgrid(np.linspace(minx - 2.5, maxx + 2.5, 12), np.linspace(miny - 0.8, maxy + 0.8, 10))
+    types = list(INCIDENT_STYLES)
+    grid = gpd.GeoDataFrame({"id": [f"g{k}" for k in range(xs.size)], "type": [types[k % 8] for k in range(xs.size)],
+                             "label": [f"p{k}" for k in range(xs.size)]},
+                            geometry=gpd.points_from_xy(xs.ravel(), ys.ravel()), crs="EPSG:4326")
+    zones = prepared.zones.assign(side=["Side A", "Side B", "Side C", "Side D"])
+    briefing = replace(prepared, incidents=grid, zones=zones)
+    fig, ax = draw_figure(briefing, width_in=8, height_in=4.5)
+    fig.canvas.draw()
+    assert len(ax.get_legend().get_texts()) >= 8 + 4
+    assert_furniture_hides_nothing(briefing, fig, ax)
+
+
 def test_furniture_keeps_off_a_zone_across_the_whole_frame(prepared):
     """A band of zone from edge to edge of the map reaches into every corner the legend could use."""
     from dataclasses import replace

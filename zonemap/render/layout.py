@@ -225,10 +225,13 @@ def choose_spot(width: float, height: float, frame: Bbox, occupancy: Occupancy, 
 
 
 def stack_outside(sizes: list[tuple[float, float]], frame: Bbox, pad: float) -> list[Bbox]:
-    """Display boxes for furniture stacked top down in a column right of ``frame``."""
+    """Display boxes for furniture stacked top down beside ``frame``, in as many columns as its height needs."""
     boxes = []
-    top = frame.y1
+    left, top, column_width = frame.x1 + pad, frame.y1, 0.0
     for width, height in sizes:
-        boxes.append(Bbox.from_bounds(frame.x1 + pad, top - height, width, height))
+        if boxes and top - height < frame.y0:
+            left, top, column_width = left + column_width + pad, frame.y1, 0.0
+        boxes.append(Bbox.from_bounds(left, top - height, width, height))
         top -= height + pad
+        column_width = max(column_width, width)
     return boxes

@@ -448,7 +448,7 @@ def draw_map(briefing: Briefing, ax: Axes, *, lang: str | None = None) -> Axes:
 
 def _draw_map(briefing: Briefing, ax: Axes, *, lang: str | None = None) -> tuple[dict[str, str], float]:
     """:func:`draw_map`, returning where each piece of furniture went (name → corner or ``"outside"``)
-    and the width in pixels a column beside the frame needs to hold any of them."""
+    and the width in pixels that columns beside the frame need to hold all of them."""
     scenario = briefing.scenario
     lang = check_lang(lang or scenario.map.lang)
     labels = FIELD_LABELS[lang]
@@ -508,7 +508,13 @@ def _draw_map(briefing: Briefing, ax: Axes, *, lang: str | None = None) -> tuple
     _place_labels(ax, _province_candidates(others, layout, lang), occupancy)
     ax.set_xlabel("")
     ax.set_ylabel("")
-    return spots, max(piece.width for piece in furniture) + 2 * ax.figure.dpi / 72 * FRAME_PAD_PT
+    # Room for all of it beside the frame, whichever pieces end up there once the frame narrows.
+    beside = stack_outside([(piece.width, piece.height) for piece in furniture], frame, _pad_px(ax))
+    return spots, max(box.x1 for box in beside) - frame.x1 + _pad_px(ax)
+
+
+def _pad_px(ax) -> float:
+    return ax.figure.dpi / 72 * FRAME_PAD_PT
 
 
 @dataclass
@@ -522,8 +528,8 @@ class _Furniture:
 
 
 def _arrange(ax, furniture: list[_Furniture], frame, occupancy: Occupancy) -> dict[str, str]:
-    """Put each piece of furniture in a free corner, or in the column right of the frame."""
-    pad = ax.figure.dpi / 72 * FRAME_PAD_PT
+    """Put each piece of furniture in a free corner, or in a column right of the frame."""
+    pad = _pad_px(ax)
     spots, stacks, outside = {}, {}, []
     for piece in furniture:
         corner, box = choose_spot(piece.width, piece.height, frame, occupancy, pad, stacks)
