@@ -170,7 +170,9 @@ def join_incidents(points: gpd.GeoDataFrame, labels: Sequence[str], locator: Adm
         :data:`INCIDENT_COLUMNS` order, then any others ``points`` had.
     """
     where = locator.locate(points.geometry.x.to_numpy(), points.geometry.y.to_numpy())
-    zones_of = links.groupby("incident_id", sort=False)["zone_id"].agg(tuple).to_dict() if len(links) else {}
+    zones_of: dict[str, list[str]] = {}
+    for incident_id, zone_id in zip(links["incident_id"].to_numpy(dtype=object), links["zone_id"].to_numpy(dtype=object)):
+        zones_of.setdefault(incident_id, []).append(zone_id)
     result = points.copy()
     result["label"] = list(labels)
     result["country"] = where["country"].to_numpy()
@@ -180,7 +182,7 @@ def join_incidents(points: gpd.GeoDataFrame, labels: Sequence[str], locator: Adm
         known = f"{level}_code" in where
         result[level] = where[f"{level}_name"].to_numpy() if known else np.full(len(result), None, dtype=object)
         result[f"{level}_code"] = where[f"{level}_code"].to_numpy() if known else np.full(len(result), None, dtype=object)
-    result["zones"] = [zones_of.get(ident, ()) for ident in result["id"]]
+    result["zones"] = [tuple(zones_of.get(ident, ())) for ident in result["id"]]
     return result[[c for c in INCIDENT_COLUMNS if c in result] + [c for c in result if c not in INCIDENT_COLUMNS]]
 
 

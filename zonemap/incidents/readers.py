@@ -15,12 +15,14 @@ import datetime as dt
 import io
 import json
 import math
+import re
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
 from ..errors import InputError, ScenarioError
 from ..scenario.files import read_text_file
@@ -161,19 +163,95 @@ def _checked_header(header: list[str], file: str, wanted: Callable[[list[str]], 
     return header, keep
 
 
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def _physical_lines(text: str) -> list[str]:
+    """The text's lines as the csv module counts them (``\\r\\n``, ``\\r`` or ``\\n`` ends one)."""
+    return _LINE_BREAK.split(text) if "\r" in text else text.split("\n")
+
+
 def _read_csv(path: Path, wanted, settings: Settings) -> RawTable:
     file = str(path)
     text = read_text_file(path, "incident table", settings.max_table_bytes)
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         first = next(reader, None)
-        if first is None:
-            raise ScenarioError("incident table is empty; expected a header row", source=file)
-        header, keep = _checked_header(first, file, wanted, "line")
-        positions = [header.index(name) for name in keep]
-        width = len(header)
-        rows, lines, problems = [], [], []
-        last_line = reader.line_num
+    except csv.Error as error:
+        raise ScenarioError(f"malformed CSV: {error}", source=file, location="line 1") from None
+    if first is None:
+        raise ScenarioError("incident table is empty; expected a header row", source=file)
+    header, keep = _checked_header(first, file, wanted, "line")
+    regular = _read_regular_csv(text, header, keep) if reader.line_num == 1 else None
+    if regular is None:
+        columns, lines, problems = _read_any_csv(reader, file, header, keep, settings)
+    else:
+        columns, lines = regular
+        problems = np.full(len(lines), None, dtype=object)
+        if len(lines) > settings.max_table_rows:
+            raise _too_many(file, settings, int(lines[settings.max_table_rows]), "line")
+
+    def originals(selected: np.ndarray) -> list[dict]:
+        wanted_lines = set(np.asarray(lines)[selected].tolist())
+        if regular is not None:
+            physical = _physical_lines(text)
+            records = csv.reader([physical[line - 1] for line in sorted(wanted_lines)], strict=True)
+            return [dict(zip(header, record)) for record in records]
+        found = []
+        again = csv.reader(io.StringIO(text, newline=""), strict=True)
+        next(again)
+        previous = again.line_num
+        for record in again:
+            start, previous = previous + 1, again.line_num
+            if start in wanted_lines:
+                found.append(dict(zip(header, record)))
+        return found
+
+    return RawTable(file, "csv", header, columns, lines, problems, _originals=originals)
+
+
+def _read_regular_csv(text: str, header: list[str], keep: list[str]) -> tuple[dict, np.ndarray] | None:
+    """The wanted columns of a CSV file whose rows are each one line with every cell, read by pandas' C parser.
+
+    None for any other file (a cell spanning lines, a row with too few or too many cells, a line of empty
+    cells): :func:`_read_any_csv` reads those row by row and says what is wrong with each.
+    """
+    physical = _physical_lines(text)
+    lines = np.array([number for number, line in enumerate(physical[1:], start=2) if line.strip()], dtype=np.int64)
+    if any(_separators(physical[number - 1]) != len(header) - 1 for number in lines.tolist()):
+        return None
+    positions = [header.index(name) for name in keep]
+    try:
+        frame = pd.read_csv(io.StringIO(text, newline=""), header=None, skiprows=1, usecols=positions, dtype=str,
+                            keep_default_na=False, na_filter=True, na_values=[], skip_blank_lines=True,
+                            engine="c", names=list(range(len(header))))
+    except (pd.errors.ParserError, ValueError):
+        return None
+    if len(frame) != len(lines) or frame.isna().to_numpy().any():
+        return None
+    columns = {}
+    for position, name in zip(positions, keep):
+        cells = np.empty(len(frame), dtype=object)
+        cells[:] = [cell.strip() for cell in frame[position].to_numpy(dtype=object)]
+        columns[name] = cells
+    if len(lines) and not np.logical_or.reduce([c != "" for c in columns.values()] or [np.ones(len(lines), bool)]).all():
+        return None
+    return columns, lines
+
+
+def _separators(line: str) -> int:
+    """Commas between the cells of one line of CSV (those inside quotes, which come in pairs, do not count)."""
+    return line.count(",") if '"' not in line else sum(part.count(",") for part in line.split('"')[::2])
+
+
+def _read_any_csv(reader, file: str, header: list[str], keep: list[str],
+                  settings: Settings) -> tuple[dict, np.ndarray, np.ndarray]:
+    """The wanted columns of any CSV file, row by row: rows of the wrong width are kept with their problem."""
+    positions = [header.index(name) for name in keep]
+    width = len(header)
+    rows, lines, problems = [], [], []
+    last_line = reader.line_num
+    try:
         for record in reader:
             start, last_line = last_line + 1, reader.line_num
             if not any(cell.strip() for cell in record):
@@ -189,21 +267,7 @@ def _read_csv(path: Path, wanted, settings: Settings) -> RawTable:
             lines.append(start)
     except csv.Error as error:
         raise ScenarioError(f"malformed CSV: {error}", source=file, location=f"line {reader.line_num}") from None
-
-    def originals(selected: np.ndarray) -> list[dict]:
-        wanted_lines = set(np.asarray(lines)[selected].tolist())
-        found, previous = [], 1
-        again = csv.reader(io.StringIO(text, newline=""), strict=True)
-        next(again)
-        previous = again.line_num
-        for record in again:
-            start, previous = previous + 1, again.line_num
-            if start in wanted_lines:
-                found.append(dict(zip(header, record)))
-        return found
-
-    return RawTable(file, "csv", header, _columns(rows, keep), np.array(lines, dtype=np.int64),
-                    np.array(problems, dtype=object), _originals=originals)
+    return _columns(rows, keep), np.array(lines, dtype=np.int64), np.array(problems, dtype=object)
 
 
 def _cell_text(value) -> str:
