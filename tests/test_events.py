@@ -1,6 +1,7 @@
 """Reading event tables: ACLED and UCDP GED exports with no options, mapped tables, XLSX and GeoJSON, bad rows."""
 
 import csv
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -69,16 +70,21 @@ def test_bad_rows_are_rejected_with_their_reason_and_the_rest_read():
 def test_a_table_read_row_by_row_gives_the_same_as_a_regular_one(tmp_path):
     rows = rows_of(EVENTS / "acled-syria.csv")
     rows[2]["notes"] = "Fighting on the Ain Tarma front,\nreported over two lines."
+    rows[5]["fatalities"] = "three"
     path = tmp_path / "multiline.csv"
     with open(path, "w", newline="", encoding="utf-8") as f:
         writer = csv.DictWriter(f, list(rows[0]), lineterminator="\r\n")
         writer.writeheader()
         writer.writerows(rows)
-    regular = read_events(EVENTS / "acled-syria.csv").events
-    spanning = read_events(path).events
-    assert list(spanning["line"]) == [2, 3, 4] + list(range(6, 18))
+    regular = read_events(EVENTS / "acled-syria.csv").events.drop(index=5).reset_index(drop=True)
+    table = read_events(path)
+    spanning = table.events
+    assert list(spanning["line"]) == [2, 3, 4, 6, 7] + list(range(9, 18))
     assert spanning["notes"].iloc[2] == rows[2]["notes"]
-    pd.testing.assert_frame_equal(spanning.drop(columns=["line", "notes"]), regular.drop(columns=["line", "notes"]))
+    pd.testing.assert_frame_equal(spanning.drop(columns=["line", "notes", "row"]),
+                                  regular.drop(columns=["line", "notes", "row"]))
+    assert list(table.rejects["line"]) == [8]
+    assert table.rejects.iloc[0][list(rows[5])].to_dict() == rows[5]
 
 
 def test_rows_of_the_wrong_width_are_rejected(tmp_path):
@@ -114,18 +120,20 @@ def test_any_table_through_a_column_mapping(tmp_path):
 def test_xlsx_export_reads_like_its_csv(tmp_path):
     from openpyxl import Workbook
 
-    rows = rows_of(EVENTS / "acled-syria.csv")
+    rows = rows_of(EVENTS / "ucdp-ged-syria.csv")
+    numeric = {"id", "latitude", "longitude", "best", "where_prec"}
     book = Workbook()
     sheet = book.active
     sheet.append(list(rows[0]))
     for row in rows:
-        cells = [float(v) if k in ("latitude", "longitude") and v else int(v) if k == "fatalities" and v else v
-                 for k, v in row.items()]
+        cells = [float(v) if k in numeric and v else v for k, v in row.items()]
+        cells[list(row).index("date_start")] = dt.datetime.fromisoformat(row["date_start"][:10])
         sheet.append(cells)
-    book.save(tmp_path / "acled.xlsx")
-    table = read_events(tmp_path / "acled.xlsx")
-    expected = read_events(EVENTS / "acled-syria.csv").events
-    assert table.format == "acled" and table.raw.row_word == "sheet row"
+    book.save(tmp_path / "ged.xlsx")
+    table = read_events(tmp_path / "ged.xlsx")
+    expected = read_events(EVENTS / "ucdp-ged-syria.csv").events
+    assert table.format == "ucdp" and table.raw.row_word == "sheet row"
+    assert list(table.events["id"]) == [row["id"] for row in rows]
     pd.testing.assert_frame_equal(table.events, expected)
 
 

@@ -72,7 +72,7 @@ def test_command_line_mapping_and_format():
     (table,) = incident_files_from_options(["e.csv"], "auto", "date=Day,place=Town")
     assert table.format == "generic" and dict(table.mapping) == {"date": "Day", "place": "Town"}
     assert incident_files_from_options(["e.csv"], "ucdp")[0].format == "ucdp"
-    with pytest.raises(InputError, match="generic"):
+    with pytest.raises(InputError, match="--incidents-mapping is for generic tables, not --incidents-format acled"):
         incident_files_from_options(["e.csv"], "acled", "date=Day")
     with pytest.raises(InputError, match="needs --incidents-mapping"):
         incident_files_from_options(["e.csv"], "generic")

@@ -130,6 +130,8 @@ def test_scenario_names_tables_with_a_format_or_a_mapping(tmp_path):
     (tmp_path / "s.yaml").write_text(text, encoding="utf-8")
     briefing = zonemap.prepare(tmp_path / "s.yaml")
     assert [(r.format, r.placed) for r in briefing.imports] == [("ACLED", 15), ("mapped columns", 1)]
+    with open(EVENTS / "acled-syria.csv", newline="", encoding="utf-8") as f:
+        assert briefing.imports[0].fatalities == sum(int(row["fatalities"] or 0) for row in csv.DictReader(f))
     assert pd.Series(briefing.incidents["id"]).is_unique
     (tmp_path / "bad.yaml").write_text(EXAMPLE.read_text(encoding="utf-8")
                                        + "\nincident_files:\n  - {path: log.csv, format: acled, mapping: {date: Day}}\n",
