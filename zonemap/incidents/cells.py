@@ -115,9 +115,9 @@ def whole_numbers(texts: np.ndarray) -> tuple[pd.arrays.IntegerArray, np.ndarray
     """
     values, problems = numbers(texts)
     fraction = np.isfinite(values) & (values != np.floor(values))
-    problems = np.where((problems != None) | fraction, "not a whole number", None)  # noqa: E711 (elementwise)
-    problems = np.where((problems == None) & (values < 0), "less than the minimum of 0", problems)  # noqa: E711
-    usable = np.isfinite(values) & (problems == None)  # noqa: E711
+    problems = np.where(pd.notna(problems) | fraction, "not a whole number", None)
+    problems = np.where(pd.isna(problems) & (values < 0), "less than the minimum of 0", problems)
+    usable = np.isfinite(values) & pd.isna(problems)
     counts = pd.array(np.where(usable, values, 0).astype(np.int64), dtype="Int64")
     counts[~usable] = pd.NA
     return counts, problems.astype(object)

@@ -177,15 +177,15 @@ def _imported_events(raw: RawTable, columns: Mapping[str, list[str]], sources: M
         return first_filled(raw.cells, columns.get(name, []), rows)
 
     problems = RowProblems(rows)
-    problems.add(raw.problems != None, "the row {text}", text=raw.problems)  # noqa: E711 (elementwise)
+    problems.add(pd.notna(raw.problems), "the row {text}", text=raw.problems)
     written = field("date")
     dates, date_problems = parse_dates(written)
-    problems.add(date_problems != None, "{text}", "date", text=date_problems)  # noqa: E711
+    problems.add(pd.notna(date_problems), "{text}", "date", text=date_problems)
     coordinates = {}
     for name, word, limit in (("lat", "latitude", 90), ("lon", "longitude", 180)):
         text = field(name)
         values, number_problems = numbers(text)
-        problems.add(number_problems != None, f"{word} {{text!r}} is {{problem}}", name, text=text,  # noqa: E711
+        problems.add(pd.notna(number_problems), f"{word} {{text!r}} is {{problem}}", name, text=text,
                      problem=number_problems)
         problems.add(np.abs(values) > limit, f"{word} {{text}} is outside -{limit} to {limit}", name, text=text)
         coordinates[name] = values
@@ -202,7 +202,7 @@ def _imported_events(raw: RawTable, columns: Mapping[str, list[str]], sources: M
     problems.add(~has_lat & ~has_lon & (places == ""), "no coordinates and no place name", "place")
     text = field("fatalities")
     fatalities, count_problems = whole_numbers(text)
-    problems.add(count_problems != None, "fatalities {text!r} is {problem}", "fatalities", text=text,  # noqa: E711
+    problems.add(pd.notna(count_problems), "fatalities {text!r} is {problem}", "fatalities", text=text,
                  problem=count_problems)
     ids = field("id")
     _reject_repeated_ids(ids, raw.lines, problems)

@@ -80,7 +80,7 @@ def zonemap_events(raw: RawTable, sources: Mapping[str, Source]) -> pd.DataFrame
         return raw.cells[column] if column in raw.cells else np.full(rows, "", dtype=object)
 
     problems = RowProblems(rows)
-    problems.add(raw.problems != None, "{text}", text=raw.problems)  # noqa: E711 (elementwise)
+    problems.add(pd.notna(raw.problems), "{text}", text=raw.problems)
     ids = cells("id")
     problems.add((ids != "") & ~np.array([bool(_ID.match(i)) or not i for i in ids], dtype=bool),
                  "{text!r} is not a valid id; use lower-case letters, digits and hyphens", "id", text=ids)
@@ -89,7 +89,7 @@ def zonemap_events(raw: RawTable, sources: Mapping[str, Source]) -> pd.DataFrame
     problems.add(written == "", "'date' is required", "date")
     iso = np.array([bool(_ISO_DAY.match(d)) for d in written], dtype=bool)
     problems.add(~iso, "{text!r} is not a date; expected YYYY-MM-DD", "date", text=written)
-    problems.add(date_problems != None, "{text!r} is not a real calendar date; expected YYYY-MM-DD", "date",  # noqa: E711
+    problems.add(pd.notna(date_problems), "{text!r} is not a real calendar date; expected YYYY-MM-DD", "date",
                  text=written)
     types = cells("type")
     problems.add(types == "", "'type' is required", "type")
@@ -103,7 +103,7 @@ def zonemap_events(raw: RawTable, sources: Mapping[str, Source]) -> pd.DataFrame
     for name, limit in (("lat", 90), ("lon", 180)):
         text = cells(name)
         values, number_problems = numbers(text)
-        problems.add(number_problems != None, "{text!r} is {problem}", name, text=text, problem=number_problems)  # noqa: E711
+        problems.add(pd.notna(number_problems), "{text!r} is {problem}", name, text=text, problem=number_problems)
         problems.add(values > limit, f"{{value}} is greater than the maximum of {limit}", name, value=values)
         problems.add(values < -limit, f"{{value}} is less than the minimum of {-limit}", name, value=values)
         coordinates[name] = values
@@ -118,7 +118,7 @@ def zonemap_events(raw: RawTable, sources: Mapping[str, Source]) -> pd.DataFrame
     text = cells("fatalities")
     fatalities, count_problems = whole_numbers(text)
     problems.add(count_problems == "not a whole number", "{text!r} is not a whole number", "fatalities", text=text)
-    problems.add(count_problems != None, "{text} is less than the minimum of 0", "fatalities", text=text)  # noqa: E711
+    problems.add(pd.notna(count_problems), "{text} is less than the minimum of 0", "fatalities", text=text)
     problems.add(fatalities.to_numpy(dtype=np.float64, na_value=0) > limits["fatalities"],
                  f"{{text}} is greater than the maximum of {limits['fatalities']}", "fatalities", text=text)
     actors = actor_lists(raw.cells, ["actors"] if "actors" in raw.cells else [], rows)
