@@ -163,3 +163,12 @@ def test_zonemap_tables_stay_strict(tmp_path):
                                       encoding="utf-8")
     with pytest.raises(ScenarioError, match=r"own.csv: line 3, row 2.type: 'shellng' is not one of"):
         read_events(tmp_path / "own.csv")
+
+
+def test_blank_lines_and_lines_of_empty_cells_are_skipped(tmp_path):
+    lines = (EVENTS / "acled-syria.csv").read_text(encoding="utf-8").splitlines()
+    lines[3:3] = ["", "," * 30]
+    (tmp_path / "gaps.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    table = read_events(tmp_path / "gaps.csv")
+    assert len(table.events) == 15 and len(table.rejects) == 0
+    assert list(table.events["line"][:4]) == [2, 3, 6, 7]

@@ -220,22 +220,23 @@ def _read_regular_csv(text: str, header: list[str], keep: list[str]) -> tuple[di
     lines = np.array([number for number, line in enumerate(physical[1:], start=2) if line.strip()], dtype=np.int64)
     if any(_separators(physical[number - 1]) != len(header) - 1 for number in lines.tolist()):
         return None
+    del physical  # as large as the text itself: not kept while pandas reads it
     positions = [header.index(name) for name in keep]
     try:
         frame = pd.read_csv(io.StringIO(text, newline=""), header=None, skiprows=1, usecols=positions, dtype=str,
-                            keep_default_na=False, na_filter=True, na_values=[], skip_blank_lines=True,
+                            keep_default_na=False, skip_blank_lines=True,
                             engine="c", names=list(range(len(header))))
     except (pd.errors.ParserError, ValueError):
         return None
-    if len(frame) != len(lines) or frame.isna().to_numpy().any():
+    if len(frame) != len(lines):
         return None
     columns = {}
     for position, name in zip(positions, keep):
         cells = np.empty(len(frame), dtype=object)
         cells[:] = [cell.strip() for cell in frame[position].to_numpy(dtype=object)]
         columns[name] = cells
-    if len(lines) and not np.logical_or.reduce([c != "" for c in columns.values()] or [np.ones(len(lines), bool)]).all():
-        return None
+    if columns and not np.logical_or.reduce([cells != "" for cells in columns.values()]).all():
+        return None  # a line of empty cells, which the row-by-row reading skips
     return columns, lines
 
 
