@@ -182,7 +182,7 @@ def join_incidents(points: gpd.GeoDataFrame, labels: Sequence[str], locator: Adm
         known = f"{level}_code" in where
         result[level] = where[f"{level}_name"].to_numpy() if known else np.full(len(result), None, dtype=object)
         result[f"{level}_code"] = where[f"{level}_code"].to_numpy() if known else np.full(len(result), None, dtype=object)
-    result["zones"] = [tuple(zones_of.get(ident, ())) for ident in result["id"]]
+    result["zones"] = [tuple(zones_of.get(ident, ())) for ident in result["id"].to_numpy(dtype=object)]
     return result[[c for c in INCIDENT_COLUMNS if c in result] + [c for c in result if c not in INCIDENT_COLUMNS]]
 
 
