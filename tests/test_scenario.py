@@ -219,3 +219,31 @@ def test_bad_points_are_named(tmp_path, towns, words):
     with pytest.raises(ScenarioError, match=words) as caught:
         load_scenario(path)
     assert "line 5" in str(caught.value)
+
+
+INCIDENT_FILE_BASE = {"title": "T", "zones": [{"id": "z", "name": "Z", "provinces": ["Idlib"]}]}
+
+
+def test_incident_files_take_a_format_or_a_mapping_and_round_trip():
+    from zonemap.scenario import IncidentFile, parse_scenario, scenario_to_dict
+
+    files = ["a.csv", {"path": "b.xlsx", "format": "ucdp"}, {"path": "c.csv", "mapping": {"date": "Day", "place": "Town"}}]
+    scenario = parse_scenario(INCIDENT_FILE_BASE | {"incident_files": files})
+    assert scenario.incident_files == ("a.csv", IncidentFile("b.xlsx", "ucdp"),
+                                       IncidentFile("c.csv", "generic", (("date", "Day"), ("place", "Town"))))
+    assert parse_scenario(scenario_to_dict(scenario)).incident_files == scenario.incident_files
+
+
+@pytest.mark.parametrize("item, message", [
+    ({"path": "a.csv", "format": "acledd"}, "incident_files[0].format: 'acledd' is not one of"),
+    ({"path": "a.csv", "mapping": {"when": "Day"}}, "incident_files[0].mapping.when: unknown field 'when'"),
+    ({"path": "a.csv", "format": "acled", "mapping": {"date": "Day"}}, "only a generic table takes one"),
+    ({"format": "acled"}, "incident_files[0]: 'path' is required"),
+    (3, "incident_files[0]: expected a string or object, got int 3"),
+])
+def test_bad_incident_files_say_what_is_expected(item, message):
+    from zonemap.scenario import parse_scenario
+
+    with pytest.raises(ScenarioError) as error:
+        parse_scenario(INCIDENT_FILE_BASE | {"incident_files": [item]})
+    assert message in str(error.value)

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -35,8 +35,11 @@ from .export.formats import DEFAULT_FORMATS, FORMATS
 from .geocoding import PlaceResolver, Resolution, load_gazetteer, make_geocoder
 from .geometry.admin import AdminLocator
 from .geometry.zones import build_zones, incidents_far_from_members, zone_province_parts
-from .incidents import incident_labels, incident_points, join_incidents, read_incident_table, zone_figures, zone_incident_links
+from .incidents import (EventTable, ImportReport, admin1_agreement, incident_labels, incident_points, join_incidents,
+                        place_events, province_codes, read_events, zone_figures, zone_incident_links)
+from .incidents.rejects import combine_rejects, empty_rejects
 from .scenario import DEFAULT_BUFFER_KM, Scenario, check_scenario, load_scenario
+from .scenario.model import IncidentFile
 from .scenario.files import resolve_scenario_path
 from .settings import Settings
 
@@ -101,6 +104,14 @@ class Briefing:
     window
         ``(start, end)`` dates the incidents were cut to by :meth:`between`
         (None for an open side); ``(None, None)`` for the whole record.
+    rejects
+        Rows of incident tables that could not be put on the map, with the
+        file, line and reason, then their original cells (see
+        :mod:`zonemap.incidents.rejects`); the build writes them to
+        ``<name>.rejects.csv``.
+    imports
+        What became of each incident table's rows: one
+        :class:`~zonemap.incidents.ImportReport` per table.
     """
 
     scenario: Scenario
@@ -118,6 +129,8 @@ class Briefing:
     credits: tuple[str, ...]
     extent: tuple[float, float, float, float]
     window: tuple[dt.date | None, dt.date | None] = (None, None)
+    rejects: pd.DataFrame = field(default_factory=empty_rejects)
+    imports: tuple[ImportReport, ...] = ()
 
     @property
     def ambiguous(self) -> list[Resolution]:
@@ -310,16 +323,66 @@ def _as_scenario(scenario: Scenario | Mapping | str | Path, settings: Settings) 
     raise InputError(f"expected a Scenario, a dict or a scenario file path, got {type(scenario).__name__}")
 
 
-def _unique_incident_ids(points: gpd.GeoDataFrame, incidents) -> None:
+def _unique_incident_ids(points: gpd.GeoDataFrame, incidents: Sequence, tables: Sequence[tuple[int, EventTable]]) -> None:
+    """Refuse an incident id used twice, naming where each use was written."""
     duplicated = points["id"].duplicated()
     if duplicated.any():
         index = int(duplicated.to_numpy().nonzero()[0][0])
         first = int((points["id"] == points["id"].iloc[index]).to_numpy().nonzero()[0][0])
-        raise incidents[index].origin.child("id").error(
-            f"incident id {points['id'].iloc[index]!r} is used twice (also by incident {first + 1})")
+        origin, _ = _incident_origin(index, incidents, tables)
+        _, also = _incident_origin(first, incidents, tables)
+        raise origin.child("id").error(f"incident id {points['id'].iloc[index]!r} is used twice (also by {also})")
 
 
-def prepare(scenario: Scenario | Mapping | str | Path, *, incident_files: Sequence[str | Path] = (),
+def _incident_origin(position: int, incidents: Sequence, tables: Sequence[tuple[int, EventTable]]) -> tuple[Origin, str]:
+    """Where the incident at ``position`` of the joined points was written, and a short name for it."""
+    if position < len(incidents):
+        return incidents[position].origin, f"incident {position + 1}"
+    start, table = max((t for t in tables if t[0] <= position), key=lambda t: t[0])
+    events = table.events.iloc[position - start]
+    word = table.raw.row_word
+    return (Origin(table.file, f"row {int(events['row']) + 1}", int(events["line"])),
+            f"{table.file} {word} {int(events['line'])}")
+
+
+def read_incident_tables(scenario: Scenario, incident_files: Sequence[str | Path | IncidentFile],
+                         settings: Settings) -> list[EventTable]:
+    """Read the incident tables a scenario names, then those given besides.
+
+    Parameters
+    ----------
+    scenario
+        The scenario; its tables must lie in its folder (or an allowed one).
+    incident_files
+        Tables chosen by the user: paths (format told from the header), or
+        :class:`~zonemap.scenario.model.IncidentFile` with a format or a column mapping.
+    settings
+        Limits and allowed folders.
+
+    Returns
+    -------
+    list of EventTable
+
+    Raises
+    ------
+    ScenarioError
+        For a table that cannot be read, with its file and line.
+    """
+    sources = {s.id: s for s in scenario.sources}
+    tables = []
+    for number, table in enumerate(scenario.incident_files):
+        origin = Origin(str(scenario.path) if scenario.path else None, f"incident_files[{number}]")
+        described = table if isinstance(table, IncidentFile) else IncidentFile(table)
+        path = resolve_scenario_path(described.path, scenario.base_dir, origin, settings, "incident table")
+        tables.append(read_events(path, described.format, dict(described.mapping), sources=sources, settings=settings))
+    for table in incident_files:
+        described = table if isinstance(table, IncidentFile) else IncidentFile(str(table))
+        tables.append(read_events(Path(described.path), described.format, dict(described.mapping), sources=sources,
+                                  settings=settings))
+    return tables
+
+
+def prepare(scenario: Scenario | Mapping | str | Path, *, incident_files: Sequence[str | Path | IncidentFile] = (),
             geodata: GeoData | None = None, settings: Settings | None = None) -> Briefing:
     """Geocode a scenario's names and build its zones, incidents and joins.
 
@@ -329,8 +392,12 @@ def prepare(scenario: Scenario | Mapping | str | Path, *, incident_files: Sequen
         A :class:`~zonemap.scenario.Scenario`, a dict in the scenario file
         format, or the path of a YAML/JSON scenario file.
     incident_files
-        CSV incident tables to add, chosen by the user (unlike the tables a
-        scenario names, these are not confined to the scenario's folder).
+        Incident tables to add, chosen by the user (unlike the tables a
+        scenario names, these are not confined to the scenario's folder):
+        paths of zonemap, ACLED or UCDP GED tables (told apart by their
+        header), or :class:`~zonemap.scenario.model.IncidentFile` with a
+        format or a column mapping. Rows of imported datasets that cannot be
+        placed go to :attr:`Briefing.rejects`.
     geodata
         Boundaries, gazetteer and named areas; defaults to the embedded ones
         (or ``settings.data_dir``). Used for everything: geocoding, zones,
@@ -376,13 +443,7 @@ def prepare(scenario: Scenario | Mapping | str | Path, *, incident_files: Sequen
     sub_districts, districts = geodata.admin_units(country, 3), geodata.admin_units(country, 2)
 
     incidents = list(scenario.incidents)
-    sources = {s.id: s for s in scenario.sources}
-    for number, table in enumerate(scenario.incident_files):
-        origin = Origin(str(scenario.path) if scenario.path else None, f"incident_files[{number}]")
-        path = resolve_scenario_path(table, scenario.base_dir, origin, settings, "incident table")
-        incidents += read_incident_table(path, sources, settings=settings)
-    for table in incident_files:
-        incidents += read_incident_table(Path(table), sources, settings=settings)
+    tables: list[tuple[int, EventTable]] = []
     try:
         # Every name at once, so that those going online share one progress bar and time estimate.
         resolver.look_up([*_zone_place_names(scenario), *(i.place for i in incidents if i.lat is None)])
@@ -390,13 +451,20 @@ def prepare(scenario: Scenario | Mapping | str | Path, *, incident_files: Sequen
                                      admin_units={2: districts, 3: sub_districts}, country_shape=country_shape,
                                      named_areas=geodata.named_areas, settings=settings, warnings=warnings,
                                      lenient=settings.lenient)
-        points = incident_points(incidents, resolver)
+        frames = [incident_points(incidents, resolver)]
+        for table in read_incident_tables(scenario, incident_files, settings):
+            start = sum(map(len, frames))
+            table, placed = place_events(table, resolver, first_number=start + 1, strict=settings.strict)
+            tables.append((start, table))
+            frames.append(placed)
     finally:
         geocoder.close()  # an online cache's database and HTTP session
-    _unique_incident_ids(points, incidents)
+    points = gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), geometry="geometry", crs="EPSG:4326")
+    _unique_incident_ids(points, incidents, tables)
     links = zone_incident_links(points, zones)
     located = join_incidents(points, incident_labels(points, resolver.gazetteer, country),
                              AdminLocator(country, provinces, countries, sub_districts, districts), links)
+    imports = _import_reports(tables, located, provinces, PlaceResolver(country, resolver.gazetteer))
     _check_incidents_near_members(scenario, located, links, members, warnings, settings.lenient)
     warnings += [f"{r.field}: {r.describe()}" for r in resolver.resolutions if r.low_confidence]
 
@@ -420,7 +488,23 @@ def prepare(scenario: Scenario | Mapping | str | Path, *, incident_files: Sequen
     return Briefing(scenario=scenario, zones=zones, provinces=provinces, districts=districts,
                     sub_districts=sub_districts, incidents=located, countries=countries,
                     zone_incidents=links, zone_provinces=parts, summary=_summary(zones),
-                    resolutions=tuple(resolver.resolutions), warnings=tuple(warnings), credits=credits, extent=extent)
+                    resolutions=tuple(resolver.resolutions), warnings=tuple(warnings), credits=credits, extent=extent,
+                    rejects=combine_rejects([table.rejects for _, table in tables]), imports=imports)
+
+
+def _import_reports(tables: Sequence[tuple[int, EventTable]], located: gpd.GeoDataFrame, provinces: gpd.GeoDataFrame,
+                    names: PlaceResolver) -> tuple[ImportReport, ...]:
+    """What became of each table's rows, with the placed events' provinces checked against the dataset's own."""
+    reports = []
+    for start, table in tables:
+        events = located.iloc[start:start + len(table.events)]
+        compared, agreeing = admin1_agreement(province_codes(events["dataset_admin1"].to_numpy(dtype=object),
+                                                             provinces, names),
+                                              events["admin1_code"].to_numpy(dtype=object))
+        reports.append(ImportReport(table.file, table.label, table.rows, len(events),
+                                    int(events["matched_place"].notna().sum()), len(table.rejects),
+                                    int(events["fatalities"].fillna(0).sum()), compared, agreeing))
+    return tuple(reports)
 
 
 def _zone_place_names(scenario: Scenario) -> list[str]:
@@ -475,7 +559,7 @@ def _summary(zones: gpd.GeoDataFrame) -> pd.DataFrame:
 
 def build(scenario: Scenario | Mapping | str | Path, output_dir: str | Path = "output", *,
           formats: Sequence[str] = DEFAULT_FORMATS, tiles: str | None = None, lang: str | None = None, dpi: int = 200,
-          incident_files: Sequence[str | Path] = (), geodata: GeoData | None = None, settings: Settings | None = None,
+          incident_files: Sequence[str | Path | IncidentFile] = (), geodata: GeoData | None = None, settings: Settings | None = None,
           progress: Callable[[str], None] | None = None, start: dt.date | str | None = None,
           end: dt.date | str | None = None) -> BuildResult:
     """Prepare a scenario and write its map and exports: what ``zonemap build`` does.
@@ -493,7 +577,7 @@ def build(scenario: Scenario | Mapping | str | Path, output_dir: str | Path = "o
     dpi
         Resolution of the PNG map.
     incident_files
-        CSV incident tables to add.
+        Incident tables to add (see :func:`prepare`).
     geodata, settings
         As for :func:`prepare`.
     progress

@@ -19,8 +19,10 @@ from . import __version__
 from .errors import GeocodeError, InputError
 from .export.formats import DEFAULT_FORMATS, FORMATS
 from .geocoding import DEFAULT_MIN_CONFIDENCE, GeocodeCache, GeocodeResult, make_geocoder
+from .incidents.formats import incident_files_from_options
 from .render.style import TILE_ALIASES
 from .scenario import CSV_COLUMNS
+from .scenario.model import INCIDENT_TABLE_FORMATS
 from .settings import OnlineGeocoding, Settings
 
 # The map pipeline (folium, matplotlib, geopandas) is imported by the build and validate
@@ -99,8 +101,11 @@ def build_parser() -> argparse.ArgumentParser:
     build_parser_.add_argument("--lang", choices=["en", "ar"], default=None, help="label language (default: the scenario's, else en)")
     build_parser_.add_argument("--formats", default=",".join(DEFAULT_FORMATS), metavar="LIST",
                                help=f"comma-separated outputs among {', '.join(FORMATS)} (default: %(default)s)")
-    build_parser_.add_argument("--incidents", action="append", default=[], metavar="CSV",
-                               help="add incidents from a CSV table (columns: " + ", ".join(CSV_COLUMNS) + "); repeatable")
+    build_parser_.add_argument("--incidents", action="append", default=[], metavar="TABLE",
+                               help="add incidents from a CSV, XLSX or GeoJSON table: zonemap's columns ("
+                                    + ", ".join(CSV_COLUMNS) + "), an ACLED or UCDP GED export, or any table with "
+                                    "--incidents-mapping; repeatable")
+    _add_incident_format_options(build_parser_)
     build_parser_.add_argument("--dpi", type=int, default=200, help="resolution of the PNG map (default: %(default)s)")
     build_parser_.add_argument("--from", dest="start", type=_date, metavar="DATE",
                                help="only incidents on or after DATE (YYYY-MM-DD)")
@@ -137,7 +142,8 @@ def build_parser() -> argparse.ArgumentParser:
                     "problem otherwise.",
     )
     validate_parser.add_argument("scenario", metavar="SCENARIO", help="scenario file (.yaml or .json)")
-    validate_parser.add_argument("--incidents", action="append", default=[], metavar="CSV", help="also check these incident tables")
+    validate_parser.add_argument("--incidents", action="append", default=[], metavar="TABLE", help="also check these incident tables")
+    _add_incident_format_options(validate_parser)
     _add_trust_options(validate_parser)
     _add_online_options(validate_parser)
     validate_parser.set_defaults(handler=_run_validate)
@@ -219,6 +225,10 @@ def _report(briefing) -> str:
         shape = "approximate" if zone.approximate else "as defined"
         lines.append(f"  zone {zone.id}: {zone.area_km2:,.0f} km², provinces {', '.join(zone.provinces) or '-'}, "
                      f"{zone.incidents} incidents, {zone.fatalities} fatalities ({shape})")
+    lines += [f"  incidents: {report.describe()}" for report in briefing.imports]
+    if len(briefing.rejects):
+        lines.append(f"  {len(briefing.rejects):,} row(s) of incident tables could not be placed; they are listed "
+                     f"with the reason in {briefing.scenario.name}.rejects.csv")
     lines += [f"  warning: {message}" for message in briefing.warnings]
     if briefing.ambiguous:
         lines.append(f"  note: {len(briefing.ambiguous)} ambiguous name(s); check them above or write a fuller name")
@@ -232,6 +242,10 @@ def _date(text: str) -> str:
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date; expected YYYY-MM-DD") from None
     return text
+
+
+def _incident_files(args: argparse.Namespace) -> list:
+    return incident_files_from_options(args.incidents, args.incidents_format, args.incidents_mapping)
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -274,6 +288,13 @@ def _online(args: argparse.Namespace) -> OnlineGeocoding | None:
                            cache_dir=args.cache_dir, progress=False if getattr(args, "quiet", False) else None)
 
 
+def _add_incident_format_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--incidents-format", default="auto", choices=INCIDENT_TABLE_FORMATS,
+                        help="format of the --incidents tables (default: told from each header)")
+    parser.add_argument("--incidents-mapping", metavar="FIELD=COLUMN,...",
+                        help="columns of a generic --incidents table, e.g. date=Day,place=Town,fatalities=Killed")
+
+
 def _add_trust_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--allow-path", action="append", default=[], metavar="DIR", help=ALLOW_PATH_HELP)
     parser.add_argument("--strict", action="store_true",
@@ -302,7 +323,7 @@ def _run_build(args: argparse.Namespace) -> int:
         if not args.quiet:
             print(draft.report())
     result = build(scenario, args.output, formats=formats, tiles=args.tiles, lang=args.lang, dpi=args.dpi,
-                   incident_files=args.incidents, settings=_settings(args), progress=progress, start=args.start,
+                   incident_files=_incident_files(args), settings=_settings(args), progress=progress, start=args.start,
                    end=args.end)
     if not args.quiet:
         print(_report(result.briefing))
@@ -317,7 +338,7 @@ def _run_build(args: argparse.Namespace) -> int:
 def _run_validate(args: argparse.Namespace) -> int:
     from .briefing import prepare
 
-    briefing = prepare(args.scenario, incident_files=args.incidents, settings=_settings(args))
+    briefing = prepare(args.scenario, incident_files=_incident_files(args), settings=_settings(args))
     print(_report(briefing))
     print(f"{args.scenario}: valid")
     return EXIT_OK

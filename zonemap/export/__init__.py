@@ -43,7 +43,8 @@ def write_outputs(briefing: Briefing, output_dir: str | Path, *, formats: Sequen
     Returns
     -------
     dict
-        Format → path of the file written.
+        Format → path of the file written; ``rejects`` → ``<name>.rejects.csv``
+        when rows of incident tables could not be placed (written whatever the formats).
 
     Raises
     ------
@@ -91,13 +92,20 @@ def write_outputs(briefing: Briefing, output_dir: str | Path, *, formats: Sequen
             files[f"{name}.csv"] = summary_csv(briefing)
         if "md" in formats:
             files[f"{name}.md"] = summary_markdown(briefing)
+    if len(briefing.rejects):
+        from ..incidents.rejects import rejects_csv
+
+        files[f"{name}.rejects.csv"] = rejects_csv(briefing.rejects)
     step("writing outputs")
     written = publish(output_dir, name, files)
     return {_format_of(file_name): path for file_name, path in written.items()}
 
 
 def _format_of(file_name: str) -> str:
-    return "embed" if file_name.endswith(".embed.html") else Path(file_name).suffix.lstrip(".")
+    for kind in ("embed", "rejects"):
+        if file_name.endswith(f".{kind}{Path(file_name).suffix}"):
+            return kind
+    return Path(file_name).suffix.lstrip(".")
 
 
 __all__ = ["DEFAULT_FORMATS", "FORMATS", "STATIC_FORMATS", "publish", "write_outputs"]

@@ -33,7 +33,8 @@ GEOPACKAGE_LAYERS = {
     "provinces_in_zones": ["zone_id", "zone_name", "iso_3166_2", "province", "area_km2"],
     "incidents": ["id", "date", "type", "place", "matched_place", "label", "country", "admin1", "admin1_code", "admin2",
                   "admin2_code", "admin3", "admin3_code", "zones",
-                  "fatalities", "actors", "description", "source_outlet", "source_url", "source_date"],
+                  "fatalities", "actors", "description", "source_outlet", "source_url", "source_date", "category",
+                  "dataset_admin1", "notes", "geo_precision"],
 }
 """Layers of the GeoPackage export and their columns (besides ``geometry``)."""
 

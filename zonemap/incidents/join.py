@@ -23,8 +23,10 @@ from ..scenario.model import Incident
 
 INCIDENT_COLUMNS = ["id", "date", "type", "place", "matched_place", "label", "country", "admin1", "admin1_code", "admin2",
                     "admin2_code", "admin3", "admin3_code", "zones",
-                    "fatalities", "actors", "description", "source_outlet", "source_url", "source_date", "geometry"]
-"""Columns of the incidents table of a briefing, in order."""
+                    "fatalities", "actors", "description", "source_outlet", "source_url", "source_date", "category",
+                    "dataset_admin1", "notes", "geo_precision", "geometry"]
+"""Columns of the incidents table of a briefing, in order. ``category``, ``dataset_admin1``, ``notes`` and
+``geo_precision`` come from imported datasets (see :mod:`zonemap.incidents.imports`)."""
 
 NEAR_PLACE_KM = 15.0
 """Incidents given by coordinates are labelled with the nearest known place within this distance."""
@@ -48,7 +50,9 @@ def incident_points(incidents: Sequence[Incident], resolver: PlaceResolver) -> g
         ``matched_place`` (the gazetteer's name, or None), ``fatalities``
         (nullable integer), ``actors`` (tuple), ``description``,
         ``source_outlet``, ``source_url``, ``source_date`` (None when
-        missing), geometry (EPSG:4326).
+        missing), ``category``, ``dataset_admin1``, ``notes`` (None) and
+        ``geo_precision`` (NA): what imported events have and written ones
+        do not; geometry (EPSG:4326).
 
     Raises
     ------
@@ -75,6 +79,9 @@ def incident_points(incidents: Sequence[Incident], resolver: PlaceResolver) -> g
                "source_url", "source_date", "geometry"]
     frame = gpd.GeoDataFrame(rows, columns=columns, geometry="geometry", crs="EPSG:4326")
     frame["fatalities"] = pd.array(frame["fatalities"].tolist(), dtype="Int64")
+    frame = frame.assign(category=None, dataset_admin1=None, notes=None,
+                         geo_precision=pd.array([pd.NA] * len(frame), dtype="Int64"))
+    frame = frame[[c for c in frame.columns if c != "geometry"] + ["geometry"]]
     for column in ("place", "matched_place", "source_outlet", "source_url", "source_date"):
         frame[column] = frame[column].astype(object).where(frame[column].notna(), None)
     return frame
@@ -163,7 +170,9 @@ def join_incidents(points: gpd.GeoDataFrame, labels: Sequence[str], locator: Adm
         :data:`INCIDENT_COLUMNS` order, then any others ``points`` had.
     """
     where = locator.locate(points.geometry.x.to_numpy(), points.geometry.y.to_numpy())
-    zones_of = links.groupby("incident_id", sort=False)["zone_id"].agg(tuple).to_dict() if len(links) else {}
+    zones_of: dict[str, list[str]] = {}
+    for incident_id, zone_id in zip(links["incident_id"].to_numpy(dtype=object), links["zone_id"].to_numpy(dtype=object)):
+        zones_of.setdefault(incident_id, []).append(zone_id)
     result = points.copy()
     result["label"] = list(labels)
     result["country"] = where["country"].to_numpy()
@@ -173,7 +182,7 @@ def join_incidents(points: gpd.GeoDataFrame, labels: Sequence[str], locator: Adm
         known = f"{level}_code" in where
         result[level] = where[f"{level}_name"].to_numpy() if known else np.full(len(result), None, dtype=object)
         result[f"{level}_code"] = where[f"{level}_code"].to_numpy() if known else np.full(len(result), None, dtype=object)
-    result["zones"] = [zones_of.get(ident, ()) for ident in result["id"]]
+    result["zones"] = [tuple(zones_of.get(ident, ())) for ident in result["id"].to_numpy(dtype=object)]
     return result[[c for c in INCIDENT_COLUMNS if c in result] + [c for c in result if c not in INCIDENT_COLUMNS]]
 
 

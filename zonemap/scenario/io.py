@@ -31,7 +31,8 @@ from ..escaping import safe_url
 from ..export.publish import write_atomically
 from ..settings import Settings
 from .files import read_text_file
-from .model import (Corridor, FixedPoint, Incident, MapOptions, ProvincePart, Scenario, Source, StatusChange, Zone, field_names,
+from .model import (Corridor, FixedPoint, Incident, IncidentFile, MapOptions, ProvincePart, Scenario, Source, StatusChange,
+                    Zone, field_names,
                     parse_date)
 
 CSV_COLUMNS = ("id", "date", "type", "place", "lat", "lon", "fatalities", "actors", "description", "source")
@@ -174,6 +175,9 @@ def schema_message(error: jsonschema.ValidationError) -> str:
         expected = error.validator_value if isinstance(error.validator_value, str) else " or ".join(error.validator_value)
         article = "an" if expected[0] in "aeiou" else "a"
         return f"expected {article} {expected}, got {type(error.instance).__name__} {error.instance!r:.60}"
+    if error.validator == "oneOf":
+        kinds = " or ".join(dict.fromkeys(branch.get("type", "value") for branch in error.validator_value))
+        return f"expected a {kinds}, got {type(error.instance).__name__} {error.instance!r:.60}"
     if error.validator in ("maxLength", "maxItems"):
         return f"too long ({len(error.instance)}; at most {error.validator_value})"
     if error.validator in ("minLength", "minItems"):
@@ -302,7 +306,9 @@ def parse_scenario(data: Any, *, origin: str | None = None, lines: dict[tuple, i
     return Scenario(
         data["title"], tuple(zones), subtitle=data.get("subtitle", ""),
         as_of=parse_date(data.get("as_of"), ctx.at("as_of")), country=data.get("country", "SY"),
-        sources=tuple(sources), incidents=tuple(incidents), incident_files=tuple(data.get("incident_files", [])),
+        sources=tuple(sources), incidents=tuple(incidents),
+        incident_files=tuple(_incident_file(item, ctx.at("incident_files", i))
+                             for i, item in enumerate(data.get("incident_files", []))),
         map=MapOptions(tiles=options.get("tiles", "none"), lang=options.get("lang", "en")),
         name=name, base_dir=base_dir, path=Path(top.file) if top.file else None,
     )
@@ -315,7 +321,9 @@ def _most_specific(error: jsonschema.ValidationError) -> jsonschema.ValidationEr
     problem is its latitude), and within it the deepest error.
     """
     while error.validator in ("oneOf", "anyOf") and error.context:
-        meant = [e for e in error.context if e.validator != "type"] or list(error.context)
+        meant = [e for e in error.context if e.validator != "type"]
+        if not meant:  # a value of a type no alternative takes: the message lists the types that would do
+            break
         error = min(meant, key=lambda e: (-len(e.absolute_path), e.validator in ("oneOf", "anyOf")))
     return error
 
@@ -337,7 +345,8 @@ def check_schema(data: Mapping, ctx: _Context | None = None) -> None:
     """
     ctx = ctx or _Context(None, {})
     validator = _validator()
-    errors = sorted(validator.iter_errors(data), key=lambda e: (list(map(str, e.absolute_path)), e.validator))
+    errors = sorted((specific for error in validator.iter_errors(data) for specific in _branch_errors(error)),
+                    key=lambda e: (list(map(str, e.absolute_path)), e.validator))
     if errors:
         error = _most_specific(min(errors, key=lambda e: (-len(e.absolute_path), e.validator != "additionalProperties")))
         path = list(error.absolute_path)
@@ -345,6 +354,15 @@ def check_schema(data: Mapping, ctx: _Context | None = None) -> None:
             allowed = error.schema.get("properties", {})
             path.append(next(k for k in error.instance if k not in allowed))
         raise ctx.error(schema_message(error), *path)
+
+
+def _branch_errors(error: jsonschema.ValidationError) -> list[jsonschema.ValidationError]:
+    """For a value that fits none of a ``oneOf``'s forms, the errors of the form of its own type
+    (``{path: …, format: …}`` is reported as a bad mapping, not as "not a string")."""
+    if error.validator != "oneOf":
+        return [error]
+    same_type = [e for e in error.context if e.validator != "type"]
+    return same_type or [error]
 
 
 @lru_cache(maxsize=1)
@@ -359,6 +377,12 @@ def _history_status(history: list[dict], as_of: str | None) -> str:
     """
     reached = [change["status"] for change in history if as_of is None or change["date"] <= as_of]
     return reached[-1] if reached else history[0]["status"]
+
+
+def _incident_file(item: str | dict, origin: Origin) -> str | IncidentFile:
+    if isinstance(item, str):
+        return item
+    return IncidentFile(item["path"], item.get("format", "auto"), tuple(item.get("mapping", {}).items()), origin=origin)
 
 
 def _zone(z: dict, origin: Origin, as_of: str | None) -> Zone:
@@ -498,8 +522,10 @@ def scenario_to_dict(scenario: Scenario) -> dict:
                 continue
             if isinstance(value, dt.date):
                 value = value.isoformat()
+            elif isinstance(value, tuple) and name == "mapping":
+                value = dict(value)
             elif isinstance(value, tuple):
-                value = [plain(item) if isinstance(item, (StatusChange, FixedPoint)) else item for item in value]
+                value = [plain(item) if isinstance(item, (StatusChange, FixedPoint, IncidentFile)) else item for item in value]
             elif isinstance(value, (ProvincePart, Corridor)):
                 value = plain(value)
             out[name] = value

@@ -41,6 +41,10 @@ DEFAULT_BUFFER_KM = 5.0
 
 LANGUAGES = ("en", "ar")
 
+INCIDENT_TABLE_FORMATS = ("auto", "zonemap", "acled", "ucdp", "generic")
+"""Formats of incident tables: ``auto`` tells zonemap's own, ACLED and UCDP GED tables apart by their header;
+``generic`` is any other table, read through a column mapping (see :mod:`zonemap.incidents.formats`)."""
+
 
 def _set(instance, name: str, value) -> None:
     object.__setattr__(instance, name, value)
@@ -468,6 +472,42 @@ class Incident:
 
 
 @dataclass(frozen=True)
+class IncidentFile:
+    """An incident table a scenario names, with its format when that is not told from its header.
+
+    Attributes
+    ----------
+    path
+        CSV, XLSX or GeoJSON file, relative to the scenario's folder.
+    format
+        One of :data:`INCIDENT_TABLE_FORMATS`; ``generic`` when a ``mapping`` is given.
+    mapping
+        For a generic table: zonemap field (``date``, ``place``, ``lat``…) → the table's column.
+    """
+
+    path: str
+    format: str = "auto"
+    mapping: tuple[tuple[str, str], ...] = ()
+    _: KW_ONLY
+    origin: Origin | None = field(default=None, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        origin = self.origin or Origin(None, "incident_files")
+        _set(self, "origin", origin)
+        _set(self, "path", str(self.path))
+        if isinstance(self.mapping, dict):
+            _set(self, "mapping", tuple(self.mapping.items()))
+        if self.mapping and self.format == "auto":
+            _set(self, "format", "generic")
+        if self.format not in INCIDENT_TABLE_FORMATS:
+            raise origin.child("format").error(
+                f"{self.format!r} is not one of {', '.join(map(repr, INCIDENT_TABLE_FORMATS))}")
+        if (self.format == "generic") != bool(self.mapping):
+            raise origin.child("mapping").error("a generic table needs a column mapping, and only a generic table "
+                                                "takes one")
+
+
+@dataclass(frozen=True)
 class MapOptions:
     """Rendering options that belong to the scenario (the command line may override them).
 
@@ -506,7 +546,7 @@ class Scenario:
     incidents
         Incidents written in the scenario.
     incident_files
-        CSV incident tables, relative to ``base_dir``.
+        Incident tables, relative to ``base_dir``: paths, or :class:`IncidentFile` with a format.
     map
         Rendering options.
     name
@@ -526,7 +566,7 @@ class Scenario:
     country: str = "SY"
     sources: tuple[Source, ...] = ()
     incidents: tuple[Incident, ...] = ()
-    incident_files: tuple[str, ...] = ()
+    incident_files: tuple[str | IncidentFile, ...] = ()
     map: MapOptions = field(default_factory=MapOptions)
     name: str = field(default="scenario", compare=False)
     path: Path | None = field(default=None, compare=False)
@@ -539,13 +579,16 @@ class Scenario:
             if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
                 raise origin.child(name).error(f"expected a list, got {type(value).__name__}")
             _set(self, name, tuple(str(item) if isinstance(item, Path) else item for item in value))
+        _set(self, "incident_files", tuple(IncidentFile(**item) if isinstance(item, dict) else item
+                                           for item in self.incident_files))
         if not self.zones:
             raise origin.child("zones").error("a scenario needs at least one zone")
-        kinds = {"zones": Zone, "sources": Source, "incidents": Incident}
+        kinds = {"zones": Zone, "sources": Source, "incidents": Incident, "incident_files": (str, IncidentFile)}
         for name, kind in kinds.items():
             for index, item in enumerate(getattr(self, name)):
                 if not isinstance(item, kind):
-                    raise origin.child(f"{name}[{index}]").error(f"expected a {kind.__name__}, got {type(item).__name__}")
+                    expected = " or ".join(k.__name__ for k in (kind if isinstance(kind, tuple) else (kind,)))
+                    raise origin.child(f"{name}[{index}]").error(f"expected a {expected}, got {type(item).__name__}")
         if not (isinstance(self.country, str) and len(self.country) == 2 and self.country.isascii() and self.country.isalpha()):
             raise origin.child("country").error(f"{self.country!r} is not an ISO 3166-1 alpha-2 code such as 'SY'")
         _set(self, "country", self.country.upper())
