@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -35,7 +36,8 @@ from .export.formats import DEFAULT_FORMATS, FORMATS
 from .geocoding import PlaceResolver, Resolution, load_gazetteer
 from .geometry.admin import AdminLocator
 from .geometry.zones import build_zones, incidents_far_from_members, zone_province_parts
-from .incidents import incident_labels, incident_points, join_incidents, read_incident_table, zone_figures, zone_incident_links
+from .incidents.analysis import DEFAULT_WINDOW_DAYS, before_after, check_window_days
+from .incidents import incident_labels, incident_points, join_incidents, place_incidents, read_incident_table, zone_figures
 from .scenario import DEFAULT_BUFFER_KM, Scenario, check_scenario, load_scenario
 from .scenario.files import resolve_scenario_path
 from .settings import Settings
@@ -101,6 +103,9 @@ class Briefing:
     window
         ``(start, end)`` dates the incidents were cut to by :meth:`between`
         (None for an open side); ``(None, None)`` for the whole record.
+    before_after_days
+        Days compared on each side of a zone's start in :attr:`before_after`
+        (``Settings.before_after_days``).
     """
 
     scenario: Scenario
@@ -118,6 +123,16 @@ class Briefing:
     credits: tuple[str, ...]
     extent: tuple[float, float, float, float]
     window: tuple[dt.date | None, dt.date | None] = (None, None)
+    before_after_days: int = DEFAULT_WINDOW_DAYS
+
+    @cached_property
+    def before_after(self) -> pd.DataFrame:
+        """Incidents and fatalities in each zone, week by week, before and after it came into force.
+
+        See :func:`zonemap.incidents.analysis.before_after` (computed once,
+        with :attr:`before_after_days`); weeks outside :attr:`window` have no figures.
+        """
+        return before_after(self, self.before_after_days)
 
     @property
     def ambiguous(self) -> list[Resolution]:
@@ -384,9 +399,9 @@ def prepare(scenario: Scenario | Mapping | str | Path, *, incident_files: Sequen
         incidents += read_incident_table(Path(table), sources, settings=settings)
     points = incident_points(incidents, resolver)
     _unique_incident_ids(points, incidents)
-    links = zone_incident_links(points, zones)
-    located = join_incidents(points, incident_labels(points, resolver.gazetteer, country),
-                             AdminLocator(country, provinces, countries, sub_districts, districts), links)
+    locations, links = place_incidents(points, zones, AdminLocator(country, provinces, countries, sub_districts, districts),
+                                       engine=settings.engine, scheduler=settings.scheduler)
+    located = join_incidents(points, incident_labels(points, resolver.gazetteer, country), locations, links)
     _check_incidents_near_members(scenario, located, links, members, warnings, settings.lenient)
     warnings += [f"{r.field}: {r.describe()}" for r in resolver.resolutions if r.low_confidence]
 
@@ -410,7 +425,8 @@ def prepare(scenario: Scenario | Mapping | str | Path, *, incident_files: Sequen
     return Briefing(scenario=scenario, zones=zones, provinces=provinces, districts=districts,
                     sub_districts=sub_districts, incidents=located, countries=countries,
                     zone_incidents=links, zone_provinces=parts, summary=_summary(zones),
-                    resolutions=tuple(resolver.resolutions), warnings=tuple(warnings), credits=credits, extent=extent)
+                    resolutions=tuple(resolver.resolutions), warnings=tuple(warnings), credits=credits, extent=extent,
+                    before_after_days=check_window_days(settings.before_after_days))
 
 
 def _check_incidents_near_members(scenario: Scenario, incidents: gpd.GeoDataFrame, links: pd.DataFrame,

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 MEBIBYTE = 1024 * 1024
+ENGINES = ("pandas", "dask")
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,16 @@ class Settings:
         Make implausible zone geometry (a town resolved far from the zone's
         other towns, an incident counted in a zone far from its towns) a
         warning instead of an error.
+    before_after_days
+        Days compared before and after each zone came into force
+        (:attr:`zonemap.Briefing.before_after`).
+    engine
+        Where incidents are joined to admin units and zones: ``"pandas"``
+        (in memory) or ``"dask"`` (on dask-geopandas partitions, see
+        :mod:`zonemap.incidents.partitioned`).
+    scheduler
+        With the dask engine, the address of a running dask scheduler
+        (``tcp://host:8786``); ``None`` starts a local cluster for the build.
     """
 
     data_dir: Path | None = None
@@ -53,6 +64,9 @@ class Settings:
     max_shape_bytes: int = 50 * MEBIBYTE
     strict: bool = False
     lenient: bool = False
+    before_after_days: int = 90
+    engine: str = "pandas"
+    scheduler: str | None = None
 
     def __post_init__(self) -> None:
         # Normalise so that equal settings compare equal, whatever types were passed.
@@ -63,6 +77,8 @@ class Settings:
             value = getattr(self, item.name)
             if item.name.startswith("max_") and (not isinstance(value, int) or value <= 0):
                 raise ValueError(f"setting {item.name} must be a positive whole number, got {value!r}")
+        if self.engine not in ENGINES:
+            raise ValueError(f"setting engine must be one of {', '.join(ENGINES)}, got {self.engine!r}")
 
     def replace(self, **changes) -> Settings:
         """A copy with some settings changed.
