@@ -37,6 +37,7 @@ from .geocoding import PlaceResolver, Resolution, load_gazetteer
 from .geometry.admin import AdminLocator
 from .geometry.zones import build_zones, incidents_far_from_members, zone_province_parts
 from .incidents.analysis import DEFAULT_WINDOW_DAYS, before_after, check_window_days
+from .incidents.choropleth import ChoroplethSpec
 from .incidents import incident_labels, incident_points, join_incidents, place_incidents, read_incident_table, zone_figures
 from .scenario import DEFAULT_BUFFER_KM, Scenario, check_scenario, load_scenario
 from .scenario.files import resolve_scenario_path
@@ -194,7 +195,7 @@ class Briefing:
         return replace(self, incidents=incidents, zone_incidents=links, zones=zones, summary=_summary(zones),
                        window=(start, end))
 
-    def to_map(self, *, lang: str | None = None, tiles: str | None = None) -> folium.Map:
+    def to_map(self, *, lang: str | None = None, tiles: str | None = None, choropleth: str | None = None) -> folium.Map:
         """The interactive map as a :class:`folium.Map` (displays inline in Jupyter).
 
         Parameters
@@ -203,6 +204,10 @@ class Briefing:
             ``"en"`` or ``"ar"`` labels; defaults to the scenario's.
         tiles
             ``"none"`` (offline base map) or an online tile provider; defaults to the scenario's.
+        choropleth
+            ``MEASURE:LEVEL`` (``"fatalities:subdistrict"``) to show as a
+            layer, turned on (see :mod:`zonemap.incidents.choropleth`);
+            without it the map has a layer of incidents per governorate, off.
 
         Returns
         -------
@@ -213,14 +218,14 @@ class Briefing:
         """
         from .render.interactive import render_map
 
-        return render_map(self, lang=lang, tiles=tiles)
+        return render_map(self, lang=lang, tiles=tiles, choropleth=choropleth)
 
-    def to_html(self, *, lang: str | None = None, tiles: str | None = None) -> str:
+    def to_html(self, *, lang: str | None = None, tiles: str | None = None, choropleth: str | None = None) -> str:
         """The self-contained HTML page of the interactive map (works offline).
 
         Parameters
         ----------
-        lang, tiles
+        lang, tiles, choropleth
             As for :meth:`to_map`.
 
         Returns
@@ -229,12 +234,12 @@ class Briefing:
         """
         from .render.interactive import render_html
 
-        return render_html(self, lang=lang, tiles=tiles)
+        return render_html(self, lang=lang, tiles=tiles, choropleth=choropleth)
 
     def _repr_html_(self) -> str:
         return self.to_map()._repr_html_()
 
-    def plot(self, ax: Axes | None = None, *, lang: str | None = None) -> Axes:
+    def plot(self, ax: Axes | None = None, *, lang: str | None = None, choropleth: str | None = None) -> Axes:
         """Draw the static map with matplotlib.
 
         Parameters
@@ -245,6 +250,9 @@ class Briefing:
             and credits.
         lang
             ``"en"`` or ``"ar"`` labels; defaults to the scenario's.
+        choropleth
+            ``MEASURE:LEVEL`` (``"fatalities:subdistrict"``): fill the units
+            of that level by it, with a legend of its classes.
 
         Returns
         -------
@@ -254,14 +262,14 @@ class Briefing:
         from .render.static import draw_map, draw_figure
 
         if ax is None:
-            return draw_figure(self, lang=lang)[1]
-        draw_map(self, ax, lang=lang)
+            return draw_figure(self, lang=lang, choropleth=choropleth)[1]
+        draw_map(self, ax, lang=lang, choropleth=choropleth)
         return ax
 
     def save(self, output_dir: str | Path = "output", *, formats: Sequence[str] = DEFAULT_FORMATS,
              lang: str | None = None, tiles: str | None = None, dpi: int = 200,
              progress: Callable[[str], None] | None = None, start: dt.date | str | None = None,
-             end: dt.date | str | None = None) -> dict[str, Path]:
+             end: dt.date | str | None = None, choropleth: str | None = None) -> dict[str, Path]:
         """Write the map and exports into ``output_dir``, all at once or not at all.
 
         Parameters
@@ -273,9 +281,11 @@ class Briefing:
             Which outputs, among :data:`zonemap.export.formats.FORMATS`:
             ``html`` (interactive map), ``embed`` (fragment for a CMS),
             ``png``/``svg``/``pdf`` (static map), ``geojson``/``gpkg``/``kml``
-            (exports), ``csv``/``md`` (zone summary).
-        lang, tiles
-            As for :meth:`to_map`.
+            (exports), ``csv``/``md`` (zone summary, with the zones before
+            and after in ``md``), ``before-after.csv`` (each zone week by
+            week), ``before-after.png``/``before-after.svg`` (its chart).
+        lang, tiles, choropleth
+            As for :meth:`to_map` (the static map draws the choropleth only when one is given).
         dpi
             Resolution of the PNG map.
         progress
@@ -297,7 +307,7 @@ class Briefing:
         from .export import write_outputs
 
         return write_outputs(self.between(start, end), output_dir, formats=formats, lang=lang, tiles=tiles, dpi=dpi,
-                             progress=progress)
+                             progress=progress, choropleth=choropleth)
 
 
 @dataclass(frozen=True)
@@ -470,7 +480,7 @@ def build(scenario: Scenario | Mapping | str | Path, output_dir: str | Path = "o
           formats: Sequence[str] = DEFAULT_FORMATS, tiles: str | None = None, lang: str | None = None, dpi: int = 200,
           incident_files: Sequence[str | Path] = (), geodata: GeoData | None = None, settings: Settings | None = None,
           progress: Callable[[str], None] | None = None, start: dt.date | str | None = None,
-          end: dt.date | str | None = None) -> BuildResult:
+          end: dt.date | str | None = None, choropleth: str | None = None) -> BuildResult:
     """Prepare a scenario and write its map and exports: what ``zonemap build`` does.
 
     Parameters
@@ -495,6 +505,9 @@ def build(scenario: Scenario | Mapping | str | Path, output_dir: str | Path = "o
         Cut the outputs to the incidents of this window, with the zones as
         they stood at its end (``zonemap build --from/--to/--as-of``; see
         :meth:`Briefing.between`).
+    choropleth
+        ``MEASURE:LEVEL`` to fill the static map by and show on the
+        interactive map (``zonemap build --choropleth``; see :meth:`Briefing.save`).
 
     Returns
     -------
@@ -509,8 +522,11 @@ def build(scenario: Scenario | Mapping | str | Path, output_dir: str | Path = "o
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:
         raise InputError(f"unknown output format {', '.join(map(repr, unknown))}; choose from {', '.join(FORMATS)}")
+    if choropleth is not None:
+        ChoroplethSpec.parse(choropleth)  # a typo fails before the slow steps
     step = progress or (lambda message: None)
     step("reading the scenario and geocoding names")
     briefing = prepare(scenario, incident_files=incident_files, geodata=geodata, settings=settings).between(start, end)
-    outputs = briefing.save(output_dir, formats=formats, lang=lang, tiles=tiles, dpi=dpi, progress=progress)
+    outputs = briefing.save(output_dir, formats=formats, lang=lang, tiles=tiles, dpi=dpi, progress=progress,
+                            choropleth=choropleth)
     return BuildResult(briefing, outputs)

@@ -41,6 +41,9 @@ from matplotlib.path import Path as MplPath
 
 from ..errors import InputError
 from ..geometry.admin import SPECIAL_AREAS
+from ..incidents.choropleth import ChoroplethSpec
+from ..incidents.choropleth import choropleth as count_by_unit
+from .choropleth import choropleth_legend, fill_choropleth
 from .style import (APPROXIMATE_DASH, COUNTRY_BORDER, FIELD_LABELS, LABEL, LAND_FOCUS, LAND_OTHER, NOT_IN_EFFECT_DASH,
                     NOT_IN_EFFECT_FADE, PROVINCE_BORDER, SEA, SPECIAL_AREA_BORDER, check_lang, incident_style, zone_style)
 
@@ -234,7 +237,8 @@ def _label_candidates(briefing: Briefing, inside: gpd.GeoDataFrame, layout: _Lay
     return candidates
 
 
-def draw_map(briefing: Briefing, ax: Axes, *, lang: str | None = None) -> Axes:
+def draw_map(briefing: Briefing, ax: Axes, *, lang: str | None = None,
+             choropleth: ChoroplethSpec | str | None = None) -> Axes:
     """Draw a briefing's map into matplotlib axes.
 
     Draws sea, countries, provinces, zones, incidents, labels, legend, scale
@@ -249,6 +253,10 @@ def draw_map(briefing: Briefing, ax: Axes, *, lang: str | None = None) -> Axes:
         Axes belonging to a figure with a canvas (any matplotlib figure).
     lang
         ``"en"`` or ``"ar"`` labels; defaults to the scenario's.
+    choropleth
+        Fill the units of a level by their incidents or fatalities
+        (``"fatalities:subdistrict"``, see :mod:`zonemap.incidents.choropleth`),
+        with a legend of its classes; zones are then drawn as outlines.
 
     Returns
     -------
@@ -258,7 +266,7 @@ def draw_map(briefing: Briefing, ax: Axes, *, lang: str | None = None) -> Axes:
     Raises
     ------
     InputError
-        For an unknown language.
+        For an unknown language, or a bad choropleth.
     """
     scenario = briefing.scenario
     lang = check_lang(lang or scenario.map.lang)
@@ -278,6 +286,9 @@ def draw_map(briefing: Briefing, ax: Axes, *, lang: str | None = None) -> Axes:
     focus = (countries["iso_a2"] == scenario.country).to_numpy()
     _plot_polygons(ax, clipped[~focus], "countries", facecolor=LAND_OTHER, edgecolor=COUNTRY_BORDER, linewidth=0.7, zorder=1)
     _plot_polygons(ax, clipped[focus], "countries", facecolor=LAND_FOCUS, edgecolor=COUNTRY_BORDER, linewidth=1.2, zorder=1)
+    shades = count_by_unit(briefing, choropleth) if choropleth is not None else None
+    if shades is not None:
+        fill_choropleth(ax, shades)
 
     units = briefing.provinces
     special = units["iso_3166_2"].isin(SPECIAL_AREAS).to_numpy()
@@ -293,8 +304,9 @@ def draw_map(briefing: Briefing, ax: Axes, *, lang: str | None = None) -> Axes:
         present = getattr(zone, "in_effect", True)
         fade = 1 if present else NOT_IN_EFFECT_FADE
         series = gpd.GeoSeries([zone.geometry], crs="EPSG:4326")
-        _plot_polygons(ax, series, "zones", facecolor=style.colour, alpha=style.fill_opacity * fade, edgecolor="none",
-                       zorder=3)
+        if shades is None:  # over a choropleth, a zone's tint would change the colours of its classes
+            _plot_polygons(ax, series, "zones", facecolor=style.colour, alpha=style.fill_opacity * fade, edgecolor="none",
+                           zorder=3)
         linestyle = (0, absent_dash) if not present else (0, dash) if zone.approximate else "solid"
         _plot_polygons(ax, series, "zones", facecolor="none", edgecolor=style.colour, linewidth=1.6, alpha=fade,
                        linestyle=linestyle, zorder=4)
@@ -302,12 +314,14 @@ def draw_map(briefing: Briefing, ax: Axes, *, lang: str | None = None) -> Axes:
     inside = incidents[incidents.geometry.within(layout.box)] if len(incidents) else incidents
     placed = _draw_incidents(ax, inside)
     legend = _draw_legend(ax, zones, inside, labels, lang, briefing.window[1])
+    shades_legend = choropleth_legend(ax, shades, lang, font=FONT) if shades is not None else None
     scale_bar = _draw_scale_bar(ax, layout)
     _draw_north_arrow(ax)
     locator = _draw_locator(ax, briefing, layout)
     ax.figure.canvas.draw()
     renderer = ax.figure.canvas.get_renderer()
-    placed += [artist.get_window_extent(renderer) for artist in [legend, locator, *scale_bar] if artist is not None]
+    placed += [artist.get_window_extent(renderer) for artist in [legend, shades_legend, locator, *scale_bar]
+               if artist is not None]
     _place_labels(ax, _label_candidates(briefing, inside, layout, lang), placed)
     ax.set_xlabel("")
     ax.set_ylabel("")
@@ -417,7 +431,7 @@ def _draw_title(fig, briefing: Briefing, labels, lang) -> None:
 
 
 def draw_figure(briefing: Briefing, *, lang: str | None = None, width_in: float = 10,
-                height_in: float = 7.5) -> tuple[Figure, Axes]:
+                height_in: float = 7.5, choropleth: ChoroplethSpec | str | None = None) -> tuple[Figure, Axes]:
     """The static map as a report page: the map, with title, as-of date and credits.
 
     Parameters
@@ -428,6 +442,8 @@ def draw_figure(briefing: Briefing, *, lang: str | None = None, width_in: float 
         ``"en"`` or ``"ar"`` labels; defaults to the scenario's.
     width_in, height_in
         Figure size in inches.
+    choropleth
+        A choropleth to draw under the zones (see :func:`draw_map`).
 
     Returns
     -------
@@ -440,7 +456,7 @@ def draw_figure(briefing: Briefing, *, lang: str | None = None, width_in: float 
     FigureCanvasAgg(fig)
     fig.patch.set_facecolor("white")
     ax = fig.add_axes((0.02, 0.09, 0.96, 0.80))
-    draw_map(briefing, ax, lang=lang)
+    draw_map(briefing, ax, lang=lang, choropleth=choropleth)
     _draw_title(fig, briefing, FIELD_LABELS[lang], lang)
     fig.text(0.02, 0.02, ". ".join(c.rstrip(".") for c in briefing.credits) + ".", fontsize=7, color="#555555",
              fontfamily=FONT, parse_math=False, gid="credits", wrap=True)
@@ -449,7 +465,7 @@ def draw_figure(briefing: Briefing, *, lang: str | None = None, width_in: float 
 
 def render_static(briefing: Briefing, fmt: str = "png", *, dpi: int = 200, lang: str | None = None,
                   width_in: float = 10, height_in: float = 7.5, start: dt.date | str | None = None,
-                  end: dt.date | str | None = None) -> bytes:
+                  end: dt.date | str | None = None, choropleth: ChoroplethSpec | str | None = None) -> bytes:
     """The static map of a briefing as PNG, SVG or PDF bytes.
 
     Parameters
@@ -467,6 +483,8 @@ def render_static(briefing: Briefing, fmt: str = "png", *, dpi: int = 200, lang:
     start, end
         Draw only the incidents of this window, and the zones as they stood
         at its end (see :meth:`~zonemap.briefing.Briefing.between`).
+    choropleth
+        A choropleth to draw under the zones (``"fatalities:subdistrict"``, see :func:`draw_map`).
 
     Returns
     -------
@@ -476,7 +494,7 @@ def render_static(briefing: Briefing, fmt: str = "png", *, dpi: int = 200, lang:
     Raises
     ------
     InputError
-        For an unknown format or language, or a bad window.
+        For an unknown format or language, a bad window or a bad choropleth.
     """
     if fmt not in FORMATS:
         raise InputError(f"unknown static format {fmt!r}; use one of {', '.join(FORMATS)}")
@@ -486,7 +504,7 @@ def render_static(briefing: Briefing, fmt: str = "png", *, dpi: int = 200, lang:
     # SVG keeps text as text (editable, searchable); PDF embeds the font's glyphs (Type 42).
     with matplotlib.rc_context({"svg.hashsalt": "zonemap", "svg.fonttype": "none", "pdf.fonttype": 42,
                                 "font.family": FONT}):
-        fig, _ = draw_figure(briefing, lang=lang, width_in=width_in, height_in=height_in)
+        fig, _ = draw_figure(briefing, lang=lang, width_in=width_in, height_in=height_in, choropleth=choropleth)
         buffer = io.BytesIO()
         fig.savefig(buffer, format=fmt, dpi=dpi, metadata=metadata[fmt])
     return buffer.getvalue()

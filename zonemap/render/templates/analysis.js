@@ -1,0 +1,65 @@
+/* zonemap analysis layers: the choropleth of incidents or fatalities per unit. Like zonemap.js, every
+ * string arrives as JSON data and reaches the page through textContent only. */
+(function () {
+  "use strict";
+
+  var PANE = "zm-choropleth";
+  var PANE_Z_INDEX = 350; /* under the zones and incidents (overlay pane, 400), over the base map */
+
+  function ensurePane(map) {
+    if (!map.getPane(PANE)) { map.createPane(PANE).style.zIndex = PANE_Z_INDEX; }
+  }
+
+  function legendControl(layer, rtl) {
+    var Control = L.Control.extend({
+      options: {position: "bottomright"},
+      onAdd: function () {
+        var node = document.createElement("div");
+        node.className = "zm-panel zm-choropleth-legend";
+        if (rtl) { node.setAttribute("dir", "rtl"); }
+        var title = document.createElement("h2");
+        title.textContent = layer.legend.title;
+        node.appendChild(title);
+        layer.legend.rows.forEach(function (row) {
+          var line = document.createElement("div");
+          line.className = "zm-legend-row zm-choropleth-class";
+          var swatch = document.createElement("span");
+          swatch.className = "zm-choropleth-swatch";
+          swatch.style.background = row[0];
+          line.appendChild(swatch);
+          line.appendChild(document.createTextNode(row[1]));
+          node.appendChild(line);
+        });
+        L.DomEvent.disableClickPropagation(node);
+        return node;
+      }
+    });
+    return new Control();
+  }
+
+  /* Units filled by class, a tooltip with each unit's name and value, and a legend shown while the layer is on. */
+  function choropleth(group, layer, rtl) {
+    var legend = legendControl(layer, rtl);
+    group.beforeAdd = ensurePane;
+    if (group._map) { ensurePane(group._map); }
+    L.geoJSON(layer.data, {
+      pane: PANE,
+      style: function (feature) {
+        return {className: "zm-choropleth-unit", fillColor: feature.properties.colour, fillOpacity: layer.opacity,
+                color: "#ffffff", weight: 0.6, opacity: 0.9};
+      },
+      onEachFeature: function (feature, path) {
+        var tip = document.createElement("span");
+        tip.textContent = feature.properties.name + ": " + feature.properties.value.toLocaleString("en") + " " +
+          layer.measure.toLowerCase();
+        if (rtl) { tip.setAttribute("dir", "rtl"); }
+        path.bindTooltip(tip, {sticky: true});
+      }
+    }).addTo(group);
+    group.on("add", function () { legend.addTo(group._map); });
+    group.on("remove", function () { legend.remove(); });
+    if (group._map) { legend.addTo(group._map); }
+  }
+
+  window.zonemap.choropleth = choropleth;
+})();
