@@ -41,7 +41,6 @@
   function choropleth(group, layer, rtl) {
     var legend = legendControl(layer, rtl);
     group.beforeAdd = ensurePane;
-    if (group._map) { ensurePane(group._map); }
     L.geoJSON(layer.data, {
       pane: PANE,
       style: function (feature) {
@@ -58,7 +57,6 @@
     }).addTo(group);
     group.on("add", function () { legend.addTo(group._map); });
     group.on("remove", function () { legend.remove(); });
-    if (group._map) { legend.addTo(group._map); }
   }
 
   window.zonemap.choropleth = choropleth;
