@@ -3,13 +3,6 @@
 (function () {
   "use strict";
 
-  var PANE = "zm-choropleth";
-  var PANE_Z_INDEX = 350; /* under the zones and incidents (overlay pane, 400), over the base map */
-
-  function ensurePane(map) {
-    if (!map.getPane(PANE)) { map.createPane(PANE).style.zIndex = PANE_Z_INDEX; }
-  }
-
   function legendControl(layer, rtl) {
     var Control = L.Control.extend({
       options: {position: "bottomright"},
@@ -37,12 +30,22 @@
     return new Control();
   }
 
+  /* Draw the units just above the land: behind everything else, then the countries (the offline base map,
+   * drawn with the other vector layers) moved behind them. Turning the layer off and on again keeps that order. */
+  function underTheZones(units, map) {
+    units.bringToBack();
+    map.eachLayer(function (other) {
+      var className = other.options && other.options.className;
+      if (other.bringToBack && typeof className === "string" && /(^| )zm-country( |$)/.test(className)) {
+        other.bringToBack();
+      }
+    });
+  }
+
   /* Units filled by class, a tooltip with each unit's name and value, and a legend shown while the layer is on. */
   function choropleth(group, layer, rtl) {
     var legend = legendControl(layer, rtl);
-    group.beforeAdd = ensurePane;
-    L.geoJSON(layer.data, {
-      pane: PANE,
+    var units = L.geoJSON(layer.data, {
       style: function (feature) {
         return {className: "zm-choropleth-unit", fillColor: feature.properties.colour, fillOpacity: layer.opacity,
                 color: "#ffffff", weight: 0.6, opacity: 0.9};
@@ -55,7 +58,10 @@
         path.bindTooltip(tip, {sticky: true});
       }
     }).addTo(group);
-    group.on("add", function () { legend.addTo(group._map); });
+    group.on("add", function () {
+      underTheZones(units, group._map);
+      legend.addTo(group._map);
+    });
     group.on("remove", function () { legend.remove(); });
   }
 
