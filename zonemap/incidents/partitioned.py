@@ -121,7 +121,8 @@ def dask_client(scheduler: str | None = None) -> Iterator[Client]:
     ----------
     scheduler
         A scheduler's address (``tcp://10.0.0.5:8786``); None starts a local
-        cluster of worker processes, one per core, without a dashboard.
+        cluster of worker processes on 127.0.0.1, one per core (its dashboard, if
+        bokeh is installed, on a free port).
 
     Yields
     ------
@@ -136,7 +137,8 @@ def dask_client(scheduler: str | None = None) -> Iterator[Client]:
     from distributed import Client, LocalCluster
 
     if scheduler is None:
-        with LocalCluster(dashboard_address=None, threads_per_worker=1, processes=True) as cluster, \
+        # Port 0: the scheduler's HTTP endpoint on any free port, never the fixed 8787 another cluster may hold.
+        with LocalCluster(host="127.0.0.1", dashboard_address=":0", threads_per_worker=1, processes=True) as cluster, \
                 Client(cluster, set_as_default=False) as client:
             yield client
         return
@@ -184,8 +186,10 @@ def partitioned_join(points: gpd.GeoDataFrame, zones: gpd.GeoDataFrame, locator:
         with dask.config.set({"dataframe.convert-string": False}):
             partitioned = dask_geopandas.from_geopandas(points[["geometry"]].reset_index(drop=True), npartitions=count)
             located = client.compute(join_partitions(partitioned, locator, zones, client=client)).result()
-    located = located.reset_index(drop=True)
-    zones_of = located.pop("zones")
+    zones_of = located.pop("zones").reset_index(drop=True)
+    # Rebuild each column from its values so that pandas infers its type from the whole column, as the
+    # in-memory join does: a partition whose column is all None comes back as object, the others as str.
+    located = pd.DataFrame({name: located[name].to_numpy(dtype=object) for name in located.columns})
     counts = zones_of.map(len).to_numpy()
     links = pd.DataFrame({"zone_id": np.array([z for hit in zones_of for z in hit], dtype=object),
                           "incident_id": np.repeat(points["id"].to_numpy(dtype=object), counts)})
