@@ -91,7 +91,8 @@ def test_command_line_options(tmp_path):
     assert "Fatalities per zone" in (tmp_path / "out" / "before_after.svg").read_text(encoding="utf-8")
     for args, message in [(["--before-after-days", "0"], "before/after window"),
                           (["--choropleth", "deaths:zone"], "MEASURE:LEVEL"),
-                          (["--choropleth", "incidents:village"], "MEASURE:LEVEL")]:
+                          (["--choropleth", "incidents:village"], "MEASURE:LEVEL"),
+                          (["--scheduler", "tcp://127.0.0.1:8786"], "use it with --engine dask")]:
         bad = run_cli("build", str(SCENARIO), "-o", str(tmp_path / "bad"), *args)
         assert bad.returncode == 2 and message in bad.stderr, bad.stderr
         assert not (tmp_path / "bad").exists()

@@ -109,6 +109,7 @@ def build_parser() -> argparse.ArgumentParser:
     build_parser_.add_argument("--open", action="store_true", help="open the HTML map (or the first output) in the browser")
     build_parser_.add_argument("-q", "--quiet", action="store_true", help="print only errors")
     _add_trust_options(build_parser_)
+    _add_engine_options(build_parser_)
     build_parser_.set_defaults(handler=_run_build)
 
     validate_parser = commands.add_parser(
@@ -121,6 +122,7 @@ def build_parser() -> argparse.ArgumentParser:
     validate_parser.add_argument("scenario", metavar="SCENARIO", help="scenario file (.yaml or .json)")
     validate_parser.add_argument("--incidents", action="append", default=[], metavar="CSV", help="also check these incident tables")
     _add_trust_options(validate_parser)
+    _add_engine_options(validate_parser)
     validate_parser.set_defaults(handler=_run_validate)
     return parser
 
@@ -173,6 +175,8 @@ def _date(text: str) -> str:
 
 
 def _settings(args: argparse.Namespace) -> Settings:
+    if args.scheduler is not None and args.engine != "dask":
+        raise InputError("--scheduler names a dask scheduler: use it with --engine dask")
     return Settings(allowed_paths=tuple(args.allow_path), strict=args.strict, lenient=args.lenient, engine=args.engine,
                     scheduler=args.scheduler)
 
@@ -183,6 +187,9 @@ def _add_trust_options(parser: argparse.ArgumentParser) -> None:
                         help="make names matched with low confidence errors (they are listed in the report otherwise)")
     parser.add_argument("--lenient", action="store_true",
                         help="make implausible zones (a town resolved far from the zone's other towns) warnings, not errors")
+
+
+def _add_engine_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--engine", choices=ENGINES, default="pandas",
                         help="join incidents to admin units and zones in memory (pandas, default) or on dask-geopandas "
                              "partitions (dask) for event tables larger than memory")

@@ -15,8 +15,9 @@ glyphs. The same inputs give the same bytes in every format.
 :func:`draw_figure` makes the report page around it. In SVG output every
 layer is a group (``sea``, ``countries``, ``provinces``, ``zones``,
 ``incidents``, ``labels``, ``legend``, ``title``, ``scalebar``,
-``north-arrow``, ``locator``, ``credits``) and text stays text, editable in
-Inkscape or Illustrator.
+``north-arrow``, ``locator``, ``credits``; with a choropleth, ``choropleth``
+and ``choropleth-legend``) and text stays text, editable in Inkscape or
+Illustrator.
 """
 
 from __future__ import annotations
