@@ -56,6 +56,7 @@ bench: install
 	$(PY) bench/build.py
 	$(PY) bench/static.py
 	$(PY) bench/scale.py
+	$(PY) bench/engine.py
 
 clean:
 	rm -rf $(VENV) $(CACHE) output/*.html output/*.geojson

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from zonemap import InputError, build, prepare
-from zonemap.incidents.choropleth import ChoroplethSpec, _classes, choropleth
+from zonemap.incidents.choropleth import ChoroplethSpec, _classes, choropleth, natural_breaks
 from zonemap.render.choropleth import NONE_COLOUR, PALETTES, choropleth_layer, class_colours
 from zonemap.render.static import render_static
 
@@ -51,6 +51,22 @@ def test_classes_put_zero_alone_and_each_value_in_its_range(briefing):
     assert len(bounds) == 6 and bounds[0] == 0 and bounds[-1] == 250
     assert all(v <= bounds[i] and (i == 0 or v > bounds[i - 1]) for v, i in zip(values, index))
     assert list(index[:2]) == [0, 0] and index[2] == 1
+
+
+def test_natural_breaks_are_mapclassifys_fisher_jenks():
+    import warnings
+
+    import mapclassify
+
+    rng = np.random.default_rng(2017)
+    samples = [rng.geometric(rng.uniform(0.005, 0.5), int(rng.integers(8, 280))) for _ in range(40)]
+    samples = [s for s in samples if len(np.unique(s)) > 5]
+    assert len(samples) > 30
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Numba not installed")  # its pure-Python loop: slower, same classes
+        expected = [[int(b) for b in mapclassify.FisherJenks(s, k=5).bins] for s in samples]
+    assert [natural_breaks(s, 5) for s in samples] == expected
+    assert natural_breaks(np.array([1, 1, 1, 2, 9, 10, 50, 51, 52, 400]), 3) == [10, 52, 400]
 
 
 @pytest.mark.parametrize("text, expected", [("fatalities:subdistrict", ("fatalities", "subdistrict")),

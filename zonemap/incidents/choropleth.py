@@ -3,15 +3,15 @@
 :func:`choropleth` counts a briefing's incidents (or sums their fatalities)
 per unit of one level and sorts the units into classes: units with none get
 a class of their own, and the others are split by Fisher–Jenks natural
-breaks (mapclassify) into at most :data:`MAX_CLASSES` classes, which suits
-the skewed counts of conflict data (a few places with most of the events).
+breaks (the classes of mapclassify's ``FisherJenks``) into at most
+:data:`MAX_CLASSES` classes, which suits the skewed counts of conflict data
+(a few places with most of the events).
 The renderers (:mod:`zonemap.render.choropleth`) colour and label these
 classes; they compute nothing themselves.
 """
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -135,22 +135,57 @@ def _units(briefing: Briefing, level: str) -> tuple[gpd.GeoDataFrame, pd.Series]
     return units, pd.Series(incidents[incident_column].to_numpy(dtype=object), index=incidents["id"].to_numpy(dtype=object))
 
 
+def natural_breaks(values: np.ndarray, k: int) -> list[int]:
+    """Fisher's exact natural breaks: the upper bounds of ``k`` classes of least within-class variance.
+
+    Parameters
+    ----------
+    values
+        Whole numbers, at least ``k`` distinct.
+    k
+        Number of classes.
+
+    Returns
+    -------
+    list of int
+        The largest value of each class, in increasing order. The classes
+        are those of mapclassify's ``FisherJenks`` (the tests compare them);
+        computed here because importing mapclassify (scipy, scikit-learn)
+        takes longer than a whole map build.
+    """
+    # Dynamic programme over the distinct values, weighted by how often each occurs: equal values never
+    # need to be split between classes, and a few hundred units take a few milliseconds.
+    distinct, weights = np.unique(np.asarray(values, dtype=np.int64), return_counts=True)
+    x, w = distinct.astype(float), weights.astype(float)
+    n = len(x)
+    s0, s1, s2 = (np.concatenate([[0.0], np.cumsum(a)]) for a in (w, w * x, w * x * x))
+    cost = np.full((k + 1, n + 1), np.inf)
+    cost[0, 0] = 0.0
+    start = np.zeros((k + 1, n + 1), dtype=np.int64)
+    for classes in range(1, k + 1):
+        for end in range(classes, n + 1):
+            first = np.arange(classes - 1, end)  # where the last class starts
+            sums = s1[end] - s1[first]
+            spread = s2[end] - s2[first] - sums * sums / (s0[end] - s0[first])
+            candidates = cost[classes - 1, first] + spread
+            best = int(np.argmin(candidates))
+            cost[classes, end], start[classes, end] = candidates[best], first[best]
+    bounds, end = [], n
+    for classes in range(k, 0, -1):
+        bounds.append(int(distinct[end - 1]))
+        end = start[classes, end]
+    return bounds[::-1]
+
+
 def _classes(values: np.ndarray) -> tuple[np.ndarray, tuple[int, ...]]:
     """Class index of each value and each class's upper bound: zero alone, then natural breaks."""
-    positive = np.unique(values[values > 0])
+    positive = values[values > 0]
+    distinct = np.unique(positive)
     bounds: list[int] = [0] if (values == 0).any() else []
-    if positive.size:
-        k = min(MAX_CLASSES, positive.size)
-        if k == positive.size:
-            bounds += positive.tolist()
-        else:
-            import mapclassify
-
-            with warnings.catch_warnings():
-                # Without numba, mapclassify says it uses its pure-Python loop: a few hundred units take milliseconds.
-                warnings.filterwarnings("ignore", message="Numba not installed")
-                breaks = mapclassify.FisherJenks(values[values > 0], k=k).bins
-            bounds += [int(b) for b in breaks]
+    if distinct.size <= MAX_CLASSES:
+        bounds += distinct.tolist()
+    else:
+        bounds += natural_breaks(positive, MAX_CLASSES)
     return np.searchsorted(np.asarray(bounds), values, side="left"), tuple(bounds)
 
 
