@@ -92,3 +92,13 @@ def test_settings_choose_the_window_and_a_bad_one_fails_before_anything(briefing
     assert briefing.before_after_days == 14 and len(briefing.before_after) == 8
     with pytest.raises(InputError, match="before/after window"):
         prepare(SCENARIO, settings=Settings(before_after_days=0))
+
+
+@pytest.mark.parametrize("start", ["0001-01-05", "9999-12-20"])
+def test_a_window_that_would_leave_the_calendar_is_not_compared(briefing, start):
+    from dataclasses import replace
+
+    ghouta, *others = briefing.scenario.zones
+    moved = replace(briefing, scenario=replace(briefing.scenario, zones=(replace(ghouta, history=(), valid_from=day(start)),
+                                                                         *others)))
+    assert list(dict.fromkeys(before_after(moved, 14)["zone"])) == ["idlib"]

@@ -8,7 +8,8 @@ table, through :attr:`zonemap.Briefing.before_after`.
 
 A zone starts on the first day its history says it was ``in force``; a zone
 without such a change starts on its ``valid_from``; a zone with neither is
-not compared. The start day itself counts as after. Weeks are counted from
+not compared, nor is one whose window would leave the calendar (a start
+within the window of year 1 or 9999). The start day itself counts as after. Weeks are counted from
 the start day outwards (week 1 is the start day and the six days after it,
 week -1 the seven days before it); when the window is not a whole number of
 weeks, the outermost week on each side is shorter, and its ``days`` says so.
@@ -110,6 +111,11 @@ def _weeks(window_days: int) -> list[tuple[int, int, int]]:
     return before + after
 
 
+def _window_fits(start: dt.date, window_days: int) -> bool:
+    """Whether the days from ``window_days`` before ``start`` to as many after are all in the calendar (years 1–9999)."""
+    return (start - dt.date.min).days >= window_days and (dt.date.max - start).days >= window_days
+
+
 def before_after(briefing: Briefing, window_days: int = DEFAULT_WINDOW_DAYS,
                  types: Sequence[str] = VIOLENCE_TYPES) -> pd.DataFrame:
     """Incidents and fatalities inside each zone, week by week, before and after it came into force.
@@ -167,6 +173,8 @@ def before_after(briefing: Briefing, window_days: int = DEFAULT_WINDOW_DAYS,
         if started is None:
             continue
         start, basis = started
+        if not _window_fits(start, window_days):
+            continue
         linked = figures.loc[linked_to.get(zone_id, [])]
         offsets = linked["day"].to_numpy() - (start - EPOCH).days
         fatalities = linked["fatalities"].to_numpy()
