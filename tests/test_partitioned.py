@@ -52,6 +52,11 @@ def test_partitions_on_a_scheduler_give_the_in_memory_join(briefing, scheduler):
     # The sample reaches several countries and many sub-districts, and the zones.
     assert located["country"].nunique() >= 4 and located["admin3_code"].nunique() > 50
     assert {"ghouta", "idlib", "daraa"} <= set(links["zone_id"])
+    for few in (points.iloc[:0], points.iloc[-3:]):  # no incident at all; fewer incidents than partitions
+        expected = place_incidents(few, briefing.zones, locator)
+        got = partitioned_join(few, briefing.zones, locator, scheduler=scheduler, npartitions=4)
+        pd.testing.assert_frame_equal(got[0], expected[0])
+        pd.testing.assert_frame_equal(got[1], expected[1])
 
 
 def test_a_briefing_on_the_dask_engine_equals_the_in_memory_one(briefing):

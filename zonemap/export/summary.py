@@ -101,7 +101,7 @@ def _before_after_markdown(briefing: Briefing) -> list[str]:
               f"{days} days from that day on.", ""]
     if table["incidents"].isna().any():
         lines += ["Empty cells: the map's date window does not cover those days.", ""]
-    headers = ["Zone", "Start", "From", "Incidents before", "Incidents after", "Fatalities before", "Fatalities after"]
+    headers = ["Zone", "Start", "Start taken from", "Incidents before", "Incidents after", "Fatalities before", "Fatalities after"]
     lines += ["| " + " | ".join(headers) + " |", "|---|---|---|" + "---:|" * 4]
     for row in before_after_totals(table).itertuples(index=False):
         cells = [row.name, row.start, row.start_basis.replace("_", " "), row.incidents_before,

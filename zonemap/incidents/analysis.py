@@ -160,12 +160,17 @@ def before_after(briefing: Briefing, window_days: int = DEFAULT_WINDOW_DAYS,
     weeks = _weeks(window_days)
     described = {zone.id: zone for zone in briefing.scenario.zones}
     names = dict(zip(briefing.zones["id"], briefing.zones["name"]))
-    counted = briefing.incidents[briefing.incidents["type"].isin(types)]
-    day_numbers = np.asarray(counted["date"], dtype="datetime64[D]").astype(np.int64)  # days since 1970-01-01
-    figures = pd.DataFrame({"day": day_numbers, "fatalities": counted["fatalities"].fillna(0).astype(int).to_numpy()},
-                           index=counted["id"].to_numpy())
-    links = briefing.zone_incidents[briefing.zone_incidents["incident_id"].isin(figures.index)]
-    linked_to = links.groupby("zone_id", sort=False)["incident_id"].agg(list).to_dict()
+    incidents = briefing.incidents
+    counted = incidents["type"].isin(types).to_numpy()
+    day = np.asarray(incidents["date"], dtype="datetime64[D]").astype(np.int64)  # days since 1970-01-01
+    dead = incidents["fatalities"].fillna(0).to_numpy(dtype=np.int64)
+    # Each (zone, incident) link as the incident's row, kept when its type counts.
+    links = briefing.zone_incidents
+    row_of = pd.Index(incidents["id"]).get_indexer(links["incident_id"])
+    kept = row_of >= 0
+    kept[kept] = counted[row_of[kept]]
+    link_zone, link_row = links["zone_id"].to_numpy(dtype=object)[kept], row_of[kept]
+    firsts = np.array([first for _, first, _ in weeks])
     window_start, window_end = briefing.window
     rows = []
     for zone_id in briefing.zones["id"]:
@@ -175,18 +180,20 @@ def before_after(briefing: Briefing, window_days: int = DEFAULT_WINDOW_DAYS,
         start, basis = started
         if not _window_fits(start, window_days):
             continue
-        linked = figures.loc[linked_to.get(zone_id, [])]
-        offsets = linked["day"].to_numpy() - (start - EPOCH).days
-        fatalities = linked["fatalities"].to_numpy()
-        for week, first, last in weeks:
+        mine = link_row[link_zone == zone_id]
+        offsets = day[mine] - (start - EPOCH).days
+        inside = (offsets >= -window_days) & (offsets < window_days)
+        week_index = np.searchsorted(firsts, offsets[inside], side="right") - 1
+        counts = np.bincount(week_index, minlength=len(weeks))
+        deaths = np.bincount(week_index, weights=dead[mine][inside], minlength=len(weeks))
+        for index, (week, first, last) in enumerate(weeks):
             first_day, last_day = start + dt.timedelta(days=first), start + dt.timedelta(days=last)
             covered = (window_start is None or window_start <= first_day) and (window_end is None or last_day <= window_end)
-            inside = (offsets >= first) & (offsets <= last)
             rows.append({
                 "zone": zone_id, "name": names[zone_id], "start": start, "start_basis": basis,
                 "period": "before" if week < 0 else "after", "week": week, "first_day": first_day, "last_day": last_day,
-                "days": last - first + 1, "incidents": int(inside.sum()) if covered else pd.NA,
-                "fatalities": int(fatalities[inside].sum()) if covered else pd.NA,
+                "days": last - first + 1, "incidents": int(counts[index]) if covered else pd.NA,
+                "fatalities": int(deaths[index]) if covered else pd.NA,
             })
     table = pd.DataFrame(rows, columns=BEFORE_AFTER_COLUMNS)
     for column in ("zone", "name", "start", "start_basis", "period", "first_day", "last_day"):

@@ -175,22 +175,26 @@ def partitioned_join(points: gpd.GeoDataFrame, zones: gpd.GeoDataFrame, locator:
         Each point's admin units (as :meth:`AdminLocator.locate`), and the
         zone links (``zone_id``, ``incident_id``, by incident then zone).
     """
-    import dask
+    import dask.dataframe as dd
     import dask_geopandas
 
+    frame = points[["geometry"]].reset_index(drop=True)
     with dask_client(scheduler) as client:
         workers = max(1, len(client.scheduler_info().get("workers", {})))
-        count = npartitions or max(workers, math.ceil(len(points) / ROWS_PER_PARTITION))
-        count = max(1, min(count, len(points)))
-        # Keep text columns as pandas makes them in memory, so both engines give identical frames.
-        with dask.config.set({"dataframe.convert-string": False}):
-            partitioned = dask_geopandas.from_geopandas(points[["geometry"]].reset_index(drop=True), npartitions=count)
-            located = client.compute(join_partitions(partitioned, locator, zones, client=client)).result()
+        count = npartitions or max(workers, math.ceil(len(frame) / ROWS_PER_PARTITION))
+        bounds = np.linspace(0, len(frame), max(1, min(count, len(frame))) + 1).astype(int)
+        # The partitions go to the workers as data (scattered), not inside the task graph, which would
+        # carry every point through the scheduler.
+        pieces = client.scatter([frame.iloc[low:high] for low, high in zip(bounds[:-1], bounds[1:])])
+        divisions = (*bounds[:-1].tolist(), int(bounds[-1]) - 1)
+        partitioned = dask_geopandas.from_dask_dataframe(
+            dd.from_delayed(pieces, meta=frame.iloc[:0], divisions=divisions, verify_meta=False), geometry="geometry")
+        located = client.compute(join_partitions(partitioned, locator, zones, client=client)).result()
     zones_of = located.pop("zones").reset_index(drop=True)
     # Rebuild each column from its values so that pandas infers its type from the whole column, as the
     # in-memory join does: a partition whose column is all None comes back as object, the others as str.
     located = pd.DataFrame({name: located[name].to_numpy(dtype=object) for name in located.columns})
-    counts = zones_of.map(len).to_numpy()
+    counts = np.fromiter((len(hit) for hit in zones_of), dtype=np.int64, count=len(zones_of))
     links = pd.DataFrame({"zone_id": np.array([z for hit in zones_of for z in hit], dtype=object),
                           "incident_id": np.repeat(points["id"].to_numpy(dtype=object), counts)})
     return located, links
