@@ -27,12 +27,15 @@ def briefing():
 def test_the_report_chart_titles_each_zone_with_its_totals(briefing):
     svg = render_before_after(briefing, "svg").decode()
     assert "Before and after (14 days each side)" in svg
-    assert "Incidents 3 → 1, Fatalities 5 → 1" in svg and "Incidents 0 → 1, Fatalities 0 → 4" in svg
+    assert all(line in svg for line in ("Incidents 3 → 1", "Fatalities 5 → 1", "Incidents 0 → 1", "Fatalities 0 → 4"))
+    # Arabic lines run right to left: there the arrow from the earlier figure to the later one is ←.
+    arabic = render_before_after(briefing, "svg", lang="ar").decode()
+    assert "الحوادث 3 ← 1" in arabic and "القتلى 5 ← 1" in arabic
     assert "2017-07-22 (came into force)" in svg and "2017-09-15 (valid from)" in svg
     assert 'id="before-after-ghouta"' in svg and 'id="before-after-daraa"' not in svg  # no date, no chart
     assert "Pale bars" not in svg
     cut = render_before_after(briefing.between("2017-07-15"), "svg").decode()
-    assert "Incidents – → 1, Fatalities – → 1" in cut and "Pale bars" in cut
+    assert "Incidents – → 1" in cut and "Fatalities – → 1" in cut and "Pale bars" in cut
     assert render_before_after(briefing, "png").startswith(b"\x89PNG")
     assert render_before_after(briefing, "png") == render_before_after(briefing, "png")
 

@@ -40,17 +40,17 @@ SPARK_WIDTH, SPARK_HEIGHT = 120, 28
 """Size in pixels of a zone's chart in the interactive map's panel."""
 
 LABELS = {
-    "en": {"title": "Before and after", "incidents": "Incidents", "fatalities": "Fatalities", "week": "Weeks from start",
+    "en": {"title": "Before and after", "arrow": "{before} → {after}", "incidents": "Incidents", "fatalities": "Fatalities", "week": "Weeks from start",
            "in force": "came into force", "valid_from": "valid from", "days": "{days} days each side", "none": "No zone has a start date to compare.",
            "not_covered": "Pale bars: weeks the map's dates do not cover."},
-    "ar": {"title": "قبل وبعد", "incidents": "الحوادث", "fatalities": "القتلى", "week": "أسابيع من البدء",
+    "ar": {"title": "قبل وبعد", "arrow": "{before} ← {after}", "incidents": "الحوادث", "fatalities": "القتلى", "week": "أسابيع من البدء",
            "in force": "بدء السريان", "valid_from": "صالحة من", "days": "{days} يومًا على كل جانب", "none": "لا توجد منطقة لها تاريخ بدء للمقارنة.",
            "not_covered": "الأعمدة الباهتة: أسابيع خارج تواريخ الخريطة."},
 }
 """Texts of the charts, by language."""
 
 ARROW = "{before} → {after}"
-"""Totals before and after; numbers read left to right in both languages."""
+"""Totals before and after in the map's panel, where they are set left to right in both languages."""
 
 
 def _figure_text(value) -> str:
@@ -82,7 +82,7 @@ def draw_before_after(briefing: Briefing, *, lang: str | None = None) -> Figure:
     zones = list(dict.fromkeys(table["zone"]))
     columns = max(1, min(PANEL_COLUMNS, len(zones)))
     rows = max(1, math.ceil(len(zones) / columns))
-    fig = Figure(figsize=(3.6 * columns, 2.4 * rows + 0.5))
+    fig = Figure(figsize=(3.6 * columns, 2.6 * rows + 0.5))
     FigureCanvasAgg(fig)
     fig.patch.set_facecolor("white")
     fig.suptitle(f"{labels['title']} ({labels['days'].format(days=briefing.before_after_days)})", fontsize=11,
@@ -111,11 +111,14 @@ def draw_before_after(briefing: Briefing, *, lang: str | None = None) -> Figure:
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.yaxis.set_major_locator(MaxNLocator(integer=True))
         ax.spines[["top", "right"]].set_visible(False)
-        incidents = ARROW.format(before=_figure_text(total["incidents_before"]), after=_figure_text(total["incidents_after"]))
-        fatalities = ARROW.format(before=_figure_text(total["fatalities_before"]),
+        # In an Arabic line the bidi algorithm lays "before ← after" out right to left, so the arrow, drawn as
+        # is, points from the earlier figure to the later one; one figure a line keeps the runs apart.
+        arrow = labels["arrow"]
+        incidents = arrow.format(before=_figure_text(total["incidents_before"]), after=_figure_text(total["incidents_after"]))
+        fatalities = arrow.format(before=_figure_text(total["fatalities_before"]),
                                   after=_figure_text(total["fatalities_after"]))
         ax.set_title(f"{total['name']}\n{total['start']} ({labels[total['start_basis']]})\n"
-                     f"{labels['incidents']} {incidents}, {labels['fatalities']} {fatalities}",
+                     f"{labels['incidents']} {incidents}\n{labels['fatalities']} {fatalities}",
                      fontsize=8, fontfamily=FONT, loc="center", parse_math=False)
     if table["incidents"].isna().any():
         fig.text(0.01, 0.005, labels["not_covered"], fontsize=7, fontfamily=FONT, va="bottom", parse_math=False)
