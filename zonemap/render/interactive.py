@@ -9,7 +9,10 @@ script draws a few as icons, and many on a canvas with count bubbles, filtered
 by a date slider and the legend's type toggles, which also restyle each zone
 as it stood on the slider's end date.
 The page works with no tiles: country and province outlines from ``geodata/``
-form the base map; online tiles are opt-in.
+form the base map; online tiles are opt-in. A choropleth layer
+(``templates/analysis.js``, :mod:`zonemap.render.choropleth`) and the title
+panel's before/after section (:mod:`zonemap.render.before_after`) are built
+by their own modules.
 """
 
 from __future__ import annotations
