@@ -57,6 +57,8 @@ bench: install
 	$(PY) bench/static.py
 	$(PY) bench/scale.py
 	$(PY) bench/extract.py
+	$(PY) bench/engine.py
+	$(PY) bench/import.py
 
 clean:
 	rm -rf $(VENV) $(CACHE) output/*.html output/*.geojson

@@ -36,7 +36,8 @@ def test_links_handle_overlaps_edges_and_misses():
 def test_join_adds_country_province_and_zone_lists():
     frame = points([36.4027, 35.5018], [33.5718, 33.8938], id=["x", "y"], fatalities=pd.array([2, None], dtype="Int64"))
     links = zone_incident_links(frame, ZONES)
-    joined = join_incidents(frame.assign(place=None, matched_place=None), ["x", "y"], locator(), links)
+    locations = locator().locate(frame.geometry.x, frame.geometry.y)
+    joined = join_incidents(frame.assign(place=None, matched_place=None), ["x", "y"], locations, links)
     assert joined["admin1_code"].iloc[0] == "SY-RD"
     assert joined["country"].tolist() == ["SY", "LB"]
     assert joined["zones"].tolist() == [("a",), ()]

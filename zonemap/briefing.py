@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -36,7 +37,9 @@ from .geocoding import PlaceResolver, Resolution, load_gazetteer, make_geocoder
 from .geometry.admin import AdminLocator
 from .geometry.zones import build_zones, incidents_far_from_members, zone_province_parts
 from .incidents import (EventTable, ImportReport, admin1_agreement, incident_labels, incident_points, join_incidents,
-                        place_events, province_codes, read_events, zone_figures, zone_incident_links)
+                        place_events, place_incidents, province_codes, read_events, zone_figures)
+from .incidents.analysis import DEFAULT_WINDOW_DAYS, before_after, check_window_days
+from .incidents.choropleth import ChoroplethSpec
 from .incidents.rejects import combine_rejects, empty_rejects
 from .scenario import DEFAULT_BUFFER_KM, Scenario, check_scenario, load_scenario
 from .scenario.model import IncidentFile
@@ -112,6 +115,9 @@ class Briefing:
     imports
         What became of each incident table's rows: one
         :class:`~zonemap.incidents.ImportReport` per table.
+    before_after_days
+        Days compared on each side of a zone's start in :attr:`before_after`
+        (``Settings.before_after_days``).
     """
 
     scenario: Scenario
@@ -131,6 +137,16 @@ class Briefing:
     window: tuple[dt.date | None, dt.date | None] = (None, None)
     rejects: pd.DataFrame = field(default_factory=empty_rejects)
     imports: tuple[ImportReport, ...] = ()
+    before_after_days: int = DEFAULT_WINDOW_DAYS
+
+    @cached_property
+    def before_after(self) -> pd.DataFrame:
+        """Incidents and fatalities in each zone, week by week, before and after it came into force.
+
+        See :func:`zonemap.incidents.analysis.before_after` (computed once,
+        with :attr:`before_after_days`); weeks outside :attr:`window` have no figures.
+        """
+        return before_after(self, self.before_after_days)
 
     @property
     def ambiguous(self) -> list[Resolution]:
@@ -192,7 +208,7 @@ class Briefing:
         return replace(self, incidents=incidents, zone_incidents=links, zones=zones, summary=_summary(zones),
                        window=(start, end))
 
-    def to_map(self, *, lang: str | None = None, tiles: str | None = None) -> folium.Map:
+    def to_map(self, *, lang: str | None = None, tiles: str | None = None, choropleth: str | None = None) -> folium.Map:
         """The interactive map as a :class:`folium.Map` (displays inline in Jupyter).
 
         Parameters
@@ -201,6 +217,10 @@ class Briefing:
             ``"en"`` or ``"ar"`` labels; defaults to the scenario's.
         tiles
             ``"none"`` (offline base map) or an online tile provider; defaults to the scenario's.
+        choropleth
+            ``MEASURE:LEVEL`` (``"fatalities:subdistrict"``) to show as a
+            layer, turned on (see :mod:`zonemap.incidents.choropleth`);
+            without it the map has a layer of incidents per governorate, off.
 
         Returns
         -------
@@ -211,14 +231,14 @@ class Briefing:
         """
         from .render.interactive import render_map
 
-        return render_map(self, lang=lang, tiles=tiles)
+        return render_map(self, lang=lang, tiles=tiles, choropleth=choropleth)
 
-    def to_html(self, *, lang: str | None = None, tiles: str | None = None) -> str:
+    def to_html(self, *, lang: str | None = None, tiles: str | None = None, choropleth: str | None = None) -> str:
         """The self-contained HTML page of the interactive map (works offline).
 
         Parameters
         ----------
-        lang, tiles
+        lang, tiles, choropleth
             As for :meth:`to_map`.
 
         Returns
@@ -227,12 +247,12 @@ class Briefing:
         """
         from .render.interactive import render_html
 
-        return render_html(self, lang=lang, tiles=tiles)
+        return render_html(self, lang=lang, tiles=tiles, choropleth=choropleth)
 
     def _repr_html_(self) -> str:
         return self.to_map()._repr_html_()
 
-    def plot(self, ax: Axes | None = None, *, lang: str | None = None) -> Axes:
+    def plot(self, ax: Axes | None = None, *, lang: str | None = None, choropleth: str | None = None) -> Axes:
         """Draw the static map with matplotlib.
 
         Parameters
@@ -243,6 +263,9 @@ class Briefing:
             and credits.
         lang
             ``"en"`` or ``"ar"`` labels; defaults to the scenario's.
+        choropleth
+            ``MEASURE:LEVEL`` (``"fatalities:subdistrict"``): fill the units
+            of that level by it, with a legend of its classes.
 
         Returns
         -------
@@ -252,14 +275,14 @@ class Briefing:
         from .render.static import draw_map, draw_figure
 
         if ax is None:
-            return draw_figure(self, lang=lang)[1]
-        draw_map(self, ax, lang=lang)
+            return draw_figure(self, lang=lang, choropleth=choropleth)[1]
+        draw_map(self, ax, lang=lang, choropleth=choropleth)
         return ax
 
     def save(self, output_dir: str | Path = "output", *, formats: Sequence[str] = DEFAULT_FORMATS,
              lang: str | None = None, tiles: str | None = None, dpi: int = 200,
              progress: Callable[[str], None] | None = None, start: dt.date | str | None = None,
-             end: dt.date | str | None = None) -> dict[str, Path]:
+             end: dt.date | str | None = None, choropleth: str | None = None) -> dict[str, Path]:
         """Write the map and exports into ``output_dir``, all at once or not at all.
 
         Parameters
@@ -271,9 +294,11 @@ class Briefing:
             Which outputs, among :data:`zonemap.export.formats.FORMATS`:
             ``html`` (interactive map), ``embed`` (fragment for a CMS),
             ``png``/``svg``/``pdf`` (static map), ``geojson``/``gpkg``/``kml``
-            (exports), ``csv``/``md`` (zone summary).
-        lang, tiles
-            As for :meth:`to_map`.
+            (exports), ``csv``/``md`` (zone summary, with the zones before
+            and after in ``md``), ``before-after.csv`` (each zone week by
+            week), ``before-after.png``/``before-after.svg`` (its chart).
+        lang, tiles, choropleth
+            As for :meth:`to_map` (the static map draws the choropleth only when one is given).
         dpi
             Resolution of the PNG map.
         progress
@@ -295,7 +320,7 @@ class Briefing:
         from .export import write_outputs
 
         return write_outputs(self.between(start, end), output_dir, formats=formats, lang=lang, tiles=tiles, dpi=dpi,
-                             progress=progress)
+                             progress=progress, choropleth=choropleth)
 
 
 @dataclass(frozen=True)
@@ -461,9 +486,9 @@ def prepare(scenario: Scenario | Mapping | str | Path, *, incident_files: Sequen
         geocoder.close()  # an online cache's database and HTTP session
     points = gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), geometry="geometry", crs="EPSG:4326")
     _unique_incident_ids(points, incidents, tables)
-    links = zone_incident_links(points, zones)
-    located = join_incidents(points, incident_labels(points, resolver.gazetteer, country),
-                             AdminLocator(country, provinces, countries, sub_districts, districts), links)
+    locations, links = place_incidents(points, zones, AdminLocator(country, provinces, countries, sub_districts, districts),
+                                       engine=settings.engine, scheduler=settings.scheduler)
+    located = join_incidents(points, incident_labels(points, resolver.gazetteer, country), locations, links)
     imports = _import_reports(tables, located, provinces, PlaceResolver(country, resolver.gazetteer))
     _check_incidents_near_members(scenario, located, links, members, warnings, settings.lenient)
     warnings += [f"{r.field}: {r.describe()}" for r in resolver.resolutions if r.low_confidence]
@@ -489,7 +514,8 @@ def prepare(scenario: Scenario | Mapping | str | Path, *, incident_files: Sequen
                     sub_districts=sub_districts, incidents=located, countries=countries,
                     zone_incidents=links, zone_provinces=parts, summary=_summary(zones),
                     resolutions=tuple(resolver.resolutions), warnings=tuple(warnings), credits=credits, extent=extent,
-                    rejects=combine_rejects([table.rejects for _, table in tables]), imports=imports)
+                    rejects=combine_rejects([table.rejects for _, table in tables]), imports=imports,
+                    before_after_days=check_window_days(settings.before_after_days))
 
 
 def _import_reports(tables: Sequence[tuple[int, EventTable]], located: gpd.GeoDataFrame, provinces: gpd.GeoDataFrame,
@@ -561,7 +587,7 @@ def build(scenario: Scenario | Mapping | str | Path, output_dir: str | Path = "o
           formats: Sequence[str] = DEFAULT_FORMATS, tiles: str | None = None, lang: str | None = None, dpi: int = 200,
           incident_files: Sequence[str | Path | IncidentFile] = (), geodata: GeoData | None = None, settings: Settings | None = None,
           progress: Callable[[str], None] | None = None, start: dt.date | str | None = None,
-          end: dt.date | str | None = None) -> BuildResult:
+          end: dt.date | str | None = None, choropleth: str | None = None) -> BuildResult:
     """Prepare a scenario and write its map and exports: what ``zonemap build`` does.
 
     Parameters
@@ -586,6 +612,9 @@ def build(scenario: Scenario | Mapping | str | Path, output_dir: str | Path = "o
         Cut the outputs to the incidents of this window, with the zones as
         they stood at its end (``zonemap build --from/--to/--as-of``; see
         :meth:`Briefing.between`).
+    choropleth
+        ``MEASURE:LEVEL`` to fill the static map by and show on the
+        interactive map (``zonemap build --choropleth``; see :meth:`Briefing.save`).
 
     Returns
     -------
@@ -600,8 +629,11 @@ def build(scenario: Scenario | Mapping | str | Path, output_dir: str | Path = "o
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:
         raise InputError(f"unknown output format {', '.join(map(repr, unknown))}; choose from {', '.join(FORMATS)}")
+    if choropleth is not None:
+        ChoroplethSpec.parse(choropleth)  # a typo fails before the slow steps
     step = progress or (lambda message: None)
     step("reading the scenario and geocoding names")
     briefing = prepare(scenario, incident_files=incident_files, geodata=geodata, settings=settings).between(start, end)
-    outputs = briefing.save(output_dir, formats=formats, lang=lang, tiles=tiles, dpi=dpi, progress=progress)
+    outputs = briefing.save(output_dir, formats=formats, lang=lang, tiles=tiles, dpi=dpi, progress=progress,
+                            choropleth=choropleth)
     return BuildResult(briefing, outputs)

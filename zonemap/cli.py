@@ -23,7 +23,7 @@ from .incidents.formats import incident_files_from_options
 from .render.style import TILE_ALIASES
 from .scenario import CSV_COLUMNS
 from .scenario.model import INCIDENT_TABLE_FORMATS
-from .settings import OnlineGeocoding, Settings
+from .settings import ENGINES, OnlineGeocoding, Settings
 
 # The map pipeline (folium, matplotlib, geopandas) is imported by the build and validate
 # handlers only, so that `zonemap geocode` starts quickly.
@@ -113,10 +113,17 @@ def build_parser() -> argparse.ArgumentParser:
     end.add_argument("--to", dest="end", type=_date, metavar="DATE",
                      help="only incidents up to DATE, with the zones as they stood on DATE")
     end.add_argument("--as-of", dest="end", type=_date, metavar="DATE", help="the same as --to DATE")
+    build_parser_.add_argument("--choropleth", metavar="MEASURE:LEVEL",
+                               help="fill units by incidents or fatalities, e.g. fatalities:subdistrict (levels: "
+                                    "governorate, district, subdistrict, zone); on the static map, and shown on the "
+                                    "interactive one")
+    build_parser_.add_argument("--before-after-days", type=int, default=Settings.before_after_days, metavar="N",
+                               help="days compared before and after each zone came into force (default: %(default)s)")
     build_parser_.add_argument("--open", action="store_true", help="open the HTML map (or the first output) in the browser")
     build_parser_.add_argument("-q", "--quiet", action="store_true", help="print only errors")
     _add_trust_options(build_parser_)
     _add_online_options(build_parser_)
+    _add_engine_options(build_parser_)
     build_parser_.set_defaults(handler=_run_build)
 
     extract_parser = commands.add_parser(
@@ -146,6 +153,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_incident_format_options(validate_parser)
     _add_trust_options(validate_parser)
     _add_online_options(validate_parser)
+    _add_engine_options(validate_parser)
     validate_parser.set_defaults(handler=_run_validate)
 
     cache_parser = commands.add_parser(
@@ -173,9 +181,11 @@ examples:
   zonemap build examples/astana-2017.yaml --formats html,png,pdf,gpkg,kml,csv,embed --open
   zonemap build examples/astana-2017.yaml --from 2017-07-01 --to 2017-07-31   # one month
   zonemap build examples/astana-2017.yaml --as-of 2017-07-04   # zones as they stood that day
+  zonemap build examples/astana-2017.yaml --choropleth fatalities:subdistrict --formats html,png,md,before-after.png
 
 formats: html (interactive map), embed (responsive fragment for a CMS),
-png/svg/pdf (static map), geojson/gpkg/kml (exports), csv/md (zone summary).
+png/svg/pdf (static map), geojson/gpkg/kml (exports), csv/md (zone summary),
+before-after.csv/.png/.svg (each zone's weeks before and after its start).
 
 The scenario format is described in the README and in the JSON Schema
 zonemap/scenario/scenario.schema.json. Nothing is written if the scenario has
@@ -249,8 +259,10 @@ def _incident_files(args: argparse.Namespace) -> list:
 
 
 def _settings(args: argparse.Namespace) -> Settings:
+    if args.scheduler is not None and args.engine != "dask":
+        raise InputError("--scheduler names a dask scheduler: use it with --engine dask")
     return Settings(allowed_paths=tuple(args.allow_path), strict=args.strict, lenient=args.lenient,
-                    online=_online(args))
+                    online=_online(args), engine=args.engine, scheduler=args.scheduler)
 
 
 CACHE_DIR_HELP = "folder of the online geocoding cache (default: the user cache folder, e.g. ~/.cache/zonemap)"
@@ -303,6 +315,14 @@ def _add_trust_options(parser: argparse.ArgumentParser) -> None:
                         help="make implausible zones (a town resolved far from the zone's other towns) warnings, not errors")
 
 
+def _add_engine_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--engine", choices=ENGINES, default="pandas",
+                        help="join incidents to admin units and zones in memory (pandas, default) or on dask-geopandas "
+                             "partitions (dask) for event tables larger than memory")
+    parser.add_argument("--scheduler", metavar="ADDRESS",
+                        help="with --engine dask: a running dask scheduler (tcp://host:8786); default: a local cluster")
+
+
 def _run_build(args: argparse.Namespace) -> int:
     from .briefing import build
 
@@ -323,8 +343,9 @@ def _run_build(args: argparse.Namespace) -> int:
         if not args.quiet:
             print(draft.report())
     result = build(scenario, args.output, formats=formats, tiles=args.tiles, lang=args.lang, dpi=args.dpi,
-                   incident_files=_incident_files(args), settings=_settings(args), progress=progress, start=args.start,
-                   end=args.end)
+                   incident_files=_incident_files(args),
+                   settings=_settings(args).replace(before_after_days=args.before_after_days), progress=progress,
+                   start=args.start, end=args.end, choropleth=args.choropleth)
     if not args.quiet:
         print(_report(result.briefing))
         for path in result.outputs.values():

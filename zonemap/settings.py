@@ -18,6 +18,9 @@ from pathlib import Path
 from .errors import InputError
 
 MEBIBYTE = 1024 * 1024
+ENGINES = ("pandas", "dask")
+
+
 PUBLIC_NOMINATIM = "nominatim.openstreetmap.org"
 """The OpenStreetMap Foundation's Nominatim server: at most one request a second (its usage policy)."""
 
@@ -126,6 +129,16 @@ class Settings:
         Look up online the names the offline gazetteer does not know
         (:class:`OnlineGeocoding`); ``None`` (the default) guarantees that
         no network request is made.
+    before_after_days
+        Days compared before and after each zone came into force
+        (:attr:`zonemap.Briefing.before_after`).
+    engine
+        Where incidents are joined to admin units and zones: ``"pandas"``
+        (in memory) or ``"dask"`` (on dask-geopandas partitions, see
+        :mod:`zonemap.incidents.partitioned`).
+    scheduler
+        With the dask engine, the address of a running dask scheduler
+        (``tcp://host:8786``); ``None`` starts a local cluster for the build.
     """
 
     data_dir: Path | None = None
@@ -137,6 +150,9 @@ class Settings:
     strict: bool = False
     lenient: bool = False
     online: OnlineGeocoding | None = None
+    before_after_days: int = 90
+    engine: str = "pandas"
+    scheduler: str | None = None
 
     def __post_init__(self) -> None:
         # Normalise so that equal settings compare equal, whatever types were passed.
@@ -147,6 +163,8 @@ class Settings:
             value = getattr(self, item.name)
             if item.name.startswith("max_") and (not isinstance(value, int) or value <= 0):
                 raise ValueError(f"setting {item.name} must be a positive whole number, got {value!r}")
+        if self.engine not in ENGINES:
+            raise ValueError(f"setting engine must be one of {', '.join(ENGINES)}, got {self.engine!r}")
 
     def replace(self, **changes) -> Settings:
         """A copy with some settings changed.

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import InputError
-from .formats import DEFAULT_FORMATS, FORMATS, STATIC_FORMATS
+from .formats import CHART_FORMATS, DEFAULT_FORMATS, FORMATS, STATIC_FORMATS
 from .publish import publish
 
 if TYPE_CHECKING:
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 def write_outputs(briefing: Briefing, output_dir: str | Path, *, formats: Sequence[str] = DEFAULT_FORMATS,
                   lang: str | None = None, tiles: str | None = None, dpi: int = 200,
-                  progress: Callable[[str], None] | None = None) -> dict[str, Path]:
+                  progress: Callable[[str], None] | None = None, choropleth: str | None = None) -> dict[str, Path]:
     """Render the requested formats of a briefing and publish them all at once.
 
     Parameters
@@ -39,6 +39,10 @@ def write_outputs(briefing: Briefing, output_dir: str | Path, *, formats: Sequen
         Resolution of the PNG map.
     progress
         Called with a short message before each step.
+    choropleth
+        ``MEASURE:LEVEL`` (``"fatalities:subdistrict"``): fill the static map's
+        units by it, and show it on the interactive map (whose choropleth
+        layer is otherwise incidents per governorate, off until turned on).
 
     Returns
     -------
@@ -63,7 +67,7 @@ def write_outputs(briefing: Briefing, output_dir: str | Path, *, formats: Sequen
         from .embed import embed_snippet
 
         step("rendering the interactive map")
-        page = render_html(briefing, lang=lang, tiles=tiles)
+        page = render_html(briefing, lang=lang, tiles=tiles, choropleth=choropleth)
         if "html" in formats:
             files[f"{name}.html"] = page
         if "embed" in formats:
@@ -74,7 +78,7 @@ def write_outputs(briefing: Briefing, output_dir: str | Path, *, formats: Sequen
 
         for fmt in static:
             step(f"drawing the static map ({fmt.upper()})")
-            files[f"{name}.{fmt}"] = render_static(briefing, fmt, dpi=dpi, lang=lang)
+            files[f"{name}.{fmt}"] = render_static(briefing, fmt, dpi=dpi, lang=lang, choropleth=choropleth)
     if {"geojson", "gpkg", "kml"} & set(formats):
         from .vector import geojson_text, geopackage_bytes, kml_text
 
@@ -85,13 +89,22 @@ def write_outputs(briefing: Briefing, output_dir: str | Path, *, formats: Sequen
             files[f"{name}.gpkg"] = geopackage_bytes(briefing)
         if "kml" in formats:
             files[f"{name}.kml"] = kml_text(briefing)
-    if "csv" in formats or "md" in formats:
-        from .summary import summary_csv, summary_markdown
+    if {"csv", "md", "before-after.csv"} & set(formats):
+        from .summary import before_after_csv, summary_csv, summary_markdown
 
         if "csv" in formats:
             files[f"{name}.csv"] = summary_csv(briefing)
         if "md" in formats:
             files[f"{name}.md"] = summary_markdown(briefing)
+        if "before-after.csv" in formats:
+            files[f"{name}.before-after.csv"] = before_after_csv(briefing)
+    charts = [f for f in CHART_FORMATS if f in formats]
+    if charts:
+        from ..render.before_after import render_before_after
+
+        step("drawing the before/after chart")
+        for fmt in charts:
+            files[f"{name}.{fmt}"] = render_before_after(briefing, fmt.rsplit(".", 1)[1], dpi=dpi, lang=lang)
     if len(briefing.rejects):
         from ..incidents.rejects import rejects_csv
 
@@ -102,10 +115,10 @@ def write_outputs(briefing: Briefing, output_dir: str | Path, *, formats: Sequen
 
 
 def _format_of(file_name: str) -> str:
-    for kind in ("embed", "rejects"):
-        if file_name.endswith(f".{kind}{Path(file_name).suffix}"):
-            return kind
+    for double in ("embed.html", "rejects.csv", *CHART_FORMATS, "before-after.csv"):
+        if file_name.endswith(f".{double}"):
+            return {"embed.html": "embed", "rejects.csv": "rejects"}.get(double, double)
     return Path(file_name).suffix.lstrip(".")
 
 
-__all__ = ["DEFAULT_FORMATS", "FORMATS", "STATIC_FORMATS", "publish", "write_outputs"]
+__all__ = ["CHART_FORMATS", "DEFAULT_FORMATS", "FORMATS", "STATIC_FORMATS", "publish", "write_outputs"]

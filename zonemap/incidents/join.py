@@ -121,6 +121,30 @@ def incident_labels(points: gpd.GeoDataFrame, gazetteer: Gazetteer, country: str
     return labels
 
 
+def zone_hits(points: np.ndarray, zones: gpd.GeoDataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Which points lie in which zones: one spatial query for all points.
+
+    Parameters
+    ----------
+    points
+        Point geometries (an array of shapely points).
+    zones
+        Zone polygons.
+
+    Returns
+    -------
+    (numpy.ndarray, numpy.ndarray)
+        Point positions and zone positions of each (point, zone) pair where
+        the point is inside the zone or on its edge, ordered by point then zone.
+    """
+    if len(points) == 0 or zones.empty:
+        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
+    tree = shapely.STRtree(zones.geometry.to_numpy())
+    point_index, zone_index = tree.query(points, predicate="covered_by")
+    order = np.lexsort((zone_index, point_index))
+    return point_index[order], zone_index[order]
+
+
 def zone_incident_links(points: gpd.GeoDataFrame, zones: gpd.GeoDataFrame) -> pd.DataFrame:
     """Which incidents lie in which zones (one spatial query for all points).
 
@@ -137,16 +161,45 @@ def zone_incident_links(points: gpd.GeoDataFrame, zones: gpd.GeoDataFrame) -> pd
         Columns ``zone_id`` and ``incident_id``, one row per incident inside
         (or on the edge of) a zone, ordered by incident then zone.
     """
-    if len(points) == 0 or zones.empty:
-        return pd.DataFrame({"zone_id": pd.Series(dtype=object), "incident_id": pd.Series(dtype=object)})
-    tree = shapely.STRtree(zones.geometry.to_numpy())
-    point_index, zone_index = tree.query(points.geometry.to_numpy(), predicate="covered_by")
-    order = np.lexsort((zone_index, point_index))
-    return pd.DataFrame({"zone_id": zones["id"].to_numpy(dtype=object)[zone_index[order]],
-                         "incident_id": points["id"].to_numpy(dtype=object)[point_index[order]]})
+    point_index, zone_index = zone_hits(points.geometry.to_numpy(), zones)
+    return pd.DataFrame({"zone_id": zones["id"].to_numpy(dtype=object)[zone_index],
+                         "incident_id": points["id"].to_numpy(dtype=object)[point_index]})
 
 
-def join_incidents(points: gpd.GeoDataFrame, labels: Sequence[str], locator: AdminLocator,
+def place_incidents(points: gpd.GeoDataFrame, zones: gpd.GeoDataFrame, locator: AdminLocator, *,
+                    engine: str = "pandas", scheduler: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The admin units of every incident and the zones it lies in: the join behind every count.
+
+    Parameters
+    ----------
+    points
+        Incident points with an ``id`` column.
+    zones
+        Zone polygons with an ``id`` column.
+    locator
+        Country and admin-unit lookups for the scenario's country.
+    engine
+        ``"pandas"`` joins in memory; ``"dask"`` on dask-geopandas
+        partitions (:func:`zonemap.incidents.partitioned.partitioned_join`),
+        with the same result.
+    scheduler
+        With ``engine="dask"``: a dask scheduler's address, or None for a local cluster.
+
+    Returns
+    -------
+    (pandas.DataFrame, pandas.DataFrame)
+        Each point's units, as :meth:`AdminLocator.locate` gives them, and
+        the links of :func:`zone_incident_links`.
+    """
+    if engine == "dask":
+        from .partitioned import partitioned_join
+
+        return partitioned_join(points, zones, locator, scheduler=scheduler)
+    locations = locator.locate(points.geometry.x.to_numpy(), points.geometry.y.to_numpy())
+    return locations, zone_incident_links(points, zones)
+
+
+def join_incidents(points: gpd.GeoDataFrame, labels: Sequence[str], locations: pd.DataFrame,
                    links: pd.DataFrame) -> gpd.GeoDataFrame:
     """Incidents with their location's name, country, province and zones.
 
@@ -156,8 +209,8 @@ def join_incidents(points: gpd.GeoDataFrame, labels: Sequence[str], locator: Adm
         Output of :func:`incident_points`.
     labels
         Output of :func:`incident_labels`.
-    locator
-        Country and province lookups for the scenario's country.
+    locations
+        Each point's country and admin units (:meth:`AdminLocator.locate`).
     links
         Output of :func:`zone_incident_links`.
 
@@ -169,19 +222,18 @@ def join_incidents(points: gpd.GeoDataFrame, labels: Sequence[str], locator: Adm
         the data has no such level) and ``zones`` (tuple of zone ids) added; columns in
         :data:`INCIDENT_COLUMNS` order, then any others ``points`` had.
     """
-    where = locator.locate(points.geometry.x.to_numpy(), points.geometry.y.to_numpy())
     zones_of: dict[str, list[str]] = {}
     for incident_id, zone_id in zip(links["incident_id"].to_numpy(dtype=object), links["zone_id"].to_numpy(dtype=object)):
         zones_of.setdefault(incident_id, []).append(zone_id)
     result = points.copy()
     result["label"] = list(labels)
-    result["country"] = where["country"].to_numpy()
-    result["admin1"] = where["admin1_name"].to_numpy()
-    result["admin1_code"] = where["admin1_code"].to_numpy()
+    result["country"] = locations["country"].to_numpy()
+    result["admin1"] = locations["admin1_name"].to_numpy()
+    result["admin1_code"] = locations["admin1_code"].to_numpy()
     for level in ("admin2", "admin3"):
-        known = f"{level}_code" in where
-        result[level] = where[f"{level}_name"].to_numpy() if known else np.full(len(result), None, dtype=object)
-        result[f"{level}_code"] = where[f"{level}_code"].to_numpy() if known else np.full(len(result), None, dtype=object)
+        known = f"{level}_code" in locations
+        result[level] = locations[f"{level}_name"].to_numpy() if known else np.full(len(result), None, dtype=object)
+        result[f"{level}_code"] = locations[f"{level}_code"].to_numpy() if known else np.full(len(result), None, dtype=object)
     result["zones"] = [tuple(zones_of.get(ident, ())) for ident in result["id"].to_numpy(dtype=object)]
     return result[[c for c in INCIDENT_COLUMNS if c in result] + [c for c in result if c not in INCIDENT_COLUMNS]]
 

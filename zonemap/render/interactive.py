@@ -9,7 +9,10 @@ script draws a few as icons, and many on a canvas with count bubbles, filtered
 by a date slider and the legend's type toggles, which also restyle each zone
 as it stood on the slider's end date.
 The page works with no tiles: country and province outlines from ``geodata/``
-form the base map; online tiles are opt-in.
+form the base map; online tiles are opt-in. A choropleth layer
+(``templates/analysis.js``, :mod:`zonemap.render.choropleth`) and the title
+panel's before/after section (:mod:`zonemap.render.before_after`) are built
+by their own modules.
 """
 
 from __future__ import annotations
@@ -30,6 +33,9 @@ from folium.plugins import Fullscreen
 from ..errors import InputError
 from ..escaping import html_text, link_html, script_json
 from ..geometry.admin import SPECIAL_AREAS
+from ..incidents.choropleth import ChoroplethSpec, choropleth as count_by_unit
+from .before_after import before_after_panel_html
+from .choropleth import choropleth_layer, choropleth_title
 from .incident_data import COORDINATE_SCALE, TYPE_ORDER, day_numbers, encode_columns, incident_columns
 from .page import finalize_page, number_elements
 from .style import (APPROXIMATE_DASH, COUNTRY_BORDER, FIELD_LABELS, INCIDENT_STYLES, LAND_FOCUS, LAND_OTHER,
@@ -109,8 +115,8 @@ class _Assets(_Direct):
     def __init__(self, sea: str):
         super().__init__()
         self._name = "ZonemapAssets"
-        self.css = _template("zonemap.css").replace("var(--zm-sea, #dbe9f4)", sea)
-        self.js = _template("zonemap.js")
+        self.css = _template("zonemap.css").replace("var(--zm-sea, #dbe9f4)", sea) + _template("analysis.css")
+        self.js = _template("zonemap.js") + _template("analysis.js")
 
     def header_text(self) -> str:
         return f"<style>{self.css}</style>\n<script>{self.js}</script>\n"
@@ -343,6 +349,7 @@ def _panels_html(briefing: Briefing, lang: str) -> str:
                      f'<td class="zm-num zm-zone-incidents">{int(zone.incidents):,}</td>'
                      f'<td class="zm-num zm-zone-fatalities">{int(zone.fatalities):,}</td></tr>')
     title.append("</table></details>")
+    title.append(before_after_panel_html(briefing, lang))
     title.append("</div>")
 
     legend = [f'<div id="zm-legend" class="zm-panel zm-legend" hidden{rtl}><details open><summary>{html_text(labels["legend"])}</summary>']
@@ -378,7 +385,17 @@ def _credits_html(briefing: Briefing, provider) -> str:
     return " | ".join(parts)
 
 
-def render_map(briefing: Briefing, *, lang: str | None = None, tiles: str | None = None) -> folium.Map:
+def _add_choropleth(fmap: folium.Map, briefing: Briefing, spec: ChoroplethSpec | str | None, lang: str, rtl: bool) -> None:
+    """The choropleth layer: the one asked for, shown; else incidents per governorate, off until turned on."""
+    if spec is None and not len(briefing.incidents):
+        return
+    shades = count_by_unit(briefing, spec if spec is not None else ChoroplethSpec())
+    group = folium.FeatureGroup(name=html_text(choropleth_title(shades, lang)), show=spec is not None).add_to(fmap)
+    _Call("choropleth", choropleth_layer(shades, lang), rtl).add_to(group)
+
+
+def render_map(briefing: Briefing, *, lang: str | None = None, tiles: str | None = None,
+               choropleth: ChoroplethSpec | str | None = None) -> folium.Map:
     """Build the folium map of a briefing.
 
     Parameters
@@ -390,6 +407,11 @@ def render_map(briefing: Briefing, *, lang: str | None = None, tiles: str | None
     tiles
         ``"none"`` for the offline base map, or a tile provider name; defaults
         to the scenario's ``map.tiles``.
+    choropleth
+        Show this choropleth (``"fatalities:subdistrict"``, see
+        :mod:`zonemap.incidents.choropleth`) as a layer, turned on, with its
+        legend; without it, a map with incidents has a layer of incidents
+        per governorate, turned off.
 
     Returns
     -------
@@ -399,7 +421,7 @@ def render_map(briefing: Briefing, *, lang: str | None = None, tiles: str | None
     Raises
     ------
     InputError
-        For an unknown language or tile provider.
+        For an unknown language or tile provider, or a bad choropleth.
     """
     scenario = briefing.scenario
     lang = check_lang(lang or scenario.map.lang)
@@ -425,6 +447,7 @@ def render_map(briefing: Briefing, *, lang: str | None = None, tiles: str | None
             group = folium.FeatureGroup(name=html_text(FIELD_LABELS[lang][key]), show=False).add_to(fmap)
             level = FIELD_LABELS[lang]["district" if key == "districts" else "sub_district"]
             _Call("adminUnits", _admin_unit_layer(units, level, lang), rtl).add_to(group)
+    _add_choropleth(fmap, briefing, choropleth, lang, rtl)
 
     zone_names = {}
     described = {zone.id: zone for zone in scenario.zones}
@@ -449,7 +472,8 @@ def render_map(briefing: Briefing, *, lang: str | None = None, tiles: str | None
     return fmap
 
 
-def render_html(briefing: Briefing, *, lang: str | None = None, tiles: str | None = None) -> str:
+def render_html(briefing: Briefing, *, lang: str | None = None, tiles: str | None = None,
+                choropleth: ChoroplethSpec | str | None = None) -> str:
     """The complete, self-contained HTML page of a briefing's map.
 
     Scripts, styles and icons are inlined, element ids are stable (same
@@ -460,7 +484,7 @@ def render_html(briefing: Briefing, *, lang: str | None = None, tiles: str | Non
     ----------
     briefing
         A prepared briefing.
-    lang, tiles
+    lang, tiles, choropleth
         As for :func:`render_map`.
 
     Returns
@@ -473,7 +497,7 @@ def render_html(briefing: Briefing, *, lang: str | None = None, tiles: str | Non
     OfflineAssetError
         If some script or stylesheet could not be inlined.
     """
-    fmap = render_map(briefing, lang=lang, tiles=tiles)
+    fmap = render_map(briefing, lang=lang, tiles=tiles, choropleth=choropleth)
     root = fmap.get_root()
     number_elements(root)
     return finalize_page(root.render())

@@ -23,8 +23,9 @@ has the Arabic glyphs. The same inputs give the same bytes in every format.
 :func:`draw_figure` makes the report page around it. In SVG output every
 layer is a group (``sea``, ``countries``, ``provinces``, ``zones``,
 ``incidents``, ``zone-labels``, ``labels``, ``legend``, ``title``,
-``scalebar``, ``north-arrow``, ``locator``, ``off-frame-note``, ``credits``)
-and text stays text, editable in Inkscape or Illustrator.
+``scalebar``, ``north-arrow``, ``locator``, ``off-frame-note``, ``credits``;
+with a choropleth, ``choropleth`` and ``choropleth-legend``) and text stays
+text, editable in Inkscape or Illustrator.
 """
 
 from __future__ import annotations
@@ -55,6 +56,9 @@ from matplotlib.path import Path as MplPath
 from ..errors import InputError
 from ..geocoding.text import is_arabic
 from ..geometry.admin import SPECIAL_AREAS
+from ..incidents.choropleth import ChoroplethSpec
+from ..incidents.choropleth import choropleth as count_by_unit
+from .choropleth import choropleth_legend, fill_choropleth
 from .layout import FRAME_PAD_PT, OUTSIDE, Occupancy, bbox_shape, choose_spot, place_label, stack_outside, to_display
 from .style import (APPROXIMATE_DASH, COUNTRY_BORDER, FIELD_LABELS, LABEL, LAND_FOCUS, LAND_OTHER, NOT_IN_EFFECT_DASH,
                     NOT_IN_EFFECT_FADE, PROVINCE_BORDER, SEA, SPECIAL_AREA_BORDER, STATUS_PATTERNS, check_lang,
@@ -391,8 +395,9 @@ def _label_anchor(geometry, frame_box) -> tuple[float, float]:
     return point.x, point.y
 
 
-def _draw_zones(ax, zones: gpd.GeoDataFrame) -> None:
-    """Zones coloured by :func:`~zonemap.render.style.zone_looks`, with their status pattern and outline style."""
+def _draw_zones(ax, zones: gpd.GeoDataFrame, *, outlines_only: bool = False) -> None:
+    """Zones coloured by :func:`~zonemap.render.style.zone_looks`, with their status pattern and outline style
+    (only the outlines over a choropleth, whose class colours a zone's tint would change)."""
     looks = zone_looks(zones)
     dash = tuple(float(v) / 2 for v in APPROXIMATE_DASH.split())
     absent_dash = tuple(float(v) / 2 for v in NOT_IN_EFFECT_DASH.split())
@@ -402,8 +407,9 @@ def _draw_zones(ax, zones: gpd.GeoDataFrame) -> None:
         present = getattr(zone, "in_effect", True)
         fade = 1 if present else NOT_IN_EFFECT_FADE
         series = gpd.GeoSeries([zone.geometry], crs="EPSG:4326")
-        _plot_polygons(ax, series, "zones", facecolor=look.colour, alpha=look.fill_opacity * fade, edgecolor="none",
-                       zorder=3)
+        if not outlines_only:
+            _plot_polygons(ax, series, "zones", facecolor=look.colour, alpha=look.fill_opacity * fade,
+                           edgecolor="none", zorder=3)
         if look.pattern in HATCHES:
             _plot_polygons(ax, series, "zones", facecolor="none", edgecolor=look.colour, hatch=HATCHES[look.pattern],
                            linewidth=0, alpha=fade, zorder=3.5)
@@ -412,7 +418,8 @@ def _draw_zones(ax, zones: gpd.GeoDataFrame) -> None:
                        linestyle=linestyle, zorder=4)
 
 
-def draw_map(briefing: Briefing, ax: Axes, *, lang: str | None = None) -> Axes:
+def draw_map(briefing: Briefing, ax: Axes, *, lang: str | None = None,
+             choropleth: ChoroplethSpec | str | None = None) -> Axes:
     """Draw a briefing's map into matplotlib axes.
 
     Draws sea, countries, provinces, zones (named), incidents, labels,
@@ -431,6 +438,10 @@ def draw_map(briefing: Briefing, ax: Axes, *, lang: str | None = None) -> Axes:
         Axes belonging to a figure with a canvas (any matplotlib figure).
     lang
         ``"en"`` or ``"ar"`` labels; defaults to the scenario's.
+    choropleth
+        Fill the units of a level by their incidents or fatalities
+        (``"fatalities:subdistrict"``, see :mod:`zonemap.incidents.choropleth`),
+        with a legend of its classes; zones are then drawn as outlines.
 
     Returns
     -------
@@ -440,13 +451,14 @@ def draw_map(briefing: Briefing, ax: Axes, *, lang: str | None = None) -> Axes:
     Raises
     ------
     InputError
-        For an unknown language.
+        For an unknown language, or a bad choropleth.
     """
-    _draw_map(briefing, ax, lang=lang)
+    _draw_map(briefing, ax, lang=lang, choropleth=choropleth)
     return ax
 
 
-def _draw_map(briefing: Briefing, ax: Axes, *, lang: str | None = None) -> tuple[dict[str, str], float]:
+def _draw_map(briefing: Briefing, ax: Axes, *, lang: str | None = None,
+              choropleth: ChoroplethSpec | str | None = None) -> tuple[dict[str, str], float]:
     """:func:`draw_map`, returning where each piece of furniture went (name → corner or ``"outside"``)
     and the width in pixels that columns beside the frame need to hold all of them."""
     scenario = briefing.scenario
@@ -467,13 +479,16 @@ def _draw_map(briefing: Briefing, ax: Axes, *, lang: str | None = None) -> tuple
     focus = (countries["iso_a2"] == scenario.country).to_numpy()
     _plot_polygons(ax, clipped[~focus], "countries", facecolor=LAND_OTHER, edgecolor=COUNTRY_BORDER, linewidth=0.7, zorder=1)
     _plot_polygons(ax, clipped[focus], "countries", facecolor=LAND_FOCUS, edgecolor=COUNTRY_BORDER, linewidth=1.2, zorder=1)
+    shades = count_by_unit(briefing, choropleth) if choropleth is not None else None
+    if shades is not None:
+        fill_choropleth(ax, shades)
 
     units = briefing.provinces
     special = units["iso_3166_2"].isin(SPECIAL_AREAS).to_numpy()
     _plot_polygons(ax, units.geometry[~special], "provinces", facecolor="none", edgecolor=PROVINCE_BORDER, linewidth=0.5, zorder=2)
     _plot_polygons(ax, units.geometry[special], "provinces", facecolor="none", edgecolor=SPECIAL_AREA_BORDER,
                    linewidth=0.6, linestyle=(0, (2, 2)), zorder=2)
-    _draw_zones(ax, zones)
+    _draw_zones(ax, zones, outlines_only=shades is not None)
 
     named = incidents.assign(name=place_names(briefing, lang)) if len(incidents) else incidents.assign(name=[])
     within = named.geometry.within(layout.box).to_numpy() if len(named) else np.zeros(0, dtype=bool)
@@ -498,7 +513,8 @@ def _draw_map(briefing: Briefing, ax: Axes, *, lang: str | None = None) -> tuple
                            frame, occupancy, "labels", {"fontsize": 8, "color": LABEL})
     _place_labels(ax, _label_candidates(inside, layout), occupancy)
 
-    furniture = [_legend(ax, zones, inside, labels, lang, briefing.window[1]), _locator(ax, briefing, layout, frame),
+    furniture = [_legend(ax, zones, inside, labels, lang, briefing.window[1]),
+                 _choropleth_legend(ax, shades, lang) if shades is not None else None, _locator(ax, briefing, layout, frame),
                  _off_frame_note(ax, int((~within).sum()), lang), _scale_bar(ax, layout, lang), _north_arrow(ax, lang)]
     furniture = [piece for piece in furniture if piece is not None]
     spots = _arrange(ax, furniture, frame, occupancy)
@@ -548,6 +564,15 @@ def _anchor_at(ax, artist):
     def put(box) -> None:
         artist.set_bbox_to_anchor(tuple(ax.transAxes.inverted().transform((box.x0, box.y0))), transform=ax.transAxes)
     return put
+
+
+def _choropleth_legend(ax, shades, lang: str) -> _Furniture:
+    """The choropleth's classes as furniture, placed like the main legend."""
+    legend = choropleth_legend(ax, shades, lang, font=FONT)
+    legend.set_loc("lower left")
+    legend.set_bbox_to_anchor((0, 0), transform=ax.transAxes)
+    extent = legend.get_window_extent(ax.figure.canvas.get_renderer())
+    return _Furniture("choropleth-legend", extent.width, extent.height, _anchor_at(ax, legend))
 
 
 def _anchored(ax, child, name: str, *, frame: bool = False) -> _Furniture:
@@ -718,7 +743,7 @@ def _draw_title(fig, briefing: Briefing, labels, lang) -> None:
 
 
 def draw_figure(briefing: Briefing, *, lang: str | None = None, width_in: float = 10,
-                height_in: float = 7.5) -> tuple[Figure, Axes]:
+                height_in: float = 7.5, choropleth: ChoroplethSpec | str | None = None) -> tuple[Figure, Axes]:
     """The static map as a report page: the map, with title, as-of date and credits.
 
     Parameters
@@ -729,6 +754,8 @@ def draw_figure(briefing: Briefing, *, lang: str | None = None, width_in: float 
         ``"en"`` or ``"ar"`` labels; defaults to the scenario's.
     width_in, height_in
         Figure size in inches.
+    choropleth
+        A choropleth to draw under the zones (see :func:`draw_map`).
 
     Returns
     -------
@@ -742,12 +769,12 @@ def draw_figure(briefing: Briefing, *, lang: str | None = None, width_in: float 
     fig.patch.set_facecolor("white")
     left, bottom, width, height = MAP_BOX
     ax = fig.add_axes(MAP_BOX)
-    spots, column_px = _draw_map(briefing, ax, lang=lang)
+    spots, column_px = _draw_map(briefing, ax, lang=lang, choropleth=choropleth)
     if OUTSIDE in spots.values():
         # Some furniture fits in no corner: narrow the map to make room for it in a column on the right.
         fig.delaxes(ax)
         ax = fig.add_axes((left, bottom, width - column_px / fig.bbox.width, height))
-        _draw_map(briefing, ax, lang=lang)
+        _draw_map(briefing, ax, lang=lang, choropleth=choropleth)
     _draw_title(fig, briefing, FIELD_LABELS[lang], lang)
     fig.text(0.02, 0.02, ". ".join(c.rstrip(".") for c in briefing.credits) + ".", fontsize=7, color="#555555",
              fontfamily=FONT, parse_math=False, gid="credits", wrap=True)
@@ -756,7 +783,7 @@ def draw_figure(briefing: Briefing, *, lang: str | None = None, width_in: float 
 
 def render_static(briefing: Briefing, fmt: str = "png", *, dpi: int = 200, lang: str | None = None,
                   width_in: float = 10, height_in: float = 7.5, start: dt.date | str | None = None,
-                  end: dt.date | str | None = None) -> bytes:
+                  end: dt.date | str | None = None, choropleth: ChoroplethSpec | str | None = None) -> bytes:
     """The static map of a briefing as PNG, SVG or PDF bytes.
 
     Parameters
@@ -774,6 +801,8 @@ def render_static(briefing: Briefing, fmt: str = "png", *, dpi: int = 200, lang:
     start, end
         Draw only the incidents of this window, and the zones as they stood
         at its end (see :meth:`~zonemap.briefing.Briefing.between`).
+    choropleth
+        A choropleth to draw under the zones (``"fatalities:subdistrict"``, see :func:`draw_map`).
 
     Returns
     -------
@@ -783,7 +812,7 @@ def render_static(briefing: Briefing, fmt: str = "png", *, dpi: int = 200, lang:
     Raises
     ------
     InputError
-        For an unknown format or language, or a bad window.
+        For an unknown format or language, a bad window or a bad choropleth.
     """
     if fmt not in FORMATS:
         raise InputError(f"unknown static format {fmt!r}; use one of {', '.join(FORMATS)}")
@@ -793,7 +822,7 @@ def render_static(briefing: Briefing, fmt: str = "png", *, dpi: int = 200, lang:
     # SVG keeps text as text (editable, searchable); PDF embeds the font's glyphs (Type 42).
     with matplotlib.rc_context({"svg.hashsalt": "zonemap", "svg.fonttype": "none", "pdf.fonttype": 42,
                                 "font.family": FONT}):
-        fig, _ = draw_figure(briefing, lang=lang, width_in=width_in, height_in=height_in)
+        fig, _ = draw_figure(briefing, lang=lang, width_in=width_in, height_in=height_in, choropleth=choropleth)
         buffer = io.BytesIO()
         fig.savefig(buffer, format=fmt, dpi=dpi, metadata=metadata[fmt])
     return buffer.getvalue()
