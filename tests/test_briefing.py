@@ -79,6 +79,16 @@ def test_incidents_by_coordinates_get_a_readable_label(tmp_path):
     assert all(isinstance(label, str) and label and label.lower() != "nan" for label in incidents["label"])
 
 
+def test_a_named_point_is_placed_by_its_coordinates_not_by_its_name():
+    scenario = Scenario("t", [Zone(id="z", name="Z", provinces=("Idlib",))], incidents=[
+        Incident("2020-01-01", "clashes", place="Damascus", lat=35.9, lon=36.6)])  # the name would be far away
+    incident = zonemap.prepare(scenario).incidents.iloc[0]
+    assert (round(incident.geometry.y, 3), round(incident.geometry.x, 3)) == (35.9, 36.6)
+    assert incident["label"] == "Damascus" and incident["admin1_code"] == "SY-ID"
+    with pytest.raises(zonemap.ScenarioError, match="place name, or lat and lon"):
+        Incident("2020-01-01", "clashes")
+
+
 def example_in_code() -> Scenario:
     data = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
     sources = {s["id"]: Source(**s) for s in data["sources"]}
@@ -192,3 +202,11 @@ def test_custom_geodata_is_used_everywhere(tmp_path, monkeypatch):
     assert result.briefing.incidents.loc[0, "matched_place"] == "Testville"
     assert result.briefing.incidents.loc[0, "zones"] == ("around", "hama")
     assert set(result.outputs) == set(FORMATS)
+
+
+@pytest.mark.parametrize("path", sorted(EXAMPLE.parent.glob("*.yaml")), ids=lambda p: p.stem)
+def test_every_example_scenario_prepares_without_doubtful_names(path):
+    briefing = zonemap.prepare(path)
+    assert len(briefing.zones) >= 3 and (briefing.zones["area_km2"] > 0).all()
+    low = [r.describe() for r in briefing.resolutions if r.low_confidence]
+    assert not low, low

@@ -55,3 +55,12 @@ def test_sources_md_checksums_match_the_files():
     for name, digest in listed.items():
         assert hashlib.sha256(Path(DEFAULT_GEODATA_DIR, name).read_bytes()).hexdigest() == digest
     assert "CC BY 4.0" in sources and "public domain" in sources
+
+
+def test_ocha_is_credited_only_where_syria_may_be_on_the_map():
+    from zonemap.data import CREDITS, credits_for
+
+    assert credits_for((35.7, 32.3, 42.4, 37.3)) == CREDITS  # Syria
+    assert credits_for((11.0, 25.0, 25.0, 33.0)) == CREDITS[1:]  # Libya
+    assert credits_for((42.5, 12.5, 44.5, 15.5)) == CREDITS[1:]  # Yemen's west coast
+    assert credits_for((43.0, 33.0, 45.0, 36.0)) == CREDITS  # northern Iraq: Syria is next door

@@ -137,6 +137,27 @@ def test_an_obscure_village_does_not_outweigh_a_capital_abroad():
     assert caught.value.ambiguous and any("YE)" in s for s in caught.value.suggestions)
 
 
+def test_a_city_abroad_known_by_another_name_is_in_doubt_when_that_name_is_a_places_own():
+    # "as-Salif" is an old name of Chlef (Algeria); As Salif is a Yemeni port.
+    with pytest.raises(UnknownPlaceError) as caught:
+        geocode("Salif")
+    assert caught.value.ambiguous and any("YE)" in s for s in caught.value.suggestions)
+    assert geocode("Salif", "YE").admin1 == "Al Hudaydah"
+
+
+def test_a_big_citys_common_other_name_is_not_a_look_alike_village():
+    with pytest.raises(UnknownPlaceError) as caught:
+        geocode("Kiev")  # Kyiv, and by transliteration the Idlib village Al-Khifah
+    assert caught.value.ambiguous and any("UA)" in s for s in caught.value.suggestions)
+
+
+def test_villages_of_conflict_countries_are_found_at_home():
+    for name, country, admin1 in [("Waddan", "LY", "Jufra"), ("Sokna", "LY", "Jufra"), ("Hays", "YE", "Al Hudaydah"),
+                                  ("Ad Durayhimi", "YE", "Al Hudaydah")]:
+        result = geocode(name, country)
+        assert (result.country, result.admin1, result.outside_country) == (country, admin1, False), name
+
+
 def test_a_small_town_abroad_is_not_an_answer_but_says_how_to_ask_for_it():
     with pytest.raises(UnknownPlaceError) as caught:
         geocode("Reyhanli")

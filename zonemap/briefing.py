@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from .data import CREDITS, GeoData, default_geodata
+from .data import GeoData, credits_for, default_geodata
 from .errors import InputError, Origin, ScenarioError
 from .export.formats import DEFAULT_FORMATS, FORMATS
 from .geocoding import PlaceResolver, Resolution, load_gazetteer
@@ -405,8 +405,8 @@ def prepare(scenario: Scenario | Mapping | str | Path, *, incident_files: Sequen
     provinces = provinces[[c for c in provinces.columns if c != "geometry"] + ["geometry"]]
 
     outlets = tuple(dict.fromkeys(s.outlet for s in scenario.sources))
-    credits = CREDITS + ((f"Sources: {'; '.join(outlets)}",) if outlets else ())
     extent = tuple(float(v) for v in (zones.total_bounds if len(zones) else shapely.bounds(country_shape)))
+    credits = credits_for(extent) + ((f"Sources: {'; '.join(outlets)}",) if outlets else ())
     return Briefing(scenario=scenario, zones=zones, provinces=provinces, districts=districts,
                     sub_districts=sub_districts, incidents=located, countries=countries,
                     zone_incidents=links, zone_provinces=parts, summary=_summary(zones),

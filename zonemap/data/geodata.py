@@ -45,7 +45,26 @@ def installed_geodata_dir() -> Path:
 
 CREDITS = ("Boundaries and places: OCHA (CC BY-IGO 3.0)", "Boundaries: Natural Earth (public domain)",
            "Places: GeoNames (CC BY 4.0)")
-"""What every map made with the embedded data must credit."""
+"""What maps made with the embedded data credit; OCHA's data covers Syria only (:func:`credits_for`)."""
+
+SYRIA_BOUNDS = (35.6, 32.3, 42.4, 37.4)
+"""Syria's bounding box (west, south, east, north), in degrees."""
+
+
+def credits_for(bounds: tuple[float, float, float, float], margin_degrees: float = 5.0) -> tuple[str, ...]:
+    """The credits of a map of ``bounds``: OCHA's only when Syria may be on it (its layers or the inset).
+
+    Parameters
+    ----------
+    bounds
+        West, south, east, north of the map's area of interest, in degrees.
+    margin_degrees
+        How far around ``bounds`` the map (with its padding and inset) may reach.
+    """
+    west, south, east, north = bounds
+    near_syria = (west - margin_degrees <= SYRIA_BOUNDS[2] and east + margin_degrees >= SYRIA_BOUNDS[0]
+                  and south - margin_degrees <= SYRIA_BOUNDS[3] and north + margin_degrees >= SYRIA_BOUNDS[1])
+    return CREDITS if near_syria else CREDITS[1:]
 
 
 

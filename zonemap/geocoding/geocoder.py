@@ -391,6 +391,8 @@ def _matches(g: Gazetteer, query: str, key: str, country: str | None) -> _Matche
         if hits:
             # Only a neighbour's town is a likely meaning of a name written about this country.
             nearby = [i for i in own if min(_km(g, i, h.index) for h in hits) <= CONTEST_KM]
+            # A big city's common other name is no mere look-alike either: "Kiev" is not the village Al-Khifah.
+            nearby += [i for i in abroad if i not in own and g.population[i] >= FAR_CITY]
             return _Matches(hits, contested_by=nearby)
         return _Matches([_Hit(i, "exact", 1.0) for i in abroad], outside=True)
     if hits:
@@ -569,6 +571,10 @@ def geocode(name: str, country: str | None = "SY", *, gazetteer: Gazetteer | Non
     # in doubt because a worse one belongs to a bigger place (Hamouriyeh: Hammura, not the town Hamra).
     close = [h for h in rivals if _strength(g, h, pooled) > _strength(g, best, pooled) - margin
              and (pooled or h.similarity > best.similarity - margin)]
+    if outside and name_key(g.names[best.index]) != key:
+        # A city abroad answering to another of its names is in doubt when a place abroad bears the name as
+        # its own: "Salif" is an old name of Chlef (Algeria) and the own name of a Yemeni port.
+        close += [h for h in rivals if h not in close and name_key(g.names[h.index]) == key]
     confidence = {"exact": 1.0, "alias": 0.85, "transliteration": 0.95 - 1.5 * (1 - best.similarity),
                   "fuzzy": 0.6 * best.similarity}[best.tier]
     if outside:

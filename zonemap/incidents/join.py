@@ -57,7 +57,7 @@ def incident_points(incidents: Sequence[Incident], resolver: PlaceResolver) -> g
     """
     rows = []
     for number, incident in enumerate(incidents):
-        if incident.place is not None:
+        if incident.lat is None:
             found = resolver.place(incident.place, incident.origin, "place")
             lon, lat, matched = found.lon, found.lat, found.name
         else:

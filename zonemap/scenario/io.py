@@ -404,7 +404,7 @@ def incident_from_record(x: Mapping, origin: Origin, sources: Mapping[str, Sourc
     Raises
     ------
     ScenarioError
-        For what the schema cannot check: place or coordinates (exactly one),
+        For what the schema cannot check: a place or coordinates for each incident,
         unknown source ids, impossible dates.
     """
     source = None

@@ -413,7 +413,8 @@ class Incident:
     type
         One of :data:`INCIDENT_TYPES`.
     place
-        A place name; or give ``lat`` and ``lon`` (WGS 84) instead.
+        A place name, geocoded; with ``lat`` and ``lon`` (WGS 84) it only
+        names the point, which is not looked up.
     id
         Identifier; ``incident-N`` (its position) when not given.
     fatalities, actors, description
@@ -448,8 +449,8 @@ class Incident:
         has_lat, has_lon = self.lat is not None, self.lon is not None
         if has_lat != has_lon:
             raise origin.child("lat" if has_lat else "lon").error("give both lat and lon, or neither")
-        if (self.place is not None) == has_lat:
-            raise origin.error("give either a place name or lat and lon (exactly one)")
+        if self.place is None and not has_lat:
+            raise origin.error("give a place name, or lat and lon (with a place to name the point)")
         for name, limit in (("lat", 90), ("lon", 180)):
             value = getattr(self, name)
             if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float))
