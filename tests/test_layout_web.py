@@ -33,18 +33,18 @@ FIND_MAP = "Object.values(window).find(v => v instanceof L.Map)"
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
-    """Every example built once into a temporary folder: name → (page path, embed path)."""
+    """Every example built once into a temporary folder: name → (page path, embed path, briefing)."""
     out = tmp_path_factory.mktemp("examples-web")
     results = {}
     for scenario in EXAMPLES:
-        outputs = build(scenario, out / scenario.stem, formats=["html", "embed"]).outputs
-        results[scenario.stem] = (outputs["html"], outputs["embed"])
+        result = build(scenario, out / scenario.stem, formats=["html", "embed"])
+        results[scenario.stem] = (result.outputs["html"], result.outputs["embed"], result.briefing)
     return results
 
 
 @pytest.fixture(scope="module")
-def briefings():
-    return {scenario.stem: prepare(scenario) for scenario in EXAMPLES}
+def briefings(built):
+    return {name: briefing for name, (_, _, briefing) in built.items()}
 
 
 def _host_page(embed: Path) -> Path:
@@ -95,7 +95,7 @@ def _no_horizontal_scroll(frame) -> None:
 @pytest.mark.parametrize("width", sorted(WIDTHS))
 @pytest.mark.parametrize("scenario", [path.stem for path in EXAMPLES])
 def test_panels_leave_the_map_centre_clear_on_page_and_embed(scenario, width, built, open_page):
-    page_path, embed_path = built[scenario]
+    page_path, embed_path, _ = built[scenario]
     record = open_page({"width": width, "height": WIDTHS[width]})
     page = record.page
     for kind in ("page", "embed"):
@@ -127,11 +127,12 @@ def test_panels_leave_the_map_centre_clear_on_page_and_embed(scenario, width, bu
 
 
 @pytest.mark.parametrize("scenario", [path.stem for path in EXAMPLES])
-def test_opening_view_holds_every_zone_and_nearby_incident_and_screenshots(scenario, built, briefings, open_page,
+def test_opening_view_holds_every_zone_and_incident_of_the_country_and_screenshots(scenario, built, briefings, open_page,
                                                                            artifacts_dir):
     briefing = briefings[scenario]
-    (south, west), (north, east) = opening_bounds(briefing)
-    points = [[p.y, p.x] for p in briefing.incidents.geometry if south <= p.y <= north and west <= p.x <= east]
+    west, south, east, north = briefing.zones.total_bounds
+    home = briefing.incidents[briefing.incidents["country"] == briefing.scenario.country]
+    points = [[p.y, p.x] for p in home.geometry]
     corners = [[south, west], [north, east]]
     for size, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
         record = open_page(viewport)
@@ -148,6 +149,33 @@ def test_opening_view_holds_every_zone_and_nearby_incident_and_screenshots(scena
             assert _inside(spot, map_box), f"{scenario} {size}: {latlng} is outside the opening view"
             assert not any(_intersect(spot, panel) for panel in panels), f"{scenario} {size}: {latlng} is under a panel"
         assert record.page_errors == []
+
+
+def test_incidents_beyond_the_zones_open_in_view_clear_of_the_panels(tmp_path, open_page):
+    """Mocha and Taiz, well south of a Hodeidah zone: the view widens to them, at desktop and phone size."""
+    scenario = tmp_path / "hodeidah.yaml"
+    scenario.write_text(textwrap.dedent("""\
+        title: Hodeidah and the south-west
+        country: YE
+        zones:
+          - id: hodeidah
+            name: Hodeidah city
+            towns: [Al Hudaydah]
+            buffer_km: 10
+        incidents:
+          - {id: mocha, date: 2018-12-20, place: Mocha, type: clashes}
+          - {id: taiz, date: 2018-12-21, place: Taiz, type: shelling}
+        """), encoding="utf-8")
+    page_path = build(scenario, tmp_path / "out", formats=["html"]).outputs["html"]
+    for viewport in (DESKTOP, PHONE, {"width": 600, "height": 450}):
+        page = open_page(viewport).page
+        _open(page, page_path)
+        map_box = page.locator(".folium-map").bounding_box()
+        panels = list(_panel_boxes(page).values())
+        for incident in ("mocha", "taiz"):
+            icon = page.locator(f".zm-incident-{incident}").bounding_box()
+            assert _inside(icon, map_box), f"{incident} is outside the opening view at {viewport}"
+            assert not any(_intersect(icon, panel) for panel in panels), f"{incident} is under a panel at {viewport}"
 
 
 @pytest.mark.parametrize("scenario", [path.stem for path in EXAMPLES])
