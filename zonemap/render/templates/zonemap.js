@@ -261,7 +261,6 @@
     group.addLayer(entry.label);
     /* A zone hidden and shown again from the layer control gets new outline elements. */
     entry.layer.on("add", function () { markPresence(entry); });
-    group.on("add", function () { sizeRing(entry); });
     page.zones.push(entry);
   }
 
