@@ -1046,11 +1046,15 @@
     zones.sort(function (a, b) { return b.info.area - a.info.area; });
     var labels = zones.map(function (entry) { return entry.label.getElement(); });
     Array.prototype.push.apply(labels, Array.prototype.slice.call(map.getContainer().querySelectorAll(".zm-province-label")));
-    labels.forEach(function (node) { node.classList.remove("zm-label-hidden"); });
-    labels.forEach(function (node) {
-      var r = node.getBoundingClientRect();
-      if (overlaps(r)) { node.classList.add("zm-label-hidden"); } else { shown.push(r); }
+    /* All boxes are read before any class is written: one layout of the page, not one per label. Hidden
+     * labels keep their size (visibility), so the boxes hold either way. */
+    var boxes = labels.map(function (node) { return node.getBoundingClientRect(); });
+    var hidden = boxes.map(function (r) {
+      if (overlaps(r)) { return true; }
+      shown.push(r);
+      return false;
     });
+    labels.forEach(function (node, i) { node.classList.toggle("zm-label-hidden", hidden[i]); });
   }
 
   /* The page's layout: buttons for the panels on narrow screens, the opening view clear of the panels,
