@@ -7,7 +7,11 @@ parsed as HTML or spliced into JavaScript source (see :mod:`zonemap.escaping`).
 Incidents travel as packed columns (:mod:`zonemap.render.incident_data`): the
 script draws a few as icons, and many on a canvas with count bubbles, filtered
 by a date slider and the legend's type toggles, which also restyle each zone
-as it stood on the slider's end date.
+as it stood on the slider's end date. Zones look as :func:`~zonemap.render.style.zone_looks`
+decides (patterns and labels: :mod:`zonemap.render.zone_identity`); names follow
+the map's language (:mod:`zonemap.render.place_names`); the page opens on
+:func:`~zonemap.render.opening_view.opening_bounds`, clear of the panels, which
+become buttons on narrow screens.
 The page works with no tiles: country and province outlines from ``geodata/``
 form the base map; online tiles are opt-in.
 """
@@ -268,7 +272,8 @@ def _zone_info(zone, described: Zone | None, look: ZoneLook, lang: str) -> dict:
         rows.insert(1, [labels["side"], look.side])
     return {"id": zone.id, "name": name, "colour": look.colour, "fillOpacity": look.fill_opacity,
             "fill": pattern_fill(look.pattern, look.colour), "pattern": look.pattern,
-            "label": label_point(zone.geometry), "area": float(zone.area_km2), "approximate": bool(zone.approximate), "dash": APPROXIMATE_DASH,
+            "label": label_point(zone.geometry), "area": float(zone.area_km2), "approximate": bool(zone.approximate),
+            "dash": APPROXIMATE_DASH,
             "popup": {"title": name, "subtitle": other_name, "rows": rows},
             "status": described.status if described else zone.status, "statusLabel": style.label(lang),
             "history": [[_day(change.date), change.status] for change in history],
@@ -483,7 +488,7 @@ def _layout_config(briefing: Briefing, lang: str) -> dict:
     labels = FIELD_LABELS[lang]
     (south, west), (north, east) = opening_bounds(briefing)
     return {"bounds": [[round(south, 5), round(west, 5)], [round(north, 5), round(east, 5)]],
-            "buttons": {key: labels[f"show_{key}"] for key in ("title", "legend", "layers")}, "rtl": lang == "ar"}
+            "buttons": {key: labels[f"show_{key}"] for key in ("title", "legend", "layers")}}
 
 
 def render_html(briefing: Briefing, *, lang: str | None = None, tiles: str | None = None) -> str:

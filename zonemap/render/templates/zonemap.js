@@ -1021,7 +1021,7 @@
 
   /* A button standing in for a panel on narrow screens (CSS hides the panel below COMPACT_WIDTH until
    * the button opens it). */
-  function collapsible(map, node, label, className) {
+  function collapsible(node, label, className) {
     if (!node || !node.parentNode) { return; }
     var button = element("button", "leaflet-control zm-toggle " + className, label);
     button.setAttribute("type", "button");
@@ -1061,9 +1061,9 @@
    * zone rings and labels redone at each zoom, and printing of the whole area of interest. */
   function layout(map, config) {
     var container = map.getContainer();
-    collapsible(map, document.getElementById("zm-title"), config.buttons.title, "zm-toggle-title");
-    collapsible(map, document.getElementById("zm-legend"), config.buttons.legend, "zm-toggle-legend");
-    collapsible(map, container.querySelector(".leaflet-control-layers"), config.buttons.layers, "zm-toggle-layers");
+    collapsible(document.getElementById("zm-title"), config.buttons.title, "zm-toggle-title");
+    collapsible(document.getElementById("zm-legend"), config.buttons.legend, "zm-toggle-legend");
+    collapsible(container.querySelector(".leaflet-control-layers"), config.buttons.layers, "zm-toggle-layers");
     function zoomed() {
       page.zones.forEach(sizeRing);
       placeLabels(map);
