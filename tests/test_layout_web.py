@@ -329,3 +329,29 @@ def test_buttons_open_the_panels_on_a_phone(built, open_page):
     assert _inside(page.locator("#zm-title").bounding_box(), page.locator(".folium-map").bounding_box())
     page.locator(".zm-toggle-title").click()
     assert not page.locator("#zm-title").is_visible()
+
+
+def test_nearby_places_are_one_group_at_low_zoom_and_come_apart_when_clicked(tmp_path, offline_page):
+    scenario = tmp_path / "nearby.yaml"
+    scenario.write_text(textwrap.dedent("""\
+        title: Three towns a few kilometres apart, on a map of the north-west
+        zones:
+          - id: idlib
+            name: Idlib
+            provinces: [Idlib]
+        incidents:
+          - {id: douma, date: 2018-02-19, place: Douma, type: air strike}
+          - {id: harasta, date: 2018-02-20, place: Harasta, type: shelling}
+          - {id: saqba, date: 2018-02-21, place: Saqba, type: clashes}
+        """), encoding="utf-8")
+    page = offline_page.page
+    _open(page, build(scenario, tmp_path / "out", formats=["html"]).outputs["html"])
+    group = page.locator(".zm-incident-group")
+    assert group.count() == 1 and group.inner_text() == "3"
+    assert page.locator(".zm-incident-douma").count() == 0
+    zoom = page.evaluate(f"{FIND_MAP}.getZoom()")
+    group.click()
+    page.wait_for_function(f"{FIND_MAP}.getZoom() > {zoom}")
+    page.wait_for_timeout(400)
+    assert page.locator(".zm-incident-douma, .zm-incident-harasta, .zm-incident-saqba").count() >= 2, "the towns come apart"
+    assert offline_page.problems == []
