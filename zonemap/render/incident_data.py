@@ -128,7 +128,8 @@ def incident_columns(incidents: gpd.GeoDataFrame, links: pd.DataFrame, zone_name
         ``columns``: equal-length arrays, one value per incident: ``site``
         (a code into the distinct places with their coordinates: ``siteLat``
         and ``siteLon`` in 1/:data:`COORDINATE_SCALE` degrees, texts
-        ``label`` and ``place``), ``day`` (days since 1970), ``type``
+        ``label``, ``other`` (the place's name in the other script, from an
+        optional ``label_other`` column) and ``place``), ``day`` (days since 1970), ``type``
         (index into :data:`TYPE_ORDER`), ``fatalities`` (-1 when unknown),
         ``sourceDay`` (-1 when unknown) and codes into text tables
         (``source`` into ``outlet`` and ``url``, ``actors``, ``zones``,
@@ -146,12 +147,14 @@ def incident_columns(incidents: gpd.GeoDataFrame, links: pd.DataFrame, zone_name
     texts: dict[str, list] = {"id": [str(ident) for ident in sorted_column("id")]}
     # Exports of events placed at towns repeat the same places and coordinates many times over.
     points = incidents.geometry.to_numpy()[order]
-    columns["site"], (lat, lon, label, matched, admin3, admin2, admin1, country) = _distinct_rows(
+    other_names = sorted_column("label_other") if "label_other" in incidents else np.full(len(order), None, dtype=object)
+    columns["site"], (lat, lon, label, other, matched, admin3, admin2, admin1, country) = _distinct_rows(
         np.round(shapely.get_y(points) * COORDINATE_SCALE).astype(np.int64),
-        np.round(shapely.get_x(points) * COORDINATE_SCALE).astype(np.int64),
-        *(sorted_column(name) for name in ("label", "matched_place", "admin3", "admin2", "admin1", "country")))
+        np.round(shapely.get_x(points) * COORDINATE_SCALE).astype(np.int64), sorted_column("label"), other_names,
+        *(sorted_column(name) for name in ("matched_place", "admin3", "admin2", "admin1", "country")))
     columns["siteLat"], columns["siteLon"] = lat.astype("<i4"), lon.astype("<i4")
     texts["label"] = [_text(value) for value in label]
+    texts["other"] = [_text(value) for value in other]
     texts["place"] = [_place_text(*row, words=unit_words) for row in zip(label, matched, admin3, admin2, admin1, country)]
     columns["day"] = days[order].astype("<i4")
     types = pd.Categorical(sorted_column("type"), categories=TYPE_ORDER).codes

@@ -7,7 +7,11 @@ parsed as HTML or spliced into JavaScript source (see :mod:`zonemap.escaping`).
 Incidents travel as packed columns (:mod:`zonemap.render.incident_data`): the
 script draws a few as icons, and many on a canvas with count bubbles, filtered
 by a date slider and the legend's type toggles, which also restyle each zone
-as it stood on the slider's end date.
+as it stood on the slider's end date. Zones look as :func:`~zonemap.render.style.zone_looks`
+decides (patterns and labels: :mod:`zonemap.render.zone_identity`); names follow
+the map's language (:mod:`zonemap.render.place_names`); the page opens on
+:func:`~zonemap.render.opening_view.opening_bounds`, clear of the panels, which
+become buttons on narrow screens.
 The page works with no tiles: country and province outlines from ``geodata/``
 form the base map; online tiles are opt-in. A choropleth layer
 (``templates/analysis.js``, :mod:`zonemap.render.choropleth`) and the title
@@ -37,10 +41,14 @@ from ..incidents.choropleth import ChoroplethSpec, choropleth as count_by_unit
 from .before_after import before_after_panel_html
 from .choropleth import choropleth_layer, choropleth_title
 from .incident_data import COORDINATE_SCALE, TYPE_ORDER, day_numbers, encode_columns, incident_columns
+from .opening_view import opening_bounds
 from .page import finalize_page, number_elements
+from .place_names import incident_labels_in_language, label_in_language
 from .style import (APPROXIMATE_DASH, COUNTRY_BORDER, FIELD_LABELS, INCIDENT_STYLES, LAND_FOCUS, LAND_OTHER,
-                    NOT_IN_EFFECT_DASH, NOT_IN_EFFECT_FADE, PROVINCE_BORDER, SEA, SPECIAL_AREA_BORDER, TILE_ALIASES,
-                    ZONE_STYLES, check_lang, incident_icon_svg, incident_style, zone_style)
+                    NOT_IN_EFFECT_DASH, NOT_IN_EFFECT_FADE, PROVINCE_BORDER, SEA, SPECIAL_AREA_BORDER, STATUS_PATTERNS,
+                    TILE_ALIASES, ZONE_STYLES, ZoneLook, check_lang, incident_icon_svg, incident_style, zone_looks,
+                    zone_style)
+from .zone_identity import label_point, look_colours, pattern_defs, pattern_fill, side_legend_html
 
 if TYPE_CHECKING:
     from ..briefing import Briefing
@@ -138,13 +146,12 @@ class _Call(_Direct):
 class _Panels(_Direct):
     """Title, legend and credits: static escaped HTML moved into Leaflet controls by our script."""
 
-    def __init__(self, body: str, panels: list[tuple[str, str]], credits_html: str, bounds: list[list[float]]):
+    def __init__(self, body: str, panels: list[tuple[str, str]], credits_html: str):
         super().__init__()
         self._name = "ZonemapPanels"
         self.body = body
         self.panels = panels
         self.credits = script_json(credits_html)
-        self.bounds = script_json(bounds)
 
     def html_text(self) -> str:
         return self.body
@@ -153,7 +160,6 @@ class _Panels(_Direct):
         map_name = self._parent.get_name()
         calls = [f"zonemap.panel({map_name}, {script_json(id_)}, {script_json(position)});" for id_, position in self.panels]
         calls.append(f"{map_name}.attributionControl.addAttribution({self.credits});")
-        calls.append(f"zonemap.fit({map_name}, {self.bounds});")
         return "\n".join(calls) + "\n"
 
 
@@ -229,7 +235,13 @@ def _admin_unit_layer(units: gpd.GeoDataFrame, level_label: str, lang: str) -> d
 
 def zone_label(zone, lang: str) -> str:
     """A zone's name in the map's language (its Arabic name on an Arabic map, where given)."""
-    return zone.name_ar if lang == "ar" and isinstance(zone.name_ar, str) and zone.name_ar else zone.name
+    return _zone_names(zone, lang)[0]
+
+
+def _zone_names(zone, lang: str) -> tuple[str, str | None]:
+    """A zone's name in the map's language, and in the other script where known."""
+    arabic = zone.name_ar if isinstance(zone.name_ar, str) and zone.name_ar else None
+    return label_in_language(lang, zone.name, None, arabic)
 
 
 def _validity(zone) -> str | None:
@@ -244,11 +256,11 @@ def _day(date: dt.date | None) -> int | None:
     return None if date is None else (date - EPOCH).days
 
 
-def _zone_info(zone, described: Zone | None, lang: str) -> dict:
-    """What the page's script needs of a zone: style, popup, and its dates (``described``: the scenario's zone)."""
+def _zone_info(zone, described: Zone | None, look: ZoneLook, lang: str) -> dict:
+    """What the page's script needs of a zone: look, label, popup, and its dates (``described``: the scenario's zone)."""
     labels = FIELD_LABELS[lang]
     style = zone_style(zone.status)
-    name = zone_label(zone, lang)
+    name, other_name = _zone_names(zone, lang)
     # A third item keys the rows that the date slider rewrites.
     rows = [
         [labels["status"], style.label(lang), "status"],
@@ -262,8 +274,13 @@ def _zone_info(zone, described: Zone | None, lang: str) -> dict:
         [labels["notes"], zone.notes],
     ]
     history = described.history if described else ()
-    return {"id": zone.id, "name": name, "colour": style.colour, "fillOpacity": style.fill_opacity,
-            "approximate": bool(zone.approximate), "dash": APPROXIMATE_DASH, "popup": {"title": name, "rows": rows},
+    if look.side is not None:
+        rows.insert(1, [labels["side"], look.side])
+    return {"id": zone.id, "name": name, "colour": look.colour, "fillOpacity": look.fill_opacity,
+            "fill": pattern_fill(look.pattern, look.colour), "pattern": look.pattern,
+            "label": label_point(zone.geometry), "area": float(zone.area_km2), "approximate": bool(zone.approximate),
+            "dash": APPROXIMATE_DASH,
+            "popup": {"title": name, "subtitle": other_name, "rows": rows},
             "status": described.status if described else zone.status, "statusLabel": style.label(lang),
             "history": [[_day(change.date), change.status] for change in history],
             "from": _day(described.valid_from) if described else None, "to": _day(described.valid_to) if described else None}
@@ -272,7 +289,11 @@ def _zone_info(zone, described: Zone | None, lang: str) -> dict:
 def _incident_payload(briefing: Briefing, zone_names: dict[str, str], lang: str) -> dict:
     """The incidents as one packed block of columns (see :mod:`zonemap.render.incident_data`)."""
     labels = FIELD_LABELS[lang]
-    columns, texts = incident_columns(briefing.incidents, briefing.zone_incidents, zone_names,
+    resolved = {resolution.query: resolution.result for resolution in briefing.resolutions}
+    place_labels, other_names = incident_labels_in_language(briefing.incidents["place"], briefing.incidents["label"],
+                                                            resolved, lang)
+    incidents = briefing.incidents.assign(label=place_labels, label_other=other_names)
+    columns, texts = incident_columns(incidents, briefing.zone_incidents, zone_names,
                                       (labels["sub_district"], labels["district"]))
     return encode_columns(columns, texts) | {"scale": COORDINATE_SCALE}
 
@@ -283,7 +304,7 @@ def _incident_options(lang: str, rtl: bool) -> dict:
     icons = {kind: {"svg": incident_icon_svg(kind), "className": style.css_class, "colour": style.colour, "glyph": style.glyph}
              for kind, style in INCIDENT_STYLES.items()}
     fields = {key: labels[key] for key in ("date", "place", "type", "fatalities", "actors", "in_zone", "source", "here",
-                                           "more")}
+                                           "more", "other_script")}
     return {"icons": icons, "types": list(TYPE_ORDER), "typeLabels": [incident_style(kind).label(lang) for kind in TYPE_ORDER],
             "fields": fields, "rtl": rtl}
 
@@ -306,12 +327,19 @@ def _absent_on_some_day(zone: Zone, first: int, last: int) -> bool:
 
 
 def _filters_config(briefing: Briefing, lang: str, rtl: bool) -> dict:
-    """The date slider and type toggles: the dates, how zones look on a date, and the control's labels."""
+    """The date slider and type toggles: the dates, how zones look on a date, and the control's labels.
+
+    Without sides a zone's colour follows its status on the slider's date; with sides
+    (``bySide``) it keeps its side's colour and the status changes its fill pattern.
+    """
     labels = FIELD_LABELS[lang]
+    by_side = any(look.side is not None for look in zone_looks(briefing.zones).values())
     return {
         "domain": _date_domain(briefing), "types": list(TYPE_ORDER), "zoneIds": list(briefing.zones["id"]),
-        "statuses": {status: {"colour": style.colour, "fillOpacity": style.fill_opacity, "label": style.label(lang)}
+        "statuses": {status: {"colour": style.colour, "fillOpacity": style.fill_opacity, "label": style.label(lang),
+                              "pattern": STATUS_PATTERNS.get(status, "solid")}
                      for status, style in ZONE_STYLES.items()},
+        "bySide": by_side,
         "absentDash": NOT_IN_EFFECT_DASH, "fade": NOT_IN_EFFECT_FADE, "rtl": rtl,
         "labels": {key: labels[key] for key in ("shown", "play", "pause", "dates", "from", "to", "not_in_effect")},
     }
@@ -357,10 +385,14 @@ def _panels_html(briefing: Briefing, lang: str) -> str:
     # Every status a zone has on some date of the slider, and whether some zone is absent on one of them.
     domain = _date_domain(briefing)
     statuses = [*zones["status"], *(change.status for zone in scenario.zones for change in zone.history)]
-    for status in dict.fromkeys(statuses):
-        style = zone_style(status)
-        legend.append(f'<div class="zm-legend-row"><span class="zm-swatch" style="border-color:{style.colour};'
-                      f'background:{style.colour}55"></span>{html_text(style.label(lang))}</div>')
+    looks = zone_looks(zones)
+    if any(look.side is not None for look in looks.values()):
+        legend += side_legend_html(looks, statuses, lang)
+    else:
+        for status in dict.fromkeys(statuses):
+            style = zone_style(status)
+            legend.append(f'<div class="zm-legend-row"><span class="zm-swatch" style="border-color:{style.colour};'
+                          f'background:{style.colour}55"></span>{html_text(style.label(lang))}</div>')
     if zones["approximate"].any():
         legend.append(f'<div class="zm-legend-row"><span class="zm-swatch zm-swatch-dashed" style="border-color:#444"></span>'
                       f'{html_text(labels["approximate"])}: {html_text(labels["approximate_yes"])}</div>')
@@ -451,8 +483,10 @@ def render_map(briefing: Briefing, *, lang: str | None = None, tiles: str | None
 
     zone_names = {}
     described = {zone.id: zone for zone in scenario.zones}
+    looks = zone_looks(briefing.zones)
+    fmap.get_root().html.add_child(_Raw(pattern_defs(look_colours(looks))), name="zonemap_patterns")
     for zone in briefing.zones.itertuples(index=False):
-        info = _zone_info(zone, described.get(zone.id), lang)
+        info = _zone_info(zone, described.get(zone.id), looks[zone.id], lang)
         zone_names[zone.id] = info["name"]
         group = folium.FeatureGroup(name=html_text(info["name"])).add_to(fmap)
         feature = {"type": "Feature", "properties": {}, "geometry": shapely.geometry.mapping(_rounded(zone.geometry))}
@@ -462,14 +496,22 @@ def render_map(briefing: Briefing, *, lang: str | None = None, tiles: str | None
         incident_group = folium.FeatureGroup(name=html_text(FIELD_LABELS[lang]["incidents"])).add_to(fmap)
         _Call("incidents", _incident_payload(briefing, zone_names, lang), _incident_options(lang, rtl)).add_to(incident_group)
 
-    bounds = [[round(miny, 5), round(minx, 5)], [round(maxy, 5), round(maxx, 5)]]
     panels = _Panels(_panels_html(briefing, lang), [("zm-title", "topright"), ("zm-legend", "bottomleft")],
-                     _credits_html(briefing, provider), bounds)
+                     _credits_html(briefing, provider))
     fmap.add_child(panels)
     fmap.add_child(_Call("filters", _filters_config(briefing, lang, rtl)))
     Fullscreen(position="topleft").add_to(fmap)
     folium.LayerControl(position="topright", collapsed=False).add_to(fmap)
+    fmap.add_child(_Call("layout", _layout_config(briefing, lang)))
     return fmap
+
+
+def _layout_config(briefing: Briefing, lang: str) -> dict:
+    """The opening view, and the buttons that stand in for the panels on narrow screens."""
+    labels = FIELD_LABELS[lang]
+    (south, west), (north, east) = opening_bounds(briefing)
+    return {"bounds": [[round(south, 5), round(west, 5)], [round(north, 5), round(east, 5)]],
+            "buttons": {key: labels[f"show_{key}"] for key in ("title", "legend", "layers")}}
 
 
 def render_html(briefing: Briefing, *, lang: str | None = None, tiles: str | None = None,

@@ -171,6 +171,8 @@ FIELD_LABELS = {
         "from": "From", "to": "To", "here": "{count} incidents here", "more": "and {count} more",
         "district": "{name} district", "sub_district": "{name} sub-district", "districts": "Districts",
         "sub_districts": "Sub-districts",
+        "side": "Side", "sides": "Sides", "no_side": "No side given", "other_script": "Arabic",
+        "show_title": "About", "show_legend": "Legend", "show_layers": "Layers",
     },
     "ar": {
         "status": "الحالة", "guarantors": "الضامنون", "valid": "السريان", "provinces": "المحافظات",
@@ -185,6 +187,8 @@ FIELD_LABELS = {
         "shown": "{shown} من {total} حادثة", "play": "تشغيل", "pause": "إيقاف مؤقت", "dates": "التواريخ",
         "from": "من", "to": "إلى", "here": "{count} حادثة هنا", "more": "و{count} أخرى",
         "district": "منطقة {name}", "sub_district": "ناحية {name}", "districts": "المناطق الإدارية", "sub_districts": "النواحي",
+        "side": "الطرف", "sides": "الأطراف", "no_side": "بلا طرف محدد", "other_script": "بالحروف اللاتينية",
+        "show_title": "عن الخريطة", "show_legend": "دليل الخريطة", "show_layers": "الطبقات",
     },
 }
 

@@ -11,6 +11,11 @@
   var LIST_LIMIT = 25; /* incidents listed in the popup of a bubble that cannot be zoomed into */
   var PLAY_STEPS = 100; /* a play-through moves the date window in about this many steps */
   var PLAY_INTERVAL_MS = 150;
+  var SMALL_ZONE_PIXELS = 40; /* a zone narrower than this on screen (an icon and a half) is also drawn as a ring... */
+  var SMALL_ZONE_RING = 20; /* ...of this radius: wider than an incident icon, so it shows around one */
+  var CLUSTER_PIXELS = 22; /* incident icons (or groups) closer than this on screen are drawn as one group */
+  var FIT_MARGIN = 16; /* px around the area of interest in the opening view */
+  var COMPACT_WIDTH = 700; /* below this width the panels give way to buttons (the CSS media query says the same) */
   var ARRAY_TYPES = {Int32Array: Int32Array, Uint32Array: Uint32Array, Uint16Array: Uint16Array, Uint8Array: Uint8Array};
 
   var page = {zones: [], incidents: null};
@@ -41,6 +46,11 @@
     var root = element("div", "zm-popup");
     if (rtl) { root.setAttribute("dir", "rtl"); }
     root.appendChild(element("h3", null, info.title));
+    if (info.subtitle) {
+      var other = element("p", "zm-other-name", info.subtitle);
+      other.setAttribute("dir", "auto");
+      root.appendChild(other);
+    }
     var table = element("table");
     (info.rows || []).forEach(function (row) {
       if (row[1] === null || row[1] === undefined || row[1] === "") { return; }
@@ -206,27 +216,63 @@
       if (row[2] === "fatalities" && entry.counts) { return [row[0], formatCount(entry.counts[1])]; }
       return row;
     });
-    return {title: entry.info.popup.title, rows: rows};
+    return {title: entry.info.popup.title, subtitle: entry.info.popup.subtitle, rows: rows};
+  }
+
+  /* The fill of a zone: its colour, or (with a hatch or dot pattern) the page's SVG pattern in that colour. */
+  function patternFill(pattern, colour) {
+    return pattern === "solid" ? colour : "url(#zm-pattern-" + pattern + "-" + colour.slice(1).toLowerCase() + ")";
+  }
+
+  function patternOpacity(pattern, fillOpacity) {
+    return pattern === "solid" ? fillOpacity : 1; /* the pattern carries its own transparency */
   }
 
   function zone(group, feature, info, rtl) {
-    var entry = {info: info, statusText: info.statusLabel, present: true, counts: null, layer: null};
+    var entry = {info: info, statusText: info.statusLabel, present: true, counts: null, layer: null, ring: null, label: null,
+                 group: group};
+    function popup() { return details(zonePopup(entry), rtl); }
     entry.layer = L.geoJSON(feature, {
       style: function () {
         return {
-          className: "zm-zone zm-zone-" + classToken(info.id) + (info.approximate ? " zm-approximate" : ""),
-          color: info.colour, weight: 2.5, opacity: 0.95, fillColor: info.colour,
-          fillOpacity: info.fillOpacity, dashArray: info.approximate ? info.dash : null
+          className: "zm-zone zm-zone-" + classToken(info.id) + " zm-pattern-" + info.pattern + (info.approximate ? " zm-approximate" : ""),
+          color: info.colour, weight: 2.5, opacity: 0.95, fillColor: info.fill,
+          fillOpacity: patternOpacity(info.pattern, info.fillOpacity), dashArray: info.approximate ? info.dash : null
         };
       },
       onEachFeature: function (f, layer) {
         layer.bindTooltip(element("span", null, info.name), {sticky: true});
-        layer.bindPopup(function () { return details(zonePopup(entry), rtl); }, {maxWidth: 340});
+        layer.bindPopup(popup, {maxWidth: 340});
       }
     }).addTo(group);
+    /* A zone too small to see at the map's zoom is ringed at its label point, wide enough to show around an
+     * incident icon drawn on it; the ring opens the zone's popup like the outline does. */
+    entry.ring = L.circleMarker([info.label[1], info.label[0]], {
+      radius: SMALL_ZONE_RING, className: "zm-zone-ring zm-zone-ring-" + classToken(info.id), color: info.colour,
+      weight: 3, opacity: 0.95, fill: false, dashArray: info.approximate ? "4 3" : null
+    });
+    entry.ring.bindTooltip(element("span", null, info.name), {sticky: true});
+    entry.ring.bindPopup(popup, {maxWidth: 340});
+    var text = element("span", null, info.name);
+    if (rtl) { text.setAttribute("dir", "rtl"); }
+    entry.label = L.tooltip({permanent: true, direction: "center", interactive: false,
+                             className: "zm-zone-label zm-zone-label-" + classToken(info.id)})
+      .setLatLng([info.label[1], info.label[0]]).setContent(text);
+    group.addLayer(entry.label);
     /* A zone hidden and shown again from the layer control gets new outline elements. */
     entry.layer.on("add", function () { markPresence(entry); });
     page.zones.push(entry);
+  }
+
+  /* Show the ring of a zone whose outline spans fewer than SMALL_ZONE_PIXELS on screen. */
+  function sizeRing(entry) {
+    var map = entry.group._map;
+    if (!map) { return; }
+    var bounds = entry.layer.getBounds(), zoom = map.getZoom();
+    var a = map.project(bounds.getSouthWest(), zoom), b = map.project(bounds.getNorthEast(), zoom);
+    var small = Math.max(Math.abs(b.x - a.x), Math.abs(b.y - a.y)) < SMALL_ZONE_PIXELS;
+    if (small && !entry.group.hasLayer(entry.ring)) { entry.group.addLayer(entry.ring); }
+    if (!small && entry.group.hasLayer(entry.ring)) { entry.group.removeLayer(entry.ring); }
   }
 
   function markPresence(entry) {
@@ -439,17 +485,82 @@
       }
     },
 
+    /* One icon per incident; incidents at one place, or whose icons would overlap at this zoom, as one group. */
     _showMarkers: function (found) {
-      var wanted = {}, group = this._markerGroup;
-      for (var k = 0; k < found; k++) { wanted[this._inView[k]] = true; }
-      var markers = this._markers;
-      Object.keys(markers).forEach(function (row) {
-        if (!wanted[row]) { group.removeLayer(markers[row]); delete markers[row]; }
+      var wanted = {}, group = this._markerGroup, markers = this._markers, self = this;
+      this._groups(found).forEach(function (cluster) {
+        var key = (cluster.rows.length === 1 ? "r" : "g") + cluster.rows.join(",");
+        wanted[key] = cluster;
       });
-      for (var j = 0; j < found; j++) {
-        var row = this._inView[j];
-        if (!markers[row]) { markers[row] = this._marker(row).addTo(group); }
+      Object.keys(markers).forEach(function (key) {
+        if (!wanted[key]) { group.removeLayer(markers[key]); delete markers[key]; }
+      });
+      Object.keys(wanted).forEach(function (key) {
+        if (markers[key]) { return; }
+        var cluster = wanted[key];
+        markers[key] = (cluster.rows.length === 1 ? self._marker(cluster.rows[0]) : self._groupMarker(cluster)).addTo(group);
+      });
+    },
+
+    /* The rows in `this._inView` grouped by place, and places whose icons would overlap on screen merged
+     * (busiest first): [{rows, sites, latlngs, point}]. */
+    _groups: function (found) {
+      var data = this._data, map = this._map, scale = this._payload.scale, zoom = map.getZoom();
+      var bySite = {}, sites = [];
+      for (var k = 0; k < found; k++) {
+        var row = this._inView[k], site = data.site[row];
+        if (!bySite[site]) {
+          var latlng = L.latLng(data.siteLat[site] / scale, data.siteLon[site] / scale);
+          bySite[site] = {rows: [], latlng: latlng, point: map.project(latlng, zoom)};
+          sites.push(bySite[site]);
+        }
+        bySite[site].rows.push(row);
       }
+      sites.sort(function (a, b) { return b.rows.length - a.rows.length || a.rows[0] - b.rows[0]; });
+      var clusters = [];
+      sites.forEach(function (site) {
+        for (var c = 0; c < clusters.length; c++) {
+          if (clusters[c].point.distanceTo(site.point) < CLUSTER_PIXELS) {
+            clusters[c].rows = clusters[c].rows.concat(site.rows);
+            clusters[c].latlngs.push(site.latlng);
+            return;
+          }
+        }
+        clusters.push({rows: site.rows.slice(), latlngs: [site.latlng], point: site.point});
+      });
+      clusters.forEach(function (cluster) { cluster.rows.sort(function (a, b) { return a - b; }); });
+      return clusters;
+    },
+
+    /* A group: a disc with the count, ringed with the shares of each type; a click lists the incidents when
+     * they are at one place (or the map cannot zoom further), and zooms in to tell them apart otherwise. */
+    _groupMarker: function (cluster) {
+      var data = this._data, options = this._options, self = this, shares = {}, stops = [], turned = 0;
+      cluster.rows.forEach(function (row) { shares[data.type[row]] = (shares[data.type[row]] || 0) + 1; });
+      Object.keys(shares).sort(function (a, b) { return a - b; }).forEach(function (type) {
+        var sweep = 360 * shares[type] / cluster.rows.length;
+        stops.push(options.icons[options.types[type]].colour + " " + turned.toFixed(1) + "deg " + (turned + sweep).toFixed(1) + "deg");
+        turned += sweep;
+      });
+      var disc = element("div", "zm-group-disc");
+      disc.style.background = "conic-gradient(" + stops.join(", ") + ")";
+      disc.appendChild(element("span", "zm-group-count", shortCount(cluster.rows.length)));
+      var position = cluster.latlngs.length === 1 ? cluster.latlngs[0] : L.latLngBounds(cluster.latlngs).getCenter();
+      var marker = L.marker(position, {
+        icon: L.divIcon({html: disc, className: "zm-incident zm-incident-group", iconSize: [ICON_SIZE + 4, ICON_SIZE + 4],
+                         iconAnchor: [ICON_SIZE / 2 + 2, ICON_SIZE / 2 + 2], tooltipAnchor: [14, 0]}),
+        keyboard: true, riseOnHover: true, zIndexOffset: 100
+      });
+      marker.bindTooltip(element("span", null, fill(options.fields.here, {count: formatCount(cluster.rows.length)})));
+      marker.on("click", function () {
+        var map = self._map;
+        if (cluster.latlngs.length > 1 && map.getZoom() < map.getMaxZoom()) {
+          map.fitBounds(L.latLngBounds(cluster.latlngs), {padding: [CELL_SIZE, CELL_SIZE], maxZoom: map.getMaxZoom()});
+        } else {
+          self._openRows(cluster.rows, position);
+        }
+      });
+      return marker;
     },
 
     _marker: function (row) {
@@ -621,6 +732,7 @@
         rows: [
           [fields.date, isoDate(data.day[row])],
           [fields.place, texts.place[data.site[row]]],
+          [fields.other_script, texts.other[data.site[row]]],
           [fields.type, this._options.typeLabels[data.type[row]]],
           [fields.fatalities, fatalities < 0 ? null : String(fatalities)],
           [fields.actors, texts.actors[data.actors[row]]],
@@ -640,7 +752,7 @@
 
     /* A bubble of incidents at (nearly) one spot: list them; each entry opens its details. */
     _openList: function (hit) {
-      var data = this._data, map = this._map, self = this, grid = hit.grid;
+      var data = this._data, map = this._map, grid = hit.grid;
       var origin = map.getPixelBounds().min, scale = map.options.crs.scale(map.getZoom());
       var found = this._collect(origin, scale, map.getSize(), false), rows = [];
       for (var k = 0; k < found; k++) {
@@ -649,6 +761,12 @@
           Math.floor(data.x[row] * scale / CELL_SIZE) - grid.firstColumn;
         if (cell === hit.cell) { rows.push(row); }
       }
+      this._openRows(rows, map.containerPointToLatLng([hit.x, hit.y]));
+    },
+
+    /* A popup listing incidents (date and title); each entry opens its details. */
+    _openRows: function (rows, latlng) {
+      var data = this._data, map = this._map, self = this;
       var fields = this._options.fields, root = element("div", "zm-popup zm-list");
       if (this._options.rtl) { root.setAttribute("dir", "rtl"); }
       root.appendChild(element("h3", null, fill(fields.here, {count: formatCount(rows.length)})));
@@ -667,7 +785,7 @@
       });
       root.appendChild(list);
       if (rows.length > LIST_LIMIT) { root.appendChild(element("p", null, fill(fields.more, {count: formatCount(rows.length - LIST_LIMIT)}))); }
-      popup.setLatLng(map.containerPointToLatLng([hit.x, hit.y])).setContent(root).openOn(map);
+      popup.setLatLng(latlng).setContent(root).openOn(map);
     }
   });
 
@@ -680,10 +798,14 @@
 
   /* ---- Dates and types: the slider, the type toggles, and what they change ---- */
 
+  /* How a zone looks in a given state: by status colour, or (when zones have sides) in its side's colour
+   * with the status's fill pattern (zonemap.render.style.zone_looks). */
   function zoneStyle(entry, state, config) {
     var info = entry.info, style = config.statuses[state.status], fade = state.present ? 1 : config.fade;
+    var colour = config.bySide ? info.colour : style.colour, pattern = config.bySide ? style.pattern : "solid";
     return {
-      color: style.colour, fillColor: style.colour, opacity: 0.95 * fade, fillOpacity: style.fillOpacity * fade,
+      color: colour, fillColor: patternFill(pattern, colour), opacity: 0.95 * fade,
+      fillOpacity: patternOpacity(pattern, style.fillOpacity) * fade,
       dashArray: !state.present ? config.absentDash : info.approximate ? info.dash : null
     };
   }
@@ -860,23 +982,137 @@
     new Control().addTo(map);
   }
 
-  /* Fit the map to the area of interest, without animation (markers must not be moving when a
-   * reader, or a test, first clicks), and again whenever its frame is resized from nothing (an
-   * embed whose iframe is laid out after the map starts would otherwise stay blank). */
+  /* Padding that keeps the area of interest clear of the controls in the map's corners: each corner's
+   * controls push the view in from the side (left/right) or the edge (top/bottom) where they cost less. */
+  function panelPadding(map) {
+    var size = map.getSize(), box = map.getContainer().getBoundingClientRect();
+    var padding = {left: FIT_MARGIN, right: FIT_MARGIN, top: FIT_MARGIN, bottom: FIT_MARGIN};
+    ["topleft", "topright", "bottomleft", "bottomright"].forEach(function (corner) {
+      var holder = map._controlCorners[corner], width = 0, height = 0;
+      if (!holder) { return; }
+      Array.prototype.forEach.call(holder.children, function (control) {
+        var r = control.getBoundingClientRect();
+        if (!r.width || !r.height) { return; }
+        width = Math.max(width, corner.indexOf("left") >= 0 ? r.right - box.left : box.right - r.left);
+        height = Math.max(height, corner.indexOf("top") >= 0 ? r.bottom - box.top : box.bottom - r.top);
+      });
+      if (!width || !height) { return; }
+      var side = corner.indexOf("left") >= 0 ? "left" : "right", edge = corner.indexOf("top") >= 0 ? "top" : "bottom";
+      if (width / size.x <= height / size.y) {
+        padding[side] = Math.max(padding[side], width + FIT_MARGIN);
+      } else {
+        padding[edge] = Math.max(padding[edge], height + FIT_MARGIN);
+      }
+    });
+    /* Never leave less than half the map for the area itself. */
+    var spareX = Math.max(0, padding.left + padding.right - size.x / 2), spareY = Math.max(0, padding.top + padding.bottom - size.y / 2);
+    var keepX = spareX ? (size.x / 2) / (padding.left + padding.right) : 1, keepY = spareY ? (size.y / 2) / (padding.top + padding.bottom) : 1;
+    return {paddingTopLeft: [padding.left * keepX, padding.top * keepY],
+            paddingBottomRight: [padding.right * keepX, padding.bottom * keepY]};
+  }
+
+  /* Fit the map to the area of interest, clear of the panels, without animation (markers must not be
+   * moving when a reader, or a test, first clicks). */
   function fit(map, bounds) {
-    var options = {padding: [20, 20], animate: false};
+    var options = panelPadding(map);
+    options.animate = false;
     map.fitBounds(bounds, options);
-    if (!window.ResizeObserver) { return; }
+  }
+
+  /* A button standing in for a panel on narrow screens (CSS hides the panel below COMPACT_WIDTH until
+   * the button opens it). */
+  function collapsible(node, label, className) {
+    if (!node || !node.parentNode) { return; }
+    var button = element("button", "leaflet-control zm-toggle " + className, label);
+    button.setAttribute("type", "button");
+    button.setAttribute("aria-expanded", "false");
+    node.parentNode.insertBefore(button, node);
+    node.classList.add("zm-collapsible");
+    L.DomEvent.disableClickPropagation(button);
+    L.DomEvent.on(button, "click", function () {
+      var open = !node.classList.contains("zm-open");
+      node.classList.toggle("zm-open", open);
+      button.setAttribute("aria-expanded", open ? "true" : "false");
+    });
+  }
+
+  /* Labels that would overlap are dropped: zone names before province names, larger zones first. */
+  function placeLabels(map) {
+    var shown = [];
+    function overlaps(r) {
+      return shown.some(function (s) { return r.left < s.right && s.left < r.right && r.top < s.bottom && s.top < r.bottom; });
+    }
+    var zones = page.zones.filter(function (entry) { return entry.group._map && entry.label.getElement(); });
+    zones.sort(function (a, b) { return b.info.area - a.info.area; });
+    var labels = zones.map(function (entry) { return entry.label.getElement(); });
+    Array.prototype.push.apply(labels, Array.prototype.slice.call(map.getContainer().querySelectorAll(".zm-province-label")));
+    /* All boxes are read before any class is written: one layout of the page, not one per label. Hidden
+     * labels keep their size (visibility), so the boxes hold either way. */
+    var boxes = labels.map(function (node) { return node.getBoundingClientRect(); });
+    var hidden = boxes.map(function (r) {
+      if (overlaps(r)) { return true; }
+      shown.push(r);
+      return false;
+    });
+    labels.forEach(function (node, i) { node.classList.toggle("zm-label-hidden", hidden[i]); });
+  }
+
+  /* The page's layout: buttons for the panels on narrow screens, the opening view clear of the panels,
+   * zone rings and labels redone at each zoom, and printing of the whole area of interest. */
+  function layout(map, config) {
     var container = map.getContainer();
-    var empty = container.clientWidth === 0 || container.clientHeight === 0;
+    collapsible(document.getElementById("zm-title"), config.buttons.title, "zm-toggle-title");
+    collapsible(document.getElementById("zm-legend"), config.buttons.legend, "zm-toggle-legend");
+    collapsible(container.querySelector(".leaflet-control-layers"), config.buttons.layers, "zm-toggle-layers");
+    function zoomed() {
+      page.zones.forEach(sizeRing);
+      placeLabels(map);
+    }
+    map.on("zoomend", zoomed);
+    /* A popup opens clear of the panels, as the opening view does (Leaflet pans it into view with this padding). */
+    map.on("popupopen", function (event) {
+      var padding = panelPadding(map), popup = event.popup;
+      popup.options.autoPanPaddingTopLeft = L.point(padding.paddingTopLeft);
+      popup.options.autoPanPaddingBottomRight = L.point(padding.paddingBottomRight);
+      if (popup.options.autoPan && popup._adjustPan) { popup._adjustPan(); }
+    });
+    page.zones.forEach(function (entry) { entry.group.on("add", function () { sizeRing(entry); placeLabels(map); }); });
+    fit(map, config.bounds);
+    zoomed();
+    /* Print: fit the area of interest to the printed page, and go back to the reader's view after. */
+    var before = null;
+    function toPrint() {
+      if (before) { return; }
+      before = {center: map.getCenter(), zoom: map.getZoom()};
+      map.invalidateSize({animate: false});
+      fit(map, config.bounds);
+    }
+    function fromPrint() {
+      if (!before) { return; }
+      map.invalidateSize({animate: false});
+      map.setView(before.center, before.zoom, {animate: false});
+      before = null;
+    }
+    window.addEventListener("beforeprint", toPrint);
+    window.addEventListener("afterprint", fromPrint);
+    if (window.matchMedia) {
+      var print = window.matchMedia("print");
+      var changed = function (event) { if (event.matches) { toPrint(); } else { fromPrint(); } };
+      if (print.addEventListener) { print.addEventListener("change", changed); }
+    }
+    /* Fit again whenever the frame is resized from nothing (an embed whose iframe is laid out after the map
+     * starts would otherwise stay blank) or across the narrow-screen width, where the panels change. */
+    if (!window.ResizeObserver) { return; }
+    var empty = container.clientWidth === 0 || container.clientHeight === 0, compact = container.clientWidth < COMPACT_WIDTH;
     new ResizeObserver(function () {
       map.invalidateSize({animate: false});
-      var nowEmpty = container.clientWidth === 0 || container.clientHeight === 0;
-      if (empty && !nowEmpty) { map.fitBounds(bounds, options); }
+      var nowEmpty = container.clientWidth === 0 || container.clientHeight === 0, nowCompact = container.clientWidth < COMPACT_WIDTH;
+      if (!nowEmpty && !before && (empty || nowCompact !== compact)) { fit(map, config.bounds); }
       empty = nowEmpty;
+      compact = nowCompact;
     }).observe(container);
   }
 
   window.zonemap = {countries: countries, provinces: provinces, adminUnits: adminUnits, zone: zone, incidents: incidents, filters: filters,
-                    panel: panel, fit: fit};
+                    panel: panel, layout: layout};
 })();
