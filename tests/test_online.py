@@ -413,6 +413,7 @@ def test_names_from_the_provider_reach_the_map_as_text(nominatim, tmp_path, offl
     page = offline_page.page
     page.add_init_script("window.__xss = 0;")
     page.goto(result.outputs["html"].as_uri())
+    page.locator("[data-zm-ready]").wait_for(state="attached")  # the map has drawn and settled on its view
     page.locator(".zm-incident-crossing-closed").click()
     page.wait_for_selector(".leaflet-popup-content")
     popup = page.locator(".leaflet-popup-content").inner_text()
