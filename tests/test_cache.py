@@ -127,9 +127,8 @@ def test_a_cache_from_a_newer_zonemap_is_refused_not_changed(tmp_path):
 def test_two_processes_filling_the_cache_at_once_leave_it_consistent(tmp_path):
     start = time.time() + 2  # both started up and writing together
     first, second = writer(tmp_path, "first", 200, start), writer(tmp_path, "second", 200, start)
-    for process in (first, second):
-        process.communicate(timeout=120)
-        assert process.returncode == 0
+    outputs = [process.communicate(timeout=120) for process in (first, second)]
+    assert [first.returncode, second.returncode] == [0, 0], outputs
     entries = check_consistent(tmp_path)
     queries = sorted(e.query for e in entries)
     assert queries == sorted([f"{label} {n}" for label in ("first", "second") for n in range(200)] + ["shared name"])

@@ -197,7 +197,7 @@ class GeocodeCache:
             except (OSError, sqlite3.Error) as error:
                 raise self._fail("open", error) from None
             try:
-                connection.execute("PRAGMA journal_mode = WAL")
+                _switch_to_wal(connection)
                 connection.execute("PRAGMA synchronous = NORMAL")  # with WAL: whole transactions, even after a kill
                 with _transaction(connection):
                     version = connection.execute("PRAGMA user_version").fetchone()[0]
@@ -374,6 +374,24 @@ class GeocodeCache:
             stream.write(json.dumps(entry.to_dict(), ensure_ascii=False) + "\n")
             count += 1
         return count
+
+
+def _switch_to_wal(db: sqlite3.Connection) -> None:
+    """Put the database in write-ahead-log mode, waiting while another process does the same.
+
+    SQLite answers "database is locked" at once, without its busy timeout, to
+    a connection changing the journal mode while another one is changing it
+    too (two processes opening a new cache together).
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_S
+    while True:
+        try:
+            db.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
 
 
 @contextmanager
