@@ -29,8 +29,8 @@ def test_published_beats_updated_beats_dateline():
 @pytest.mark.parametrize("sentence, expected", [
     ("Air strikes hit Douma on Tuesday.", [("on Tuesday", "day", "2017-07-04", False)]),
     ("The army announced it on Monday.", [("on Monday", "day", "2017-07-03", False)]),
-    ("The talks are set to conclude on Wednesday.", [("on Wednesday", "day", "2017-07-05", False)]),
-    ("A halt to fighting until midnight on July 6 was declared.", [("July 6", "day", "2017-07-06", True)]),
+    ("The meeting is set to wrap up on Wednesday.", [("on Wednesday", "day", "2017-07-05", False)]),
+    ("The guns were to fall silent until midnight on July 6.", [("July 6", "day", "2017-07-06", True)]),
     ("A truce was declared until July 20.", [("July 20", "day", "2017-07-20", True)]),
     ("They agreed in May to four zones.", [("May", "month", "2017-05", False)]),
     ("Hostilities should cease for six months.", [("for six months", "duration", "6 months", False)]),

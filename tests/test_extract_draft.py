@@ -55,7 +55,8 @@ def test_seed_air_strike_in_douma(seed_draft):
     provenance = seed_draft.incident_provenance[seed_draft.scenario.incidents.index(incident)]
     text = SEED_ARTICLE.read_text(encoding="utf-8")
     assert "air strikes pounded" in text[provenance.start:provenance.end]
-    assert "a woman and a child were killed" in text[provenance.start:provenance.end]
+    span = text[provenance.start:provenance.end]
+    assert all(word in span for word in ("woman", "child", "killed"))
     assert 0 < provenance.confidence <= 1
 
 

@@ -12,9 +12,9 @@ def _zones(text):
 
 
 def test_a_list_of_zones_with_parts_references_and_a_placeholder_filled_later():
-    text = ("Four de-escalation zones were agreed. The four areas include Idlib province, northern parts of Homs "
-            "province, Eastern Ghouta near Damascus and areas of southern Syria. The army halted fighting in the "
-            "Daraa, Quneitra and Sweida provinces, which together cover one of the zones.")
+    text = ("Negotiators settled on four de-escalation zones. The four areas include Idlib province, the "
+            "northern part of Homs province, Eastern Ghouta outside the capital and a stretch of the south. "
+            "The army stopped fighting in the Daraa, Quneitra and Sweida provinces, which make up one of the zones.")
     assert _zones(text) == [
         ("idlib", "provinces", ["Idlib"], False),
         ("northern-homs", "provinces", ["Homs"], True),

@@ -19,7 +19,7 @@ Astana are context, not an event in Syria.
   after "until" is kept as the end of the period ("until midnight on July
   6"); so is the end of a ceasefire's duration ("a truce for six months").
 - **Fatalities.** "12 people were killed", "killing three civilians", "a
-  woman and a child were killed" (2), "left five dead". A sentence with
+  woman and a boy died" (2), "left five dead". A sentence with
   fatalities but no incident of its own, or one that refers back ("… were
   killed in the raid"), adds them to an incident of the two sentences
   before: the one at a place it names, else the first.
@@ -84,8 +84,8 @@ def fatalities_in(sentence: str) -> int | None:
     Returns
     -------
     int or None
-        The sum of the counts listed as killed ("a woman and a child were
-        killed" → 2); None when the sentence reports no death, or only a war
+        The sum of the counts listed as killed ("a woman and a boy
+        died" → 2); None when the sentence reports no death, or only a war
         total.
 
     Examples

@@ -3,8 +3,8 @@
 A zone sentence names zones ("de-escalation zones", "safe zones", or "the
 four areas" in an article that speaks of such zones) and lists their parts
 after a word of membership ("include", "including", "cover", "comprise"…):
-"the zones include Idlib province, northern parts of Homs province, Eastern
-Ghouta near Damascus and areas of southern Syria". Each item of the list is a
+"the zones include Aleppo province, the north of Hama province, the
+Qalamoun and parts of eastern Syria". Each item of the list is a
 zone:
 
 - governorates become a zone of whole ``provinces`` (drawn approximate when
