@@ -345,24 +345,15 @@ def check_schema(data: Mapping, ctx: _Context | None = None) -> None:
     """
     ctx = ctx or _Context(None, {})
     validator = _validator()
-    errors = sorted((specific for error in validator.iter_errors(data) for specific in _branch_errors(error)),
+    errors = sorted((_most_specific(error) for error in validator.iter_errors(data)),
                     key=lambda e: (list(map(str, e.absolute_path)), e.validator))
     if errors:
-        error = _most_specific(min(errors, key=lambda e: (-len(e.absolute_path), e.validator != "additionalProperties")))
+        error = min(errors, key=lambda e: (-len(e.absolute_path), e.validator != "additionalProperties"))
         path = list(error.absolute_path)
         if error.validator == "additionalProperties" and isinstance(error.instance, dict):
             allowed = error.schema.get("properties", {})
             path.append(next(k for k in error.instance if k not in allowed))
         raise ctx.error(schema_message(error), *path)
-
-
-def _branch_errors(error: jsonschema.ValidationError) -> list[jsonschema.ValidationError]:
-    """For a value that fits none of a ``oneOf``'s forms, the errors of the form of its own type
-    (``{path: …, format: …}`` is reported as a bad mapping, not as "not a string")."""
-    if error.validator != "oneOf":
-        return [error]
-    same_type = [e for e in error.context if e.validator != "type"]
-    return same_type or [error]
 
 
 @lru_cache(maxsize=1)
