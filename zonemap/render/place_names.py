@@ -76,15 +76,17 @@ def incident_labels_in_language(places: Iterable[str | None], labels: Iterable[s
     (labels, others)
     """
     out_labels, others = [], []
+    by_place: dict[str, tuple[str, str | None]] = {}  # event tables name the same few places many times
     for place, label in zip(places, labels):
         if place is None:
             out_labels.append(label)
             others.append(None)
             continue
-        found = resolved.get(place)
-        english = getattr(found, "name", None)
-        arabic = getattr(found, "name_ar", None)
-        text, other = label_in_language(lang, place, english, arabic)
-        out_labels.append(text)
-        others.append(other)
+        named = by_place.get(place)
+        if named is None:
+            found = resolved.get(place)
+            named = by_place[place] = label_in_language(lang, place, getattr(found, "name", None),
+                                                        getattr(found, "name_ar", None))
+        out_labels.append(named[0])
+        others.append(named[1])
     return out_labels, others
