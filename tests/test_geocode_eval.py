@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from zonemap import geocode
 from zonemap.geocoding.evaluation import evaluate, read_rows
 
 EVAL = Path(__file__).parent / "data" / "eval"
@@ -33,8 +34,8 @@ def test_no_syrian_place_is_ever_answered_with_a_place_abroad(syrian_places):
 
 
 def test_right_sub_district_and_precision_do_not_regress(syrian_places):
-    assert syrian_places.right_sub_district >= 0.865
-    assert syrian_places.precision >= 0.95
+    assert syrian_places.right_sub_district >= 0.885
+    assert syrian_places.precision >= 0.965
 
 
 def test_arabic_and_romanised_spellings_are_nearly_always_right(syrian_places):
@@ -49,3 +50,12 @@ def test_places_abroad_that_look_syrian_are_seldom_answered_as_syrian():
     # The few left are real Syrian namesakes (Tal Aafar, Nahr al-Bared) or near-spellings of places
     # the gazetteer does not hold abroad (Cairo's Zamalek).
     assert len(syrian) <= 4, syrian
+
+
+@pytest.mark.parametrize("query", ["Kafrouma", "Kafr Ruma", "Busayrah", "Thaala", "Sukayk"])
+def test_vowels_settle_between_places_sharing_a_consonant_skeleton(query):
+    # Each of these was answered with a look-alike elsewhere in Syria (a wrong place) before the
+    # spelling's vowels were read against the places' Arabic names.
+    row = next(r for r in read_rows(EVAL / "syria_places.csv") if r["query"] == query)
+    result = geocode(query)
+    assert (result.pcode, result.admin3_code) == (row["expected_pcode"], row["admin3_pcode"])

@@ -1,7 +1,7 @@
 import pytest
 
 from zonemap.geocoding.text import (analyse_name, has_admin_hint, name_aliases, name_key, rasm, romanize, similarity,
-                                    skeleton_keys, spelling_form)
+                                    skeleton_keys, spelling_form, vowel_disagreement)
 
 
 @pytest.mark.parametrize(
@@ -101,3 +101,26 @@ def test_admin_hint():
     assert has_admin_hint("Idlib province")
     assert has_admin_hint("محافظة درعا")
     assert not has_admin_hint("Idlib")
+
+
+@pytest.mark.parametrize("latin, arabic", [
+    ("Jamla", "جملة"), ("Kafrouma", "كفرومة"), ("Busayrah", "البصيرة"), ("Busayr", "بصير"), ("Douma", "دوما"),
+    ("Hamouriyeh", "حمورية"), ("Ein Terma", "عين ترما"), ("Maarat al-Numan", "معرة النعمان"), ("Foah", "الفوعة"),
+    ("Darayya", "داريا"), ("Sweida", "السويداء"), ("Moadamiyeh", "معضمية الشام"), ("Urum al-Kubra", "أورم الكبرى"),
+    ("Iblin", "ابلين"), ("Kafr Yahmul", "الكفر_كفريحمول"),
+])
+def test_vowels_of_a_spelling_agree_with_its_own_arabic_name(latin, arabic):
+    assert vowel_disagreement(name_key(latin), arabic) == 0
+
+
+@pytest.mark.parametrize("latin, own, other", [
+    ("Jamla", "جملة", "الجامل"),       # a long a after the j, and no -a ending
+    ("Jamla", "جملة", "جمالة"),        # a long a between m and l
+    ("Busayrah", "البصيرة", "بصير"),   # -ah ending: ta marbuta
+    ("Busayr", "بصير", "البصيرة"),
+    ("Malikiyah", "المالكية", "المالكي"),
+    ("Iblin", "ابلين", "بللين"),       # an initial vowel is written
+    ("Ad Dumayr", "الضمير", "دمر"),    # a glide is written
+])
+def test_vowels_tell_apart_names_with_one_skeleton(latin, own, other):
+    assert vowel_disagreement(name_key(latin), other) >= 1 > vowel_disagreement(name_key(latin), own)

@@ -28,7 +28,15 @@ places and neighbourhoods, then admin units, unless the name says
 "province", "district", "sub-district", "town"…), then by prominence for
 exact and alias matches (capitals, admin centres, populous places first) and
 by spelling similarity (:func:`~zonemap.geocoding.text.similarity`) plus a
-little prominence for the others. When another place of the same kind, more
+little prominence for the others. Latin spellings blur vowels, which is how
+different places come to share a consonant skeleton (Jamla: جملة, جامل,
+جمالة); so a Latin name is also read against each place's Arabic name
+(:func:`~zonemap.geocoding.text.vowel_disagreement`: long vowels, glides,
+an initial vowel and a ta marbuta ending must show in the spelling), and
+each contradiction takes 0.1 from the spelling's rank (not from its
+confidence). For the same reason a place of a near-identical name pools
+with an exact match only if the spelling's vowels fit it as well
+("Busayrah" is al-Busayrah, not Busayr). When another place of the same kind, more
 than 10 km away, comes within a margin of the best (0.5 of prominence; for
 spellings, 0.05 of similarity, and its spelling about as alike, so that a
 bigger place does not cast doubt on a better spelling), the name is ambiguous: the confidence drops below the default
@@ -66,7 +74,7 @@ from ..geometry.distance import EARTH_RADIUS_KM
 from .gazetteer import Gazetteer, load_gazetteer
 from .index import NAMESAKE_SIMILARITY
 from .text import (analyse_name, is_arabic, is_qualified, is_romanised, name_key, query_skeleton_keys, rasm, romanize,
-                   same_leading_word, similarity, skeleton_keys)
+                   same_leading_word, similarity, skeleton_keys, vowel_disagreement)
 
 if TYPE_CHECKING:
     from ..data import GeoData
@@ -104,6 +112,10 @@ PROMINENCE_MARGIN = 0.5
 EXACT_BONUS = 1.0
 """An exact spelling counts as this much prominence over a near-identical one (Hamidiyah / Hamidiyeh)."""
 RUNNERS_UP = 5
+DISAGREEMENT_WEIGHT = 0.1
+MAX_DISAGREEMENT = 2.0
+"""Each contradiction between a Latin spelling's vowels and a place's Arabic name
+(:func:`~zonemap.geocoding.text.vowel_disagreement`) takes this much from its spelling similarity, up to the cap."""
 
 # Populated places and neighbourhoods compete on spelling and prominence; admin units only when asked for.
 _KIND_RANK = {"country": 0, "named_area": 1, "place": 2, "neighbourhood": 2, "admin1": 4, "admin2": 5, "admin3": 6}
@@ -224,6 +236,11 @@ class _Hit:
     index: int
     tier: str
     similarity: float
+    disagreement: float = 0.0  # of a Latin spelling's vowels with the place's Arabic name: ranks, does not refuse
+
+    @property
+    def fit(self) -> float:
+        return self.similarity - DISAGREEMENT_WEIGHT * min(self.disagreement, MAX_DISAGREEMENT)
 
 
 def check_name(name: object, *, field: str | None = None) -> str:
@@ -313,7 +330,10 @@ def _transliterations(g: Gazetteer, key: str, query: str, country: str | None) -
                 if tier == "skeleton_alias" and not (" - " in g.names[index] or is_qualified(g.names[index])):
                     score *= ALIAS_SIMILARITY  # a first word alone ("Sabah" of Sabah al-Khayr) is weaker evidence
                 if score >= floor and score > hits.get(index, _Hit(index, "", -1)).similarity:
-                    hits[index] = _Hit(index, "transliteration", score)
+                    # Latin spellings blur vowels: the Arabic name's long vowels and ending settle between look-alikes.
+                    arabic = g.name_ar(index) if written is None else None
+                    hits[index] = _Hit(index, "transliteration", score,
+                                       vowel_disagreement(key, arabic) if arabic else 0.0)
     return list(hits.values())
 
 
@@ -326,6 +346,15 @@ def _same_leading_word(g: Gazetteer, index: int, query: str) -> bool:
     if is_arabic(query):
         return same_leading_word(query, arabic) if arabic else True
     return any(same_leading_word(query, name) for name in [*g.spellings(index), *([arabic] if arabic else [])])
+
+
+def _spelled_apart(g: Gazetteer, key: str, query: str, exact: int, namesake: int) -> bool:
+    """True if a Latin query's vowels fit the Arabic name of the place it names exactly better than its namesake's
+    ("Busayrah" is al-Busayrah, البصيرة, not Busayr, بصير)."""
+    ours, theirs = g.name_ar(exact), g.name_ar(namesake)
+    if not ours or not theirs or is_arabic(query) or is_romanised(query):
+        return False
+    return vowel_disagreement(key, theirs) > vowel_disagreement(key, ours)
 
 
 def _abroad(g: Gazetteer, key: str, country: str) -> list[int]:
@@ -355,7 +384,8 @@ def _matches(g: Gazetteer, query: str, key: str, country: str | None) -> _Matche
             exact = set(found)
             for index in found:
                 for other in g.namesakes(index):
-                    if other not in exact and (country is None or g.country[other] == country):
+                    if other not in exact and (country is None or g.country[other] == country) \
+                            and not _spelled_apart(g, key, query, index, other):
                         exact.add(other)
                         hits.append(_Hit(other, "transliteration", NAMESAKE_SIMILARITY))
             if tier == "alias" or all(g.kind[i] in _ADMIN_KINDS for i in found):
@@ -432,7 +462,7 @@ def _strength(g: Gazetteer, hit: _Hit, pooled: bool) -> float:
     one step behind), spelling similarity plus a little prominence for transliterations and typos."""
     if pooled:
         return g.prominence[hit.index] + (EXACT_BONUS if hit.tier in ("exact", "alias") else 0.0)
-    return hit.similarity + PROMINENCE_WEIGHT * min(g.prominence[hit.index], PROMINENCE_CAP)
+    return hit.fit + PROMINENCE_WEIGHT * min(g.prominence[hit.index], PROMINENCE_CAP)
 
 
 def _km(g: Gazetteer, a: int, b: int) -> float:
@@ -570,7 +600,7 @@ def geocode(name: str, country: str | None = "SY", *, gazetteer: Gazetteer | Non
     # A rival is close when it is about as strong and, for spellings, about as alike: a better spelling is not
     # in doubt because a worse one belongs to a bigger place (Hamouriyeh: Hammura, not the town Hamra).
     close = [h for h in rivals if _strength(g, h, pooled) > _strength(g, best, pooled) - margin
-             and (pooled or h.similarity > best.similarity - margin)]
+             and (pooled or h.fit > best.fit - margin)]
     if outside and name_key(g.names[best.index]) != key:
         # A city abroad answering to another of its names is in doubt when a place abroad bears the name as
         # its own: "Salif" is an old name of Chlef (Algeria) and the own name of a Yemeni port.

@@ -63,6 +63,7 @@ import re
 import unicodedata
 from functools import lru_cache
 from itertools import product
+from typing import NamedTuple
 
 from rapidfuzz import fuzz
 
@@ -627,3 +628,200 @@ def similarity(a: str, b: str) -> float:
     else:
         a, b = a.replace(" ", ""), b.replace(" ", "")
     return fuzz.ratio(a, b) / 100
+
+
+# Consonant classes for :func:`vowel_disagreement`; Latin digraphs were replaced by the upper-case letters first.
+_AGREE_LATIN_CONSONANTS = {
+    "b": "B", "p": "B", "t": "T", "T": "T", "d": "D", "D": "D", "j": "J", "g": "J", "J": "J", "G": "G", "h": "H",
+    "k": "K", "q": "K", "c": "K", "K": "K", "s": "S", "C": "C", "z": "Z", "r": "R", "l": "L", "m": "M", "n": "N",
+    "f": "F", "v": "F", "F": "F", "w": "W", "y": "Y", "x": "K",
+}
+_AGREE_LATIN_DIGRAPHS = [("tch", "C"), ("sch", "C"), ("sh", "C"), ("ch", "C"), ("kh", "K"), ("gh", "G"), ("th", "T"),
+                         ("dh", "D"), ("dj", "J"), ("zh", "J"), ("ph", "F"), ("ck", "K"), ("ou", "u"), ("oo", "u"),
+                         ("ee", "i")]
+_AGREE_QUALITIES = {"a": "A", "e": "AI", "i": "I", "y": "I", "o": "U", "u": "U", "w": "U"}
+_AGREE_ARABIC_CONSONANTS = {
+    "ب": "B", "پ": "B", "ت": "T", "ط": "T", "ث": "TS", "ج": "JG", "ح": "H", "ه": "H", "خ": "K", "ك": "K", "ق": "K",
+    "د": "D", "ض": "D", "ذ": "DZ", "ر": "R", "ز": "Z", "ظ": "ZD", "س": "S", "ص": "S", "ش": "C", "غ": "G", "ف": "F",
+    "ڤ": "F", "ل": "L", "م": "M", "ن": "N",
+}
+
+
+class _Sound(NamedTuple):
+    """One step of a name's shape for :func:`vowel_disagreement`.
+
+    A consonant (``vowel`` False) has its class letters in ``letters``. A
+    vowel is, in Latin, a run of vowel letters (``letters``: the letters,
+    ``qualities``: A I U); in Arabic, a group of the letters Latin writes as
+    vowels (``qualities`` of its long vowels). ``required``: an Arabic group
+    holding a long vowel or the final ta marbuta, which a spelling must show;
+    ``ending``: the Arabic group ends the name with a ta marbuta or alef
+    (spelled -a, -eh…), or the Latin run ends the name; ``initial``: the
+    Latin run begins it; ``final``: the Arabic group ends the name.
+    """
+
+    vowel: bool
+    letters: str
+    qualities: str = ""
+    required: bool = False
+    ending: bool = False
+    initial: bool = False
+    final: bool = False
+
+
+def _latin_shape(key: str) -> list[_Sound]:
+    """The consonants and vowel runs of a folded Latin name."""
+    word = key.replace(" ", "")
+    if len(word) > 2 and word[-1] == "h" and word[-2] in "aeiouy":
+        word = word[:-1]  # -ah, -eh: a ta marbuta
+    for digraph, replacement in _AGREE_LATIN_DIGRAPHS:
+        word = word.replace(digraph, replacement)
+    sounds: list[_Sound] = []
+    for position, ch in enumerate(word):
+        vowel = ch in "aeiou"
+        if ch in "wy":  # a glide next to a vowel is written with waw or ya, like a long vowel
+            before = position > 0 and word[position - 1] in "aeiou"
+            after = position + 1 < len(word) and word[position + 1] in "aeiou"
+            vowel = before or (after and position > 0)
+        if vowel:
+            if sounds and sounds[-1].vowel:
+                last = sounds[-1]
+                sounds[-1] = last._replace(letters=last.letters + ch, qualities=last.qualities + _AGREE_QUALITIES[ch])
+            else:
+                sounds.append(_Sound(True, ch, _AGREE_QUALITIES[ch], initial=position == 0))
+        elif ch in _AGREE_LATIN_CONSONANTS:
+            consonant = _Sound(False, _AGREE_LATIN_CONSONANTS[ch])
+            if not sounds or sounds[-1] != consonant:
+                sounds.append(consonant)
+    if sounds and sounds[-1].vowel:
+        sounds[-1] = sounds[-1]._replace(ending=True)
+    return sounds
+
+
+def _arabic_shape(arabic: str) -> list[_Sound]:
+    """The consonants and vowel groups of an Arabic name (long vowels; ayn, hamza and an initial alef)."""
+    words = _arabic_words(arabic)
+    sounds: list[_Sound] = []
+
+    def vowel(qualities: str, required: bool, ending: bool = False) -> None:
+        if sounds and sounds[-1].vowel:
+            last = sounds[-1]
+            sounds[-1] = last._replace(qualities=last.qualities + qualities, required=last.required or required,
+                                       ending=ending)
+        else:
+            sounds.append(_Sound(True, "", qualities, required, ending))
+
+    for number, word in enumerate(words):
+        last_word = number == len(words) - 1
+        for position, ch in enumerate(word):
+            previous = word[position - 1] if position else ""
+            final = last_word and position == len(word) - 1
+            if ch == "ا":
+                vowel("AIU" if position == 0 else "A", position > 0, final)
+            elif ch in "عء":
+                vowel("", False)
+            elif ch in "وي" and not (position == 0 or (previous == "ا" and position > 1)):
+                vowel("U" if ch == "و" else "I", True)
+            elif ch in "وي":
+                sounds.append(_Sound(False, "W" if ch == "و" else "Y"))
+            elif ch == "ة" or (final and ch == "ه" and position > 1):
+                if final:
+                    vowel("", True, ending=True)
+                else:  # construct state: "-at" before the next word (Maarrat), or silent
+                    sounds.append(_Sound(False, "T?"))
+            elif ch in _AGREE_ARABIC_CONSONANTS:
+                consonant = _Sound(False, _AGREE_ARABIC_CONSONANTS[ch])
+                if not sounds or sounds[-1] != consonant:
+                    sounds.append(consonant)
+    if sounds and sounds[-1].vowel:
+        sounds[-1] = sounds[-1]._replace(final=True)
+    return sounds
+
+
+def _pair_cost(latin: _Sound, arabic: _Sound) -> float | None:
+    """Cost of reading Latin ``latin`` as Arabic ``arabic``; None if one cannot be the other."""
+    if not latin.vowel and not arabic.vowel:
+        return 0.0 if latin.letters in arabic.letters else None if arabic.letters == "T?" else 1.0
+    if latin.vowel and arabic.vowel:
+        cost = 0.0 if not arabic.qualities or set(latin.qualities) & set(arabic.qualities) else 0.5
+        # A glide (y, w) is a written letter; an -a or -eh ending is how a ta marbuta or final alef sounds.
+        cost += sum(glide in latin.letters and quality not in arabic.qualities for glide, quality in (("y", "I"), ("w", "U")))
+        if arabic.ending and "A" not in latin.qualities:
+            cost += 1.0
+        elif arabic.final and not arabic.ending and latin.ending and latin.letters[-1] in "ae":
+            cost += 1.0  # "Malikiyah" is not al-Maliki
+        return cost
+    if latin.vowel and arabic.letters in ("W", "Y"):
+        return 0.0 if ("U" if arabic.letters == "W" else "I") in latin.qualities else None
+    if arabic.vowel and latin.letters in ("W", "Y"):
+        return 0.0 if ("U" if latin.letters == "W" else "I") in arabic.qualities else None
+    return None
+
+
+def _latin_skip(sound: _Sound) -> float:
+    """Cost of a Latin sound with nothing in the Arabic name."""
+    if sound.vowel:
+        if sound.initial or sound.ending:  # short vowels are unwritten, but not at either end of a name
+            return 0.5 if sound.ending and sound.letters == "e" else 1.0  # French spellings end in a mute e
+        return 1.0 if "y" in sound.letters or "w" in sound.letters else 0.0  # a glide is a written letter
+    return 0.5 if sound.letters == "H" else 1.0
+
+
+def _arabic_skip(sound: _Sound) -> float:
+    """Cost of a letter of the Arabic name with nothing in the Latin spelling."""
+    if sound.vowel:
+        return 1.0 if sound.required else 0.0
+    return {"H": 0.5, "T?": 0.0}.get(sound.letters, 1.0)
+
+
+@lru_cache(maxsize=1 << 16)
+def vowel_disagreement(key: str, arabic: str) -> float:
+    """How much a Latin spelling's vowels contradict an Arabic name's letters (0 when they agree).
+
+    Arabic writes long vowels and the ta marbuta ending, not short vowels. So
+    a Latin spelling agrees with an Arabic name when every long vowel of the
+    Arabic has a vowel at the same place in the Latin (of a compatible
+    quality: a, e for alef; i, e, y for ya; u, o, w for waw), the Latin ends
+    in a vowel (-a, -ah, -eh…) exactly when the Arabic ends in a ta marbuta
+    or long vowel, and the consonants line up. "Jamla" agrees with جملة (0),
+    not with جامل (its long a after the j is missing, and its -a ending) nor
+    with جمالة. Each contradiction costs 1 (a vowel of another quality, a
+    lone French -e, or an h 0.5); consonants that do not line up cost 1 each.
+
+    Parameters
+    ----------
+    key
+        A Latin name's :func:`name_key`.
+    arabic
+        An Arabic name.
+
+    Returns
+    -------
+    float
+        The least total cost of aligning the two (with the Arabic name whole or
+        without its trailing words).
+    """
+    latin = _latin_shape(key)
+    costs = []
+    for name in arabic.split("_"):  # OCHA joins the names of a place known by two with "_"
+        words = _arabic_words(name.replace("ى", "ا"))  # alef maqsura sounds "a"
+        # A name is also written without its trailing words (Moadamiyeh for Moadamiyet al-Sham).
+        costs += [_alignment_cost(latin, _arabic_shape(" ".join(words[:count]))) for count in range(len(words), 0, -1)]
+    return min(costs)
+
+
+def _alignment_cost(latin: list[_Sound], written: list[_Sound]) -> float:
+    n, m = len(latin), len(written)
+    cost = [[0.0] * (m + 1) for _ in range(n + 1)]
+    for i in range(1, n + 1):
+        cost[i][0] = cost[i - 1][0] + _latin_skip(latin[i - 1])
+    for j in range(1, m + 1):
+        cost[0][j] = cost[0][j - 1] + _arabic_skip(written[j - 1])
+    for i in range(1, n + 1):
+        for j in range(1, m + 1):
+            best = min(cost[i - 1][j] + _latin_skip(latin[i - 1]), cost[i][j - 1] + _arabic_skip(written[j - 1]))
+            pair = _pair_cost(latin[i - 1], written[j - 1])
+            if pair is not None:
+                best = min(best, cost[i - 1][j - 1] + pair)
+            cost[i][j] = best
+    return cost[n][m]
