@@ -34,7 +34,7 @@ def test_no_syrian_place_is_ever_answered_with_a_place_abroad(syrian_places):
 
 
 def test_right_sub_district_and_precision_do_not_regress(syrian_places):
-    assert syrian_places.right_sub_district >= 0.885
+    assert syrian_places.right_sub_district >= 0.90
     assert syrian_places.precision >= 0.965
 
 
@@ -52,10 +52,11 @@ def test_places_abroad_that_look_syrian_are_seldom_answered_as_syrian():
     assert len(syrian) <= 4, syrian
 
 
-@pytest.mark.parametrize("query", ["Kafrouma", "Kafr Ruma", "Busayrah", "Thaala", "Sukayk"])
-def test_vowels_settle_between_places_sharing_a_consonant_skeleton(query):
-    # Each of these was answered with a look-alike elsewhere in Syria (a wrong place) before the
-    # spelling's vowels were read against the places' Arabic names.
+@pytest.mark.parametrize("query", ["Kafrouma", "Kafr Ruma", "Busayrah", "Thaala", "Sukayk", "Jamla", "Kodana", "Iblin",
+                                   "Bayanoun", "Babbila", "al-Dabaa", "Umm al-Kaif", "Al-Habit"])
+def test_vowels_and_articles_settle_between_places_sharing_a_consonant_skeleton(query):
+    # Each of these was answered with a look-alike elsewhere in Syria (a wrong place), or refused as
+    # ambiguous, before the spelling's vowels and articles were read against the places' Arabic names.
     row = next(r for r in read_rows(EVAL / "syria_places.csv") if r["query"] == query)
     result = geocode(query)
     assert (result.pcode, result.admin3_code) == (row["expected_pcode"], row["admin3_pcode"])

@@ -1,7 +1,7 @@
 import pytest
 
-from zonemap.geocoding.text import (analyse_name, has_admin_hint, name_aliases, name_key, rasm, romanize, similarity,
-                                    skeleton_keys, spelling_form, vowel_disagreement)
+from zonemap.geocoding.text import (analyse_name, article_count, has_admin_hint, name_aliases, name_key, rasm, romanize,
+                                    similarity, skeleton_keys, spelling_form, vowel_disagreement)
 
 
 @pytest.mark.parametrize(
@@ -124,3 +124,11 @@ def test_vowels_of_a_spelling_agree_with_its_own_arabic_name(latin, arabic):
 ])
 def test_vowels_tell_apart_names_with_one_skeleton(latin, own, other):
     assert vowel_disagreement(name_key(latin), other) >= 1 > vowel_disagreement(name_key(latin), own)
+
+
+@pytest.mark.parametrize("name, count", [
+    ("Douma", 0), ("al-Dabaa", 1), ("Umm al-Kaif", 1), ("Ar Raqqah", 1), ("Al", 0), ("Tell al-Sultan al-Gharbi", 2),
+    ("الضبعة", 1), ("ضبعة", 0), ("أم الكيف", 1), ("معرة النعمان", 1),
+])
+def test_article_count(name, count):
+    assert article_count(name) == count

@@ -33,10 +33,12 @@ different places come to share a consonant skeleton (Jamla: جملة, جامل,
 جمالة); so a Latin name is also read against each place's Arabic name
 (:func:`~zonemap.geocoding.text.vowel_disagreement`: long vowels, glides,
 an initial vowel and a ta marbuta ending must show in the spelling), and
-each contradiction takes 0.1 from the spelling's rank (not from its
-confidence). For the same reason a place of a near-identical name pools
-with an exact match only if the spelling's vowels fit it as well
-("Busayrah" is al-Busayrah, not Busayr). When another place of the same kind, more
+so is each article it writes ("al-Dabaa" is الضبعة rather than ضبعة;
+"Umm al-Kaif" أم الكيف rather than أم كهيف). Each contradiction takes 0.2
+from the spelling's rank (not from its confidence), and each missing
+article 0.5 from an exact name's prominence. For the same reason a place
+of a near-identical name pools with an exact match only if the spelling's
+vowels fit it as well ("Busayrah" is al-Busayrah, not Busayr). When another place of the same kind, more
 than 10 km away, comes within a margin of the best (0.5 of prominence; for
 spellings, 0.05 of similarity, and its spelling about as alike, so that a
 bigger place does not cast doubt on a better spelling), the name is ambiguous: the confidence drops below the default
@@ -74,7 +76,7 @@ from ..geometry.distance import EARTH_RADIUS_KM
 from .gazetteer import Gazetteer, load_gazetteer
 from .index import NAMESAKE_SIMILARITY
 from .text import (analyse_name, is_arabic, is_qualified, is_romanised, name_key, query_skeleton_keys, rasm, romanize,
-                   same_leading_word, similarity, skeleton_keys, vowel_disagreement)
+                   same_leading_word, similarity, skeleton_keys, vowel_disagreement, article_count)
 
 if TYPE_CHECKING:
     from ..data import GeoData
@@ -112,10 +114,14 @@ PROMINENCE_MARGIN = 0.5
 EXACT_BONUS = 1.0
 """An exact spelling counts as this much prominence over a near-identical one (Hamidiyah / Hamidiyeh)."""
 RUNNERS_UP = 5
-DISAGREEMENT_WEIGHT = 0.1
+DISAGREEMENT_WEIGHT = 0.2
 MAX_DISAGREEMENT = 2.0
-"""Each contradiction between a Latin spelling's vowels and a place's Arabic name
-(:func:`~zonemap.geocoding.text.vowel_disagreement`) takes this much from its spelling similarity, up to the cap."""
+"""Each contradiction between a Latin spelling and a place's Arabic name
+(:func:`~zonemap.geocoding.text.vowel_disagreement`) takes this much from its rank among spellings, up to the cap."""
+ARTICLE_DISAGREEMENT = 1.0
+"""An article the query writes and the place's Arabic name lacks counts as this many contradictions."""
+POOLED_DISAGREEMENT_WEIGHT = 0.5
+"""... and takes this much prominence from a place named exactly so."""
 
 # Populated places and neighbourhoods compete on spelling and prominence; admin units only when asked for.
 _KIND_RANK = {"country": 0, "named_area": 1, "place": 2, "neighbourhood": 2, "admin1": 4, "admin2": 5, "admin3": 6}
@@ -316,10 +322,17 @@ def _in(g: Gazetteer, indices, country: str | None, *, outside: bool = False) ->
     return [i for i in indices if (g.country[i] == country) != outside]
 
 
+def _missing_articles(g: Gazetteer, index: int, articles: int) -> int:
+    """How many of a Latin query's ``articles`` a place's Arabic name lacks ("al-Dabaa" is الضبعة, not ضبعة)."""
+    arabic = g.name_ar(index)
+    return max(0, articles - article_count(arabic)) if arabic else 0
+
+
 def _transliterations(g: Gazetteer, key: str, query: str, country: str | None) -> list[_Hit]:
     written = rasm(query) if is_arabic(query) or is_romanised(query) else None
     hits: dict[int, _Hit] = {}
     short = len(key.replace(" ", "")) <= MIN_SPELLING_LETTERS
+    articles = 0 if is_arabic(query) else article_count(query)
     for skeleton in query_skeleton_keys(query):
         floor = max(_min_similarity(skeleton), 0.9 if short else 0.0)  # "Fua" is Foah; "abc" is not Babka
         for tier in ("skeleton", "skeleton_alias"):
@@ -332,8 +345,10 @@ def _transliterations(g: Gazetteer, key: str, query: str, country: str | None) -
                 if score >= floor and score > hits.get(index, _Hit(index, "", -1)).similarity:
                     # Latin spellings blur vowels: the Arabic name's long vowels and ending settle between look-alikes.
                     arabic = g.name_ar(index) if written is None else None
-                    hits[index] = _Hit(index, "transliteration", score,
-                                       vowel_disagreement(key, arabic) if arabic else 0.0)
+                    disagreement = vowel_disagreement(key, arabic) if arabic else 0.0
+                    # "al-Hameh" is al-Hama, not Hama
+                    disagreement += ARTICLE_DISAGREEMENT * _missing_articles(g, index, articles)
+                    hits[index] = _Hit(index, "transliteration", score, disagreement)
     return list(hits.values())
 
 
@@ -379,7 +394,8 @@ def _matches(g: Gazetteer, query: str, key: str, country: str | None) -> _Matche
     for tier in ("exact", "alias"):
         found = _in(g, g.postings(tier)[key], country)
         if found:
-            hits = [_Hit(i, tier, 1.0) for i in found]
+            articles = 0 if is_arabic(query) else article_count(query)
+            hits = [_Hit(i, tier, 1.0, ARTICLE_DISAGREEMENT * _missing_articles(g, i, articles)) for i in found]
             # Places whose names differ only in transliteration compete with the exact one on prominence.
             exact = set(found)
             for index in found:
@@ -461,7 +477,8 @@ def _strength(g: Gazetteer, hit: _Hit, pooled: bool) -> float:
     """Rank within a tier: prominence for exact names (and the near-identical spellings pooled with them,
     one step behind), spelling similarity plus a little prominence for transliterations and typos."""
     if pooled:
-        return g.prominence[hit.index] + (EXACT_BONUS if hit.tier in ("exact", "alias") else 0.0)
+        exact = EXACT_BONUS if hit.tier in ("exact", "alias") else 0.0
+        return g.prominence[hit.index] + exact - POOLED_DISAGREEMENT_WEIGHT * hit.disagreement
     return hit.fit + PROMINENCE_WEIGHT * min(g.prominence[hit.index], PROMINENCE_CAP)
 
 

@@ -714,13 +714,12 @@ def _arabic_shape(arabic: str) -> list[_Sound]:
     for number, word in enumerate(words):
         last_word = number == len(words) - 1
         for position, ch in enumerate(word):
-            previous = word[position - 1] if position else ""
             final = last_word and position == len(word) - 1
             if ch == "ا":
                 vowel("AIU" if position == 0 else "A", position > 0, final)
             elif ch in "عء":
                 vowel("", False)
-            elif ch in "وي" and not (position == 0 or (previous == "ا" and position > 1)):
+            elif ch in "وي" and position > 0 and not (position > 1 and word[position - 1] == "ا"):
                 vowel("U" if ch == "و" else "I", True)
             elif ch in "وي":
                 sounds.append(_Sound(False, "W" if ch == "و" else "Y"))
@@ -729,10 +728,8 @@ def _arabic_shape(arabic: str) -> list[_Sound]:
                     vowel("", True, ending=True)
                 else:  # construct state: "-at" before the next word (Maarrat), or silent
                     sounds.append(_Sound(False, "T?"))
-            elif ch in _AGREE_ARABIC_CONSONANTS:
-                consonant = _Sound(False, _AGREE_ARABIC_CONSONANTS[ch])
-                if not sounds or sounds[-1] != consonant:
-                    sounds.append(consonant)
+            elif ch in _AGREE_ARABIC_CONSONANTS:  # a letter written twice is two consonants (a shadda is a mark)
+                sounds.append(_Sound(False, _AGREE_ARABIC_CONSONANTS[ch]))
     if sounds and sounds[-1].vowel:
         sounds[-1] = sounds[-1]._replace(final=True)
     return sounds
@@ -808,6 +805,15 @@ def vowel_disagreement(key: str, arabic: str) -> float:
         # A name is also written without its trailing words (Moadamiyeh for Moadamiyet al-Sham).
         costs += [_alignment_cost(latin, _arabic_shape(" ".join(words[:count]))) for count in range(len(words), 0, -1)]
     return min(costs)
+
+
+def article_count(text: str) -> int:
+    """How many words of a name carry the definite article ("Umm al-Kaif": 1, "الشيخ سعد": 1, "Douma": 0)."""
+    if is_arabic(text):
+        words = _NON_WORD.sub(" ", _ARABIC_MARKS.sub("", text)).replace("_", " ").split()
+        return sum(word.startswith("ال") and len(word) > 3 for word in words)
+    words = fold_words(text)
+    return sum(word in LATIN_ARTICLES for word in words[:-1])
 
 
 def _alignment_cost(latin: list[_Sound], written: list[_Sound]) -> float:
