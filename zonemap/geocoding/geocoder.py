@@ -38,7 +38,9 @@ so is each article it writes ("al-Dabaa" is الضبعة rather than ضبعة;
 from the spelling's rank (not from its confidence), and each missing
 article 0.5 from an exact name's prominence. For the same reason a place
 of a near-identical name pools with an exact match only if the spelling's
-vowels fit it as well ("Busayrah" is al-Busayrah, not Busayr). When another place of the same kind, more
+vowels fit it as well ("Busayrah" is al-Busayrah, not Busayr).
+
+When another place of the same kind, more
 than 10 km away, comes within a margin of the best (0.5 of prominence; for
 spellings, 0.05 of similarity, and its spelling about as alike, so that a
 bigger place does not cast doubt on a better spelling), the name is ambiguous: the confidence drops below the default
@@ -75,8 +77,8 @@ from ..errors import GeocodeError, UnknownPlaceError
 from ..geometry.distance import EARTH_RADIUS_KM
 from .gazetteer import Gazetteer, load_gazetteer
 from .index import NAMESAKE_SIMILARITY
-from .text import (analyse_name, is_arabic, is_qualified, is_romanised, name_key, query_skeleton_keys, rasm, romanize,
-                   same_leading_word, similarity, skeleton_keys, vowel_disagreement, article_count)
+from .text import (analyse_name, article_count, is_arabic, is_qualified, is_romanised, name_key, query_skeleton_keys, rasm, romanize,
+                   same_leading_word, similarity, skeleton_keys, vowel_disagreement)
 
 if TYPE_CHECKING:
     from ..data import GeoData
@@ -242,7 +244,7 @@ class _Hit:
     index: int
     tier: str
     similarity: float
-    disagreement: float = 0.0  # of a Latin spelling's vowels with the place's Arabic name: ranks, does not refuse
+    disagreement: float = 0.0  # of a Latin spelling (vowels, articles) with the place's Arabic name: ranks only
 
     @property
     def fit(self) -> float:
