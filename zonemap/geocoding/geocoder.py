@@ -77,8 +77,8 @@ from ..errors import GeocodeError, UnknownPlaceError
 from ..geometry.distance import EARTH_RADIUS_KM
 from .gazetteer import Gazetteer, load_gazetteer
 from .index import NAMESAKE_SIMILARITY
-from .text import (analyse_name, article_count, is_arabic, is_qualified, is_romanised, name_key, query_skeleton_keys, rasm, romanize,
-                   same_leading_word, similarity, skeleton_keys, vowel_disagreement)
+from .text import (analyse_name, article_count, is_arabic, is_qualified, is_romanised, name_key, query_skeleton_keys,
+                   rasm, romanize, same_leading_word, similarity, skeleton_keys, vowel_disagreement)
 
 if TYPE_CHECKING:
     from ..data import GeoData
