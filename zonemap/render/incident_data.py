@@ -87,19 +87,23 @@ def _distinct_rows(columns: Sequence[pd.Series | np.ndarray], order: np.ndarray)
     country; a source with its link) are coded once per distinct
     combination: they repeat as often as the places and sources do. The
     codes of each column are folded into those of the row one column at a
-    time, which keeps every intermediate key below (number of rows)²;
-    missing values come back as None.
+    time, which keeps every intermediate key below (number of rows)².
     """
     codes = np.zeros(len(order), dtype=np.int64)
-    coded = []
     for values in columns:
         column_codes, uniques = _factorized(values)
         codes, _ = pd.factorize(codes * (len(uniques) + 1) + column_codes, sort=False)
-        coded.append((column_codes, np.append(None, uniques)))
     count = int(codes.max()) + 1 if len(codes) else 0
     first = np.empty(count, dtype=np.int64)
     first[codes[::-1]] = np.arange(len(codes) - 1, -1, -1)  # the last write is the first occurrence
-    return _codes(codes[order], count), [uniques[column_codes[first]] for column_codes, uniques in coded]
+    return _codes(codes[order], count), [_taken(values, first) for values in columns]
+
+
+def _taken(values: pd.Series | np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """The values at ``rows``, as Python objects."""
+    if isinstance(values, pd.Series):
+        return values.iloc[rows].to_numpy(dtype=object)
+    return np.asarray(values[rows], dtype=object)
 
 
 def _place_text(label: str, matched: str, admin3: str, admin2: str, admin1: str, country: str,
