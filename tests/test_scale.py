@@ -95,6 +95,18 @@ def test_ids_are_written_as_json_would_write_them(values):
                                                                             separators=(",", ":")).encode("utf-8")
 
 
+def test_columns_put_together_from_several_tables(example_briefing):
+    # pandas keeps the text of concatenated tables in several Arrow chunks, as prepare() does with each incident table.
+    incidents = example_briefing.incidents
+    ids = pd.concat([incidents["id"].iloc[:3].astype("str"), incidents["id"].iloc[3:].astype("str")], ignore_index=True)
+    assert pa.array(ids).num_chunks == 2
+    columns, texts = incident_columns(incidents.assign(id=ids.array), example_briefing.zone_incidents,
+                                      zone_names(example_briefing))
+    arrays, unpacked = unpack(encode_columns(columns, texts))
+    assert sorted(unpacked["id"]) == sorted(incidents["id"])
+    assert len(arrays["linkIncident"]) == len(example_briefing.zone_incidents)
+
+
 PER_INCIDENT_BYTES = 150
 """Most memory the page's columns may take per incident while they are made or packed: a few integers each.
 A column turned into one Python string per incident adds about 60 bytes (about 110 and 100 are used now)."""

@@ -130,6 +130,8 @@ def day_numbers(dates: pd.Series | np.ndarray | Sequence) -> np.ndarray:
 def _string_array(values: pd.Series) -> pa.Array:
     """A column as Arrow strings (missing values as ""): arrow-backed text is shared, not copied."""
     strings = pa.array(values, from_pandas=True)
+    if isinstance(strings, pa.ChunkedArray):  # a column pandas put together from several tables
+        strings = strings.combine_chunks()
     if not pa.types.is_large_string(strings.type):
         strings = strings.cast(pa.large_string())
     return strings.fill_null("")
