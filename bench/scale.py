@@ -23,7 +23,9 @@ Measured, each build in a fresh process:
   middle of the map has been answered (its handler ran and the next frame
   was painted);
 * peak RSS: the build process's peak resident memory, synthetic briefing
-  included.
+  included (its text columns are made by Arrow from their distinct values,
+  so generating them costs about what holding them does; their types are
+  those of a table read by pandas).
 
 At 100,000 incidents (and fewer), ``zonemap.prepare`` of the example
 scenario with the same incidents as a CSV table is timed too.
@@ -48,6 +50,8 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import shapely
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -85,6 +89,11 @@ def _inside(country: shapely.Geometry, rng: np.random.Generator, count: int, cen
         found.append(xy)
         total += len(xy)
     return np.concatenate(found)[:count]
+
+
+def _strings(values, codes: np.ndarray) -> pd.api.extensions.ExtensionArray:
+    """``values[codes]`` as pandas text (what tables read by pandas hold), made by Arrow without a Python string per row."""
+    return pd.array(pa.array([str(value) for value in values], pa.large_string()).take(pa.array(codes)), dtype="str")
 
 
 def synthetic_incidents(base: zonemap.Briefing, n: int, seed: int = 2017, towns: int = 300,
@@ -125,28 +134,29 @@ def synthetic_incidents(base: zonemap.Briefing, n: int, seed: int = 2017, towns:
     kinds = np.array(list(TYPE_SHARES), dtype=object)
     kind = rng.choice(len(kinds), n, p=list(TYPE_SHARES.values()))
     day = rng.integers(0, DAYS, n)
-    dates = np.datetime_as_string(FIRST_DAY + day.astype("timedelta64[D]"), unit="D").astype(object)
     fatalities = np.where(rng.random(n) < 0.55, 0, rng.geometric(0.25, n))
     pairs = [(a,) for a in ACTORS] + [(a, b) for a in ACTORS for b in ACTORS if a < b]
     actors = np.empty(len(pairs), dtype=object)
     actors[:] = pairs
     outlet = rng.integers(0, len(OUTLETS), n)
-    labels = np.array([f"Place {k + 1}" for k in range(len(places))], dtype=object)
+    labels = [f"Place {k + 1}" for k in range(len(places))]
     # Descriptions repeat per place, type and death toll, as wire reports do.
     toll = np.minimum(fatalities, 5)
     key = (at * len(kinds) + kind) * 6 + toll
     unique_keys, key_codes = np.unique(key, return_inverse=True)
-    texts = np.array([f"{kinds[(k // 6) % len(kinds)].capitalize()} reported in {labels[k // 6 // len(kinds)]}"
-                      + (f"; {k % 6}{'+' if k % 6 == 5 else ''} killed." if k % 6 else "; no casualties reported.")
-                      for k in unique_keys], dtype=object)
-    names = governorates["name_en"].to_numpy(dtype=object)
-    codes = governorates["iso_3166_2"].to_numpy(dtype=object)
+    texts = [f"{kinds[(k // 6) % len(kinds)].capitalize()} reported in {labels[k // 6 // len(kinds)]}"
+             + (f"; {k % 6}{'+' if k % 6 == 5 else ''} killed." if k % 6 else "; no casualties reported.")
+             for k in unique_keys]
+    dates = _strings(np.datetime_as_string(FIRST_DAY + np.arange(DAYS).astype("timedelta64[D]"), unit="D"), day)
+    numbers = pa.array(100000 + np.arange(n)).cast(pa.large_string())
+    ids = pd.array(pc.binary_join_element_wise(pa.scalar("SYR", pa.large_string()), numbers, pa.scalar("", pa.large_string())),
+                   dtype="str")
     frame = gpd.GeoDataFrame({
-        "id": np.char.add("SYR", (100000 + np.arange(n)).astype(str)).astype(object),
-        "date": dates, "type": kinds[kind], "place": None, "matched_place": None, "label": labels[at],
-        "country": "SY", "admin1": names[province[at]], "admin1_code": codes[province[at]], "zones": [()] * n,
+        "id": ids, "date": dates, "type": _strings(kinds, kind), "place": None, "matched_place": None,
+        "label": _strings(labels, at), "country": "SY", "admin1": _strings(governorates["name_en"], province[at]),
+        "admin1_code": _strings(governorates["iso_3166_2"], province[at]), "zones": [()] * n,
         "fatalities": pd.array(fatalities, dtype="Int64"), "actors": actors[rng.integers(0, len(pairs), n)],
-        "description": texts[key_codes], "source_outlet": np.array(OUTLETS, dtype=object)[outlet],
+        "description": _strings(texts, key_codes), "source_outlet": _strings(OUTLETS, outlet),
         "source_url": None, "source_date": dates,
     }, geometry=place_points[at], crs="EPSG:4326")
     return frame.assign(**{column: None for column in INCIDENT_COLUMNS if column not in frame})[INCIDENT_COLUMNS]

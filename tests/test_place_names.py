@@ -29,6 +29,7 @@ def test_incident_labels_keep_coordinate_labels_and_use_what_each_name_resolved_
     class Place:
         name, name_ar = "Duma", "دوما"
 
-    labels, others = incident_labels_in_language(["دوما", None], ["دوما", "near Duma"], {"دوما": Place()}, "en")
-    assert labels == ["Duma", "near Duma"]
-    assert others == ["دوما", None]
+    labels, others = incident_labels_in_language(["دوما", None, "دوما", "Kafr Nabl"], ["دوما", "near Duma", "دوما", "Kafr Nabl"],
+                                                 {"دوما": Place()}, "en")
+    assert list(labels) == ["Duma", "near Duma", "Duma", "Kafr Nabl"]
+    assert list(others.isna()) == [False, True, False, True] and others[0] == others[2] == "دوما"

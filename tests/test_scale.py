@@ -3,18 +3,20 @@
 import base64
 import json
 import sys
+import tracemalloc
 import zlib
 from dataclasses import replace
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
 import shapely
 from conftest import ROOT
 
 from zonemap.incidents import zone_figures
 from zonemap.render import incident_data
-from zonemap.render.incident_data import COORDINATE_SCALE, TYPE_ORDER, encode_columns, incident_columns
+from zonemap.render.incident_data import COORDINATE_SCALE, TYPE_ORDER, encode_columns, incident_columns, json_strings
 
 sys.path.insert(0, str(ROOT / "bench"))
 from scale import synthetic_incidents, with_incidents  # noqa: E402
@@ -85,6 +87,46 @@ def test_places_shared_by_many_incidents_are_sent_once(example_briefing):
     distinct = incidents.assign(x=incidents.geometry.x, y=incidents.geometry.y).drop_duplicates(["x", "y", "label"])
     assert len(arrays["siteLat"]) == len(texts["place"]) == len(distinct)
     assert len(texts["id"]) == len(arrays["site"]) == 20_000
+
+
+@pytest.mark.parametrize("values", [[], [""], ["plain", "é ش"], ['say "no"', "back\\slash", "a\nb\tc", "\x00\x1f\x7f", "\u2028</script>"]])
+def test_ids_are_written_as_json_would_write_them(values):
+    assert json_strings(pa.array(values, pa.large_string())) == json.dumps(values, ensure_ascii=False,
+                                                                            separators=(",", ":")).encode("utf-8")
+
+
+def test_columns_put_together_from_several_tables(example_briefing):
+    # pandas keeps the text of concatenated tables in several Arrow chunks, as prepare() does with each incident table.
+    incidents = example_briefing.incidents
+    ids = pd.concat([incidents["id"].iloc[:3].astype("str"), incidents["id"].iloc[3:].astype("str")], ignore_index=True)
+    assert pa.array(ids).num_chunks == 2
+    columns, texts = incident_columns(incidents.assign(id=ids.array), example_briefing.zone_incidents,
+                                      zone_names(example_briefing))
+    arrays, unpacked = unpack(encode_columns(columns, texts))
+    assert sorted(unpacked["id"]) == sorted(incidents["id"])
+    assert len(arrays["linkIncident"]) == len(example_briefing.zone_incidents)
+
+
+PER_INCIDENT_BYTES = 150
+"""Most memory the page's columns may take per incident while they are made or packed: a few integers each.
+A column turned into one Python string per incident adds about 60 bytes (about 110 and 100 are used now)."""
+
+
+def test_packing_100000_incidents_makes_no_python_object_per_incident(example_briefing):
+    incidents = synthetic_incidents(example_briefing, 100_000, towns=50, locations=400)
+    briefing = with_incidents(example_briefing, incidents)
+    tracemalloc.start()
+    try:
+        columns, texts = incident_columns(briefing.incidents, briefing.zone_incidents, zone_names(briefing))
+        making = tracemalloc.get_traced_memory()[1]
+        tracemalloc.reset_peak()
+        payload = encode_columns(columns, texts)
+        packing = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert making / 100_000 < PER_INCIDENT_BYTES and packing / 100_000 < PER_INCIDENT_BYTES, (making, packing)
+    arrays, unpacked = unpack(payload)
+    assert unpacked["id"] == list(incidents["id"].iloc[np.argsort(incidents["date"].to_numpy(), kind="stable")])
 
 
 @pytest.fixture(scope="module")

@@ -14,11 +14,7 @@ import io
 import math
 from typing import TYPE_CHECKING
 
-import matplotlib
 import pandas as pd
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator
 
 from ..errors import InputError
 from ..escaping import html_text
@@ -27,6 +23,8 @@ from ..missing import plain
 from .style import check_lang
 
 if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
     from ..briefing import Briefing
 
 FORMATS = ("png", "svg")
@@ -76,6 +74,11 @@ def draw_before_after(briefing: Briefing, *, lang: str | None = None) -> Figure:
         incidents and fatalities before → after; weeks the briefing's dates
         do not cover are drawn as pale bars reaching the top.
     """
+    # matplotlib is imported here, not with the module: the interactive map's panel needs none of it.
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
+
     lang = check_lang(lang or briefing.scenario.map.lang)
     labels = LABELS[lang]
     table = briefing.before_after
@@ -152,6 +155,8 @@ def render_before_after(briefing: Briefing, fmt: str = "png", *, dpi: int = 200,
     """
     if fmt not in FORMATS:
         raise InputError(f"unknown chart format {fmt!r}; use one of {', '.join(FORMATS)}")
+    import matplotlib
+
     metadata = {"png": {"Software": None}, "svg": {"Date": None, "Creator": None}}
     with matplotlib.rc_context({"svg.hashsalt": "zonemap", "svg.fonttype": "none", "font.family": FONT}):
         fig = draw_before_after(briefing, lang=lang)

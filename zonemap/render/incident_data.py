@@ -24,6 +24,8 @@ from collections.abc import Mapping, Sequence
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import shapely
 
 from .style import INCIDENT_STYLES
@@ -37,6 +39,11 @@ TYPE_ORDER = tuple(INCIDENT_STYLES)
 DEFLATE_ABOVE = 64 * 1024
 """Blocks larger than this many bytes are deflated; smaller pages then need no DecompressionStream."""
 
+_JSON_ESCAPES = {character: json.dumps(character)[1:-1] for character in ["\\", '"', *map(chr, range(0x20))]}
+"""What JSON writes for each character it escapes (all others are written as they are)."""
+_JSON_ESCAPED = r'[\x00-\x1f"\\]'
+"""The same characters, as a regular expression."""
+
 _JS_ARRAY = {np.dtype("<i4"): "Int32Array", np.dtype("<u4"): "Uint32Array", np.dtype("<u2"): "Uint16Array",
              np.dtype("u1"): "Uint8Array"}
 
@@ -47,8 +54,12 @@ def _codes(values: Sequence[int] | np.ndarray, count: int) -> np.ndarray:
     return np.asarray(values).astype(dtype)
 
 
-def _factorized(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Codes (0 for a missing value, then 1, 2… in order of first appearance) and the distinct values."""
+def _factorized(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Codes (0 for a missing value, then 1, 2… in order of first appearance) and the distinct values.
+
+    Arrow-backed strings and categoricals are coded by pandas without a
+    Python object per row; only the distinct values become Python objects.
+    """
     codes, uniques = pd.factorize(values, sort=False)
     return codes + 1, np.asarray(uniques, dtype=object)
 
@@ -57,20 +68,20 @@ def _text(value) -> str:
     return "" if value is None or value is pd.NA or (isinstance(value, float) and value != value) else str(value)
 
 
-def _text_column(values: np.ndarray) -> tuple[np.ndarray, list[str]]:
-    """Codes and distinct values of a text column (missing values become "")."""
+def _text_column(values: pd.Series, order: np.ndarray) -> tuple[np.ndarray, list[str]]:
+    """Codes of a text column, rows in ``order``, and its distinct values (missing values become "")."""
     codes, uniques = _factorized(values)
-    return _codes(codes, len(uniques) + 1), ["", *map(_text, uniques)]
+    return _codes(codes[order], len(uniques) + 1), ["", *map(_text, uniques)]
 
 
-def _joined_column(values: np.ndarray, join) -> tuple[np.ndarray, list[str]]:
-    """Codes of a column of tuples, and each distinct tuple made into text by ``join``."""
+def _joined_column(values: pd.Series, order: np.ndarray, join) -> tuple[np.ndarray, list[str]]:
+    """Codes of a column of tuples, rows in ``order``, and each distinct tuple made into text by ``join``."""
     codes, uniques = pd.factorize(values, sort=False)
-    return _codes(codes, len(uniques)), [join(value) for value in uniques]
+    return _codes(codes[order], len(uniques)), [join(value) for value in uniques]
 
 
-def _distinct_rows(*columns: np.ndarray) -> tuple[np.ndarray, list[np.ndarray]]:
-    """Codes of the distinct rows of equal-length columns, and the columns' values in each distinct row.
+def _distinct_rows(columns: Sequence[pd.Series | np.ndarray], order: np.ndarray) -> tuple[np.ndarray, list[np.ndarray]]:
+    """Codes of the distinct rows of equal-length columns, rows in ``order``, and the columns' values in each distinct row.
 
     Fields that go together (a place with its coordinates, province and
     country; a source with its link) are coded once per distinct
@@ -78,14 +89,21 @@ def _distinct_rows(*columns: np.ndarray) -> tuple[np.ndarray, list[np.ndarray]]:
     codes of each column are folded into those of the row one column at a
     time, which keeps every intermediate key below (number of rows)².
     """
-    codes = np.zeros(len(columns[0]), dtype=np.int64)
+    codes = np.zeros(len(order), dtype=np.int64)
     for values in columns:
         column_codes, uniques = _factorized(values)
         codes, _ = pd.factorize(codes * (len(uniques) + 1) + column_codes, sort=False)
     count = int(codes.max()) + 1 if len(codes) else 0
     first = np.empty(count, dtype=np.int64)
     first[codes[::-1]] = np.arange(len(codes) - 1, -1, -1)  # the last write is the first occurrence
-    return _codes(codes, count), [values[first] for values in columns]
+    return _codes(codes[order], count), [_taken(values, first) for values in columns]
+
+
+def _taken(values: pd.Series | np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """The values at ``rows``, as Python objects."""
+    if isinstance(values, pd.Series):
+        return values.iloc[rows].to_numpy(dtype=object)
+    return np.asarray(values[rows], dtype=object)
 
 
 def _place_text(label: str, matched: str, admin3: str, admin2: str, admin1: str, country: str,
@@ -98,18 +116,59 @@ def _place_text(label: str, matched: str, admin3: str, admin2: str, admin1: str,
     return ", ".join(part for part in (place, *units, country) if part)
 
 
-def day_numbers(dates: pd.Series | np.ndarray) -> np.ndarray:
+def day_numbers(dates: pd.Series | np.ndarray | Sequence) -> np.ndarray:
     """Days since 1970-01-01 of ISO dates (or date objects); -1 for a missing date."""
-    codes, uniques = pd.factorize(np.asarray(dates, dtype=object), sort=False)  # each distinct date parsed once
-    days = pd.to_datetime(pd.Series(uniques, dtype=object), format="ISO8601").to_numpy().astype("datetime64[D]")
+    if not isinstance(dates, (pd.Series, pd.Index, pd.api.extensions.ExtensionArray)):
+        dates = np.asarray(dates, dtype=object)
+    codes, uniques = pd.factorize(dates, sort=False)  # each distinct date parsed once
+    days = pd.to_datetime(pd.Series(np.asarray(uniques, dtype=object), dtype=object),
+                          format="ISO8601").to_numpy().astype("datetime64[D]")
     table = np.append(np.where(np.isnat(days), -1, days.astype(np.int64)), -1)
     return table[codes]
 
 
+def _string_array(values: pd.Series) -> pa.Array:
+    """A column as Arrow strings (missing values as ""): arrow-backed text is shared, not copied."""
+    strings = pa.array(values, from_pandas=True)
+    if isinstance(strings, pa.ChunkedArray):  # a column pandas put together from several tables
+        strings = strings.combine_chunks()
+    if not pa.types.is_large_string(strings.type):
+        strings = strings.cast(pa.large_string())
+    return strings.fill_null("")
+
+
+def json_strings(strings: pa.Array) -> bytes:
+    """A JSON array of Arrow strings, as UTF-8, put together by Arrow without a Python object per string.
+
+    Parameters
+    ----------
+    strings
+        Arrow ``large_string`` values, none missing.
+
+    Returns
+    -------
+    bytes
+        The same text as ``json.dumps(list_of_strings, ensure_ascii=False, separators=(",", ":"))``.
+    """
+    if len(strings) == 0:
+        return b"[]"
+    if pc.any(pc.match_substring_regex(strings, _JSON_ESCAPED)).as_py():
+        for character in _JSON_ESCAPES:  # the backslash first: the escapes added after it contain one
+            strings = pc.replace_substring(strings, character, _JSON_ESCAPES[character])
+    whole = pa.LargeListArray.from_arrays(pa.array([0, len(strings)], pa.int64()), strings)
+    joined = pc.binary_join(whole, pa.scalar('","', pa.large_string()))[0]
+    return b'["' + joined.as_buffer().to_pybytes() + b'"]'
+
+
 def incident_columns(incidents: gpd.GeoDataFrame, links: pd.DataFrame, zone_names: Mapping[str, str],
                      unit_words: tuple[str, str] = ("{name} sub-district", "{name} district"),
-                     ) -> tuple[dict[str, np.ndarray], dict[str, list]]:
+                     ) -> tuple[dict[str, np.ndarray], dict[str, list | pa.Array]]:
     """The incidents as numeric columns and text tables, sorted by date.
+
+    Every column is coded as it is stored (Arrow strings, categoricals,
+    tuples) and only then put in date order: no column is turned into one
+    Python object per incident, so a million incidents cost a few arrays of
+    integers, not gigabytes of strings.
 
     Parameters
     ----------
@@ -135,48 +194,51 @@ def incident_columns(incidents: gpd.GeoDataFrame, links: pd.DataFrame, zone_name
         (``source`` into ``outlet`` and ``url``, ``actors``, ``zones``,
         ``description``); then the links, ``linkZone`` (index into
         ``zone_names``) and ``linkIncident`` (row). ``texts``: ``id`` (one
-        per incident) and the text tables.
+        per incident, as Arrow strings: see :func:`json_strings`) and the
+        text tables (lists of str).
     """
     days = day_numbers(incidents["date"])
     order = np.argsort(days, kind="stable")
 
-    def sorted_column(name: str) -> np.ndarray:
-        return np.asarray(incidents[name], dtype=object)[order]
-
     columns: dict[str, np.ndarray] = {}
-    texts: dict[str, list] = {"id": [str(ident) for ident in sorted_column("id")]}
+    ids = _string_array(incidents["id"])
+    texts: dict[str, list | pa.Array] = {"id": ids.take(pa.array(order))}
     # Exports of events placed at towns repeat the same places and coordinates many times over.
-    points = incidents.geometry.to_numpy()[order]
-    other_names = sorted_column("label_other") if "label_other" in incidents else np.full(len(order), None, dtype=object)
+    points = incidents.geometry.to_numpy()
+    other_names = incidents["label_other"] if "label_other" in incidents else np.full(len(order), None, dtype=object)
     columns["site"], (lat, lon, label, other, matched, admin3, admin2, admin1, country) = _distinct_rows(
-        np.round(shapely.get_y(points) * COORDINATE_SCALE).astype(np.int64),
-        np.round(shapely.get_x(points) * COORDINATE_SCALE).astype(np.int64), sorted_column("label"), other_names,
-        *(sorted_column(name) for name in ("matched_place", "admin3", "admin2", "admin1", "country")))
+        [np.round(shapely.get_y(points) * COORDINATE_SCALE).astype(np.int64),
+         np.round(shapely.get_x(points) * COORDINATE_SCALE).astype(np.int64), incidents["label"], other_names,
+         *(incidents[name] for name in ("matched_place", "admin3", "admin2", "admin1", "country"))], order)
     columns["siteLat"], columns["siteLon"] = lat.astype("<i4"), lon.astype("<i4")
     texts["label"] = [_text(value) for value in label]
     texts["other"] = [_text(value) for value in other]
     texts["place"] = [_place_text(*row, words=unit_words) for row in zip(label, matched, admin3, admin2, admin1, country)]
     columns["day"] = days[order].astype("<i4")
-    types = pd.Categorical(sorted_column("type"), categories=TYPE_ORDER).codes
-    columns["type"] = np.where(types < 0, TYPE_ORDER.index("other"), types).astype("u1")
+    type_codes, kinds = pd.factorize(incidents["type"], sort=False)
+    kind_codes = pd.Categorical(np.asarray(kinds, dtype=object), categories=TYPE_ORDER).codes
+    kind_codes = np.append(np.where(kind_codes < 0, TYPE_ORDER.index("other"), kind_codes), TYPE_ORDER.index("other"))
+    columns["type"] = kind_codes[type_codes[order]].astype("u1")
     fatalities = pd.array(incidents["fatalities"], dtype="Int64").to_numpy(dtype="int64", na_value=-1)[order]
     columns["fatalities"] = fatalities.astype("<i4")
-    columns["sourceDay"] = day_numbers(sorted_column("source_date")).astype("<i4")
-    columns["source"], (outlet, url) = _distinct_rows(sorted_column("source_outlet"), sorted_column("source_url"))
+    columns["sourceDay"] = day_numbers(incidents["source_date"])[order].astype("<i4")
+    columns["source"], (outlet, url) = _distinct_rows([incidents["source_outlet"], incidents["source_url"]], order)
     texts["outlet"], texts["url"] = [_text(value) for value in outlet], [_text(value) for value in url]
-    columns["actors"], texts["actors"] = _joined_column(sorted_column("actors"), ", ".join)
-    columns["zones"], texts["zones"] = _joined_column(sorted_column("zones"),
+    columns["actors"], texts["actors"] = _joined_column(incidents["actors"], order, ", ".join)
+    columns["zones"], texts["zones"] = _joined_column(incidents["zones"], order,
                                                       lambda ids: ", ".join(zone_names[z] for z in ids))
-    columns["description"], texts["description"] = _text_column(sorted_column("description"))
+    columns["description"], texts["description"] = _text_column(incidents["description"], order)
 
-    row_of = pd.Index(texts["id"]).get_indexer(links["incident_id"])
+    row = np.empty(len(order), dtype=np.int64)
+    row[order] = np.arange(len(order))  # each incident's row once sorted
+    found = pc.index_in(_string_array(links["incident_id"]), value_set=ids).to_numpy(zero_copy_only=False)
     zone_of = pd.Index(list(zone_names)).get_indexer(links["zone_id"])
     columns["linkZone"] = _codes(zone_of, len(zone_names))
-    columns["linkIncident"] = row_of.astype("<u4")
+    columns["linkIncident"] = row[found.astype(np.int64)].astype("<u4")
     return columns, texts
 
 
-def encode_columns(columns: Mapping[str, np.ndarray], texts: Mapping[str, list]) -> dict:
+def encode_columns(columns: Mapping[str, np.ndarray], texts: Mapping[str, list | pa.Array]) -> dict:
     """Pack columns and text tables into one base64 block with a table of contents.
 
     Parameters
@@ -184,7 +246,8 @@ def encode_columns(columns: Mapping[str, np.ndarray], texts: Mapping[str, list])
     columns
         Named numeric arrays (int32, uint32, uint16 or uint8).
     texts
-        Named lists of strings, stored as one UTF-8 JSON document.
+        Named lists of strings, or Arrow string arrays (for tables as long
+        as the incidents), stored as one UTF-8 JSON document.
 
     Returns
     -------
@@ -200,11 +263,20 @@ def encode_columns(columns: Mapping[str, np.ndarray], texts: Mapping[str, list])
         padding = -len(raw) % 4  # typed arrays start at multiples of their element size
         chunks += [raw, b"\0" * padding]
         offset += len(raw) + padding
-    text = json.dumps(texts, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    chunks.append(text)
-    block = b"".join(chunks)
-    deflate = len(block) > DEFLATE_ABOVE
+    members = []
+    for name, values in texts.items():
+        text = json_strings(values) if isinstance(values, pa.Array) else json.dumps(
+            values, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        members += [b"," if members else b"{", json.dumps(name).encode("utf-8"), b":", text]
+    members.append(b"}" if members else b"{}")
+    chunks += members
+    text_length = sum(map(len, members))
+    deflate = offset + text_length > DEFLATE_ABOVE
     if deflate:
-        block = zlib.compress(block, 3)  # 6 and above take several times longer, for 5% less
+        packer = zlib.compressobj(3)  # 6 and above take several times longer, for 5% less
+        block = b"".join([*map(packer.compress, chunks), packer.flush()])
+    else:
+        block = b"".join(chunks)
+    del chunks, members
     return {"data": base64.b64encode(block).decode("ascii"), "deflate": deflate, "arrays": arrays,
-            "texts": [offset, len(text)]}
+            "texts": [offset, text_length]}

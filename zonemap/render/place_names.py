@@ -12,6 +12,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 
+import numpy as np
+import pandas as pd
+
 _ARABIC = re.compile(r"[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
 
 
@@ -57,8 +60,11 @@ def label_in_language(lang: str, written: str | None, english: str | None, arabi
 
 
 def incident_labels_in_language(places: Iterable[str | None], labels: Iterable[str], resolved: Mapping[str, object],
-                                lang: str) -> tuple[list[str], list[str | None]]:
+                                lang: str) -> tuple[pd.Categorical, pd.Categorical]:
     """Each incident's place label in ``lang`` and its name in the other script.
+
+    Event tables name the same few places many times: each distinct place is
+    worked out once, and the results are categoricals (a code per incident).
 
     Parameters
     ----------
@@ -74,19 +80,25 @@ def incident_labels_in_language(places: Iterable[str | None], labels: Iterable[s
     Returns
     -------
     (labels, others)
+        One value per incident; ``others`` is missing where no other name is known.
     """
-    out_labels, others = [], []
-    by_place: dict[str, tuple[str, str | None]] = {}  # event tables name the same few places many times
-    for place, label in zip(places, labels):
-        if place is None:
-            out_labels.append(label)
-            others.append(None)
-            continue
-        named = by_place.get(place)
-        if named is None:
-            found = resolved.get(place)
-            named = by_place[place] = label_in_language(lang, place, getattr(found, "name", None),
-                                                        getattr(found, "name_ar", None))
-        out_labels.append(named[0])
-        others.append(named[1])
-    return out_labels, others
+    place_codes, distinct_places = pd.factorize(_as_series(places), sort=False)
+    label_codes, distinct_labels = pd.factorize(_as_series(labels), sort=False)
+    named = []
+    for place in distinct_places:
+        found = resolved.get(place)
+        named.append(label_in_language(lang, place, getattr(found, "name", None), getattr(found, "name_ar", None)))
+    names = list(dict.fromkeys([*distinct_labels, *(label for label, _ in named),
+                                *(other for _, other in named if other is not None)]))
+    position = {name: index for index, name in enumerate(names)}
+    # A last entry of -1 (missing) for the code -1 of a missing place or label.
+    label_of_place = np.array([position[label] for label, _ in named] + [-1], dtype=np.int64)
+    other_of_place = np.array([-1 if other is None else position[other] for _, other in named] + [-1], dtype=np.int64)
+    kept_label = np.array([position[label] for label in distinct_labels] + [-1], dtype=np.int64)
+    label_codes = np.where(place_codes >= 0, label_of_place[place_codes], kept_label[label_codes])
+    return (pd.Categorical.from_codes(label_codes, categories=names),
+            pd.Categorical.from_codes(other_of_place[place_codes], categories=names))
+
+
+def _as_series(values: Iterable) -> pd.Series:
+    return values if isinstance(values, pd.Series) else pd.Series(list(values), dtype=object)
