@@ -316,3 +316,22 @@ def test_cli_human_output_lists_runners_up():
                                              ("Tirbespiye", "Qahtaniyah"), ("Derik", "Al-Malikiyah")])
 def test_kurdish_names_of_north_eastern_towns_resolve(kurdish, arabic):
     assert geocode(kurdish).pcode == geocode(arabic).pcode
+
+
+PLAIN_KINDS = ("place", "neighbourhood", "named_area", "country")
+
+
+def test_a_name_only_one_place_bears_is_answered_with_every_field_of_that_place():
+    from zonemap.geocoding import load_gazetteer
+    from zonemap.geocoding.geocoder import GeocodeResult, candidate
+    from zonemap.geocoding.text import name_key
+
+    g = load_gazetteer()
+    syrian = g.country_places("SY").tolist()
+    checked = 0
+    for index in syrian[::20] + [i for i in syrian if g.ref(i)]:  # a sample of places, and every area
+        name = g.names[index]
+        if g.exact.only_place(name_key(name)) == index and not g.has_namesakes(index) and g.kind[index] in PLAIN_KINDS:
+            checked += 1
+            assert geocode(name, "SY") == candidate(g, index, cls=GeocodeResult, query=name)
+    assert checked > 50

@@ -32,6 +32,7 @@ class _Postings:
         self.keys = decode_lines(arrays[f"{tier}_keys"])
         self._offsets = arrays[f"{tier}_offsets"]
         self._places = arrays[f"{tier}_places"]
+        self._only: list[int] | None = None
 
     def position(self, key: str) -> int | None:
         """Index of ``key`` in :attr:`keys`, or None."""
@@ -45,6 +46,22 @@ class _Postings:
     def places_of(self, k: int) -> list[int]:
         """Places of the ``k``-th key."""
         return self._places[self._offsets[k]:self._offsets[k + 1]].tolist()
+
+    def only_place(self, key: str) -> int | None:
+        """The place of ``key`` when no other place has that key; None when several or none have it.
+
+        Most keys name one place: this answers them without slicing the postings (a column built on first use).
+        """
+        k = bisect_left(self.keys, key)
+        if k == len(self.keys) or self.keys[k] != key:
+            return None
+        if self._only is None:
+            single = np.diff(self._offsets) == 1
+            only = np.full(len(single), -1, dtype=np.int64)
+            only[single] = self._places[self._offsets[:-1][single]]
+            self._only = only.tolist()
+        only = self._only[k]
+        return None if only < 0 else only
 
 
 class Gazetteer:

@@ -471,6 +471,15 @@ def candidate(g: Gazetteer, index: int, tier: str = "exact", score: float = 1.0,
     return cls(*fields, tier, round(score, 3), g.ref(index), **extra)
 
 
+def _exact_result(g: Gazetteer, index: int, query: str) -> GeocodeResult:
+    """``candidate(g, index, cls=GeocodeResult, query=query)``, from fields made once per place: most answers."""
+    cache = g.memo("exact_result_fields")
+    fields = cache.get(index)
+    if fields is None:
+        fields = cache[index] = (*_place_fields(g, index), "exact", 1.0, g.ref(index))
+    return GeocodeResult(*fields, query=query)
+
+
 def _place_fields(g: Gazetteer, index: int) -> tuple:
     """The fields of a :class:`Candidate` that depend on the place only (cached: common names recur)."""
     cache = g.memo("candidate_fields")
@@ -531,10 +540,10 @@ def geocode(name: str, country: str | None = "SY", *, gazetteer: Gazetteer | Non
     key, hint = analyse_name(query)
     if not key:
         raise GeocodeError(f"place name {query!r} has no letters or digits")
-    exact = g.exact[key]
-    if (len(exact) == 1 and hint is None and not g.has_namesakes(exact[0]) and g.kind[exact[0]] not in _ADMIN_KINDS
-            and (bias is None or g.country[exact[0]] == bias)):
-        return candidate(g, exact[0], cls=GeocodeResult, query=query)  # the common case, kept short
+    only = g.exact.only_place(key) if hint is None else None
+    if (only is not None and not g.has_namesakes(only) and g.kind[only] not in _ADMIN_KINDS
+            and (bias is None or g.country[only] == bias)):
+        return _exact_result(g, only, query)  # the common case, kept short
 
     context = _CONTEXT.match(query)
     units: set[str] = set()
