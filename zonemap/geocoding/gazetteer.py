@@ -196,22 +196,23 @@ class Gazetteer:
     def keys_of_country(self, country: str | None) -> dict[str, tuple[list[str], list[int]]]:
         """Exact keys grouped by first letter and sorted by length (with the lengths), of one country's places or all."""
         def make():
-            offsets = self.exact._offsets
-            if country is None:
-                key_ids = range(len(self.exact.keys))
-            else:
-                places = self._arrays["exact_places"]
-                key_of_posting = np.repeat(np.arange(len(self.exact.keys)), np.diff(offsets))
-                key_ids = np.unique(key_of_posting[self._arrays["place_country"][places] == country.encode()]).tolist()
-            grouped: dict[str, list[str]] = {}
-            for k in key_ids:
-                key = self.exact.keys[k]
-                if key:
-                    grouped.setdefault(key[0], []).append(key)
+            keys = self.exact.keys
+            if country is not None:
+                key_of_posting = np.repeat(np.arange(len(keys)), np.diff(self.exact._offsets))
+                in_country = self._arrays["place_country"][self._arrays["exact_places"]] == country.encode()
+                named = np.zeros(len(keys), dtype=bool)
+                named[key_of_posting[in_country]] = True
+                keys = [keys[k] for k in np.flatnonzero(named).tolist()]
+            keys = [key for key in keys if key]
+            # The keys are sorted, so those of one first letter are a run: found by bisection, not key by key.
             blocks = {}
-            for letter, keys in grouped.items():
-                keys.sort(key=len)
-                blocks[letter] = (keys, [len(k) for k in keys])
+            start = 0
+            while start < len(keys):
+                letter = keys[start][0]
+                end = bisect_left(keys, chr(ord(letter) + 1), start)
+                block = sorted(keys[start:end], key=len)
+                blocks[letter] = (block, list(map(len, block)))
+                start = end
             return blocks
         return self._cached(f"blocks:{country}", make)
 
