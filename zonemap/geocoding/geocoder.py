@@ -55,6 +55,7 @@ import math
 import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
+from dataclasses import fields as dataclass_fields
 from typing import TYPE_CHECKING
 
 from geopy.geocoders.base import Geocoder
@@ -212,11 +213,18 @@ class GeocodeResult(Candidate):
 
     def to_dict(self) -> dict:
         """Plain-data form, as printed by ``zonemap geocode --json``."""
-        data = asdict(self)
+        # Field by field, as asdict would give them: the values are plain already, and asdict's deep copies
+        # cost more than geocoding a batch.
+        data = {name: getattr(self, name) for name in _RESULT_FIELDS}
         data["found"] = True
         data["kind"] = self.kind_label
-        data["candidates"] = [asdict(c) | {"kind": c.kind_label} for c in self.candidates]
+        data["candidates"] = [{name: getattr(c, name) for name in _CANDIDATE_FIELDS} | {"kind": c.kind_label}
+                              for c in self.candidates]
         return data
+
+
+_CANDIDATE_FIELDS = tuple(f.name for f in dataclass_fields(Candidate))
+_RESULT_FIELDS = tuple(f.name for f in dataclass_fields(GeocodeResult))
 
 
 @dataclass(frozen=True, slots=True)
