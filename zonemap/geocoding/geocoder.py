@@ -602,9 +602,6 @@ def geocode(name: str, country: str | None = "SY", *, gazetteer: Gazetteer | Non
     contested_by = [] if units else found.contested_by
     if close or contested_by:
         confidence = min(confidence, 0.3)
-    # Admin units that merely share a populated place's name are not runners-up worth listing.
-    listed = [h for h in hits[1:] if g.kind[h.index] not in _ADMIN_KINDS or g.kind[best.index] in _ADMIN_KINDS]
-    runners = tuple(candidate(g, h.index, h.tier, h.similarity) for h in listed[:RUNNERS_UP])
     if confidence < min_confidence:
         options = [candidate(g, h.index, h.tier, h.similarity) for h in [best, *close][:RUNNERS_UP]]
         options += [candidate(g, index) for index in contested_by]
@@ -613,6 +610,9 @@ def geocode(name: str, country: str | None = "SY", *, gazetteer: Gazetteer | Non
             asked = f"{context['name'] if context else query}, {g.country_name(g.country[best.index])}"
             raise UnknownPlaceError(query, listed, abroad=asked)
         raise UnknownPlaceError(query, listed, ambiguous=True)
+    # Admin units that merely share a populated place's name are not runners-up worth listing.
+    listed = [h for h in hits[1:] if g.kind[h.index] not in _ADMIN_KINDS or g.kind[best.index] in _ADMIN_KINDS]
+    runners = tuple(candidate(g, h.index, h.tier, h.similarity) for h in listed[:RUNNERS_UP])
     return candidate(g, best.index, best.tier, best.similarity, GeocodeResult, query=query,
                      confidence=round(confidence, 3), outside_country=outside, ambiguous=bool(rivals),
                      candidates=runners)
