@@ -36,3 +36,16 @@ def test_keys_of_a_country_are_those_of_its_places():
     assert all(any(g.country[i] == "LB" for i in g.exact[key]) for key in keys)
     assert {name_key(g.names[i]) for i in g.country_places("LB").tolist()} - {""} <= keys
     assert g.keys_of_country("ZZ") == {}
+
+
+def test_codes_decode_as_numpy_converts_them():
+    import numpy as np
+
+    from zonemap.data import GeoData
+    from zonemap.geocoding.gazetteer import decode_codes
+
+    arrays = GeoData().gazetteer_arrays
+    columns = [arrays[name] for name in arrays.files if arrays[name].dtype.kind == "S"]
+    columns += [np.array([b"", b"SY", b"", b"SY-RD"], dtype="S12"), np.array([], dtype="S2")]
+    for column in columns:
+        assert decode_codes(column) == column.astype(str).tolist()

@@ -88,8 +88,8 @@ class Gazetteer:
         self.lat = arrays["place_lat"].tolist()
         self.lon = arrays["place_lon"].tolist()
         self.kind = [KINDS[code] for code in arrays["place_kind"].tolist()]
-        self.country = arrays["place_country"].astype(str).tolist()
-        self.admin1 = arrays["place_admin1"].astype(str).tolist()
+        self.country = decode_codes(arrays["place_country"])
+        self.admin1 = decode_codes(arrays["place_admin1"])
         self.population = arrays["place_population"].tolist()
         self.prominence = arrays["place_prominence"].tolist()
         self._namesake_offsets = arrays["namesake_offsets"].tolist()
@@ -123,7 +123,7 @@ class Gazetteer:
             if kind == "lines":
                 column = decode_lines(array)
             else:
-                column = array.astype(str).tolist() if array.dtype.kind == "S" else array.tolist()
+                column = decode_codes(array) if array.dtype.kind == "S" else array.tolist()
             self._lazy[name] = column
         return column
 
@@ -164,11 +164,11 @@ class Gazetteer:
     @property
     def _admin(self) -> dict[str, tuple[str, str, int, str]]:
         def make():
-            codes = self._arrays["admin_code"].astype(str).tolist()
+            codes = decode_codes(self._arrays["admin_code"])
             names = decode_lines(self._arrays["admin_name"])
             names_ar = decode_lines(self._arrays["admin_name_ar"])
             levels = self._arrays["admin_level"].tolist()
-            countries = self._arrays["admin_country"].astype(str).tolist()
+            countries = decode_codes(self._arrays["admin_country"])
             return {c: (n, a, lv, k) for c, n, a, lv, k in zip(codes, names, names_ar, levels, countries)}
         return self._cached("admin", make)
 
@@ -281,6 +281,16 @@ class Gazetteer:
             if km <= max_km:
                 found[q] = (self.names[index], km)
         return found
+
+
+def decode_codes(array: np.ndarray) -> list[str]:
+    """The strings of a fixed-width byte array (ISO codes, P-codes), as ``array.astype(str).tolist()`` gives them.
+
+    Joined and decoded at once: several times faster than numpy's conversion, which a cold start pays per column.
+    """
+    if not len(array):
+        return []
+    return b"\n".join(array.tolist()).decode("ascii").split("\n")
 
 
 @lru_cache(maxsize=4)
