@@ -51,11 +51,13 @@ builds; ``--strict`` makes them errors.
 
 from __future__ import annotations
 
+import copy
 import math
 import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from dataclasses import fields as dataclass_fields
+from operator import attrgetter
 from typing import TYPE_CHECKING
 
 from geopy.geocoders.base import Geocoder
@@ -105,6 +107,8 @@ PROMINENCE_MARGIN = 0.5
 EXACT_BONUS = 1.0
 """An exact spelling counts as this much prominence over a near-identical one (Hamidiyah / Hamidiyeh)."""
 RUNNERS_UP = 5
+ANSWERS_KEPT = 1 << 16
+"""Answers that needed ranking are kept with the gazetteer, this many at most, for names asked again."""
 
 # Populated places and neighbourhoods compete on spelling and prominence; admin units only when asked for.
 _KIND_RANK = {"country": 0, "named_area": 1, "place": 2, "neighbourhood": 2, "admin1": 4, "admin2": 5, "admin3": 6}
@@ -225,6 +229,8 @@ class GeocodeResult(Candidate):
 
 _CANDIDATE_FIELDS = tuple(f.name for f in dataclass_fields(Candidate))
 _RESULT_FIELDS = tuple(f.name for f in dataclass_fields(GeocodeResult))
+_candidate_values = attrgetter(*_CANDIDATE_FIELDS)
+_result_values = attrgetter(*_RESULT_FIELDS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -534,6 +540,13 @@ def geocode(name: str, country: str | None = "SY", *, gazetteer: Gazetteer | Non
         If nothing matches reliably; its message lists the closest names, or
         the places an ambiguous name could be.
 
+    Notes
+    -----
+    A name only one place bears is answered at once; the answers that took
+    ranking (and the refusals) are kept with the gazetteer, up to
+    :data:`ANSWERS_KEPT`, so that a name asked again costs a dictionary
+    lookup. Each call gets its own result or error object.
+
     Examples
     --------
     >>> r = geocode("Douma")
@@ -552,7 +565,41 @@ def geocode(name: str, country: str | None = "SY", *, gazetteer: Gazetteer | Non
     if (only is not None and not g.has_namesakes(only) and g.kind[only] not in _ADMIN_KINDS
             and (bias is None or g.country[only] == bias)):
         return _exact_result(g, only, query)  # the common case, kept short
+    answers = g.memo("ranked_answers")
+    asked = (query, bias, min_confidence)
+    answer = answers.get(asked)
+    if answer is None:
+        try:
+            answer = _ranked(g, query, key, hint, bias, min_confidence)
+        except UnknownPlaceError as error:
+            answer = error.with_traceback(None)  # kept without the frames it was raised in
+        if len(answers) >= ANSWERS_KEPT:
+            answers.clear()
+        answers[asked] = answer
+    if isinstance(answer, UnknownPlaceError):
+        raise _copy_of(answer)
+    return _copy_of(answer)
 
+
+def _copy_of(answer: GeocodeResult | UnknownPlaceError) -> GeocodeResult | UnknownPlaceError:
+    """A new object equal to a kept answer (runners-up too), so that callers may change theirs and a raised error
+    gets its own traceback.
+
+    An error is copied without calling its constructor, which not every error's arguments allow.
+    """
+    if isinstance(answer, GeocodeResult):
+        result = GeocodeResult(*_result_values(answer))
+        result.candidates = tuple(Candidate(*_candidate_values(c)) for c in answer.candidates)
+        return result
+    error = type(answer).__new__(type(answer))
+    error.args = answer.args
+    error.__dict__.update(copy.deepcopy(answer.__dict__))
+    return error
+
+
+def _ranked(g: Gazetteer, query: str, key: str, hint: str | None, bias: str | None,
+            min_confidence: float) -> GeocodeResult:
+    """:func:`geocode` for a name its fast path does not settle: the tiers, context and ranking of the module docstring."""
     context = _CONTEXT.match(query)
     units: set[str] = set()
     if context:
