@@ -299,6 +299,14 @@ def test_cli_batch_from_standard_input_as_json(tmp_path):
     assert {"tier", "confidence", "outside_country", "admin3_code", "pcode"} <= set(data[0])
 
 
+def test_cli_geocode_starts_without_the_map_and_table_libraries():
+    code = ("import sys; from zonemap.cli import main; main(['geocode', 'Douma']); "
+            "print(sorted(m for m in ('pandas', 'geopandas', 'folium', 'matplotlib') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1] == "[]"
+
+
 @pytest.mark.parametrize("bad", ["", "   ", "x" * 5000])
 def test_cli_bad_input_exits_2_without_traceback(bad):
     done = run_cli("geocode", bad)

@@ -19,7 +19,6 @@ from .errors import InputError
 from .export.formats import DEFAULT_FORMATS, FORMATS
 from .geocoding import DEFAULT_MIN_CONFIDENCE, GeocodeCache, make_geocoder
 from .geocoding.answers import failure_summary, write_answers
-from .incidents.formats import incident_files_from_options
 from .render.style import TILE_ALIASES
 from .scenario import CSV_COLUMNS
 from .scenario.model import INCIDENT_TABLE_FORMATS
@@ -255,6 +254,8 @@ def _date(text: str) -> str:
 
 
 def _incident_files(args: argparse.Namespace) -> list:
+    from .incidents.formats import incident_files_from_options  # pandas: not for `zonemap geocode`
+
     return incident_files_from_options(args.incidents, args.incidents_format, args.incidents_mapping)
 
 
