@@ -75,6 +75,9 @@ if TYPE_CHECKING:
     from ..data import GeoData
 
 MAX_NAME_LENGTH = 200
+ANSWERS_KEPT = 1 << 16
+"""Answers that needed ranking are kept with the gazetteer, this many at most (about 0.7 kB each), for names asked
+again; when full, they are all dropped."""
 DEFAULT_MIN_CONFIDENCE = 0.5
 """Answers less sure than this are refused (an unknown place with suggestions) unless asked for."""
 LOW_CONFIDENCE = 0.7
@@ -107,9 +110,6 @@ PROMINENCE_MARGIN = 0.5
 EXACT_BONUS = 1.0
 """An exact spelling counts as this much prominence over a near-identical one (Hamidiyah / Hamidiyeh)."""
 RUNNERS_UP = 5
-ANSWERS_KEPT = 1 << 16
-"""Answers that needed ranking are kept with the gazetteer, this many at most (about 0.7 kB each), for names asked
-again; when full, they are all dropped."""
 
 # Populated places and neighbourhoods compete on spelling and prominence; admin units only when asked for.
 _KIND_RANK = {"country": 0, "named_area": 1, "place": 2, "neighbourhood": 2, "admin1": 4, "admin2": 5, "admin3": 6}
