@@ -2,6 +2,8 @@ import io
 import json
 from dataclasses import asdict
 
+import pytest
+
 from zonemap import geocode_all
 from zonemap.geocoding.answers import answer_record, describe_answer, failure_summary, write_answers
 
@@ -42,3 +44,17 @@ def test_failure_summary_counts_the_names_not_found():
     assert summary.startswith(f"3 of {len(NAMES)} name(s) not found: ")
     assert "Zzzzz" in summary and "Deir Sunbul" in summary
     assert failure_summary(["Douma"], geocode_all(["Douma"], "SY")) is None
+
+
+def test_indented_json_is_what_the_json_module_writes():
+    from zonemap.geocoding.answers import indented_json
+
+    values = [{"a": [], "b": {}, "c": [1, 2.5, -0.0, 1e-07, 12345678901234567890], "d": None, "e": True, "f": False},
+              ["quote \" backslash \\ tab \t newline \n bell \x07", "دوما", "Dār‘ā", "\u2028", ""],
+              {"nested": [{"x": [[], [{}]]}], "nan": float("nan"), "inf": float("inf"), "-inf": float("-inf")},
+              (1, "tuple"), 0, "", None, 3.0]
+    for value in values:
+        assert indented_json(value) == json.dumps(value, ensure_ascii=False, indent=2)
+    assert indented_json({"k": [1]}, "    ") == json.dumps({"k": [1]}, indent=2).replace("\n", "\n    ")
+    with pytest.raises(TypeError):
+        indented_json({"set": {1}})
