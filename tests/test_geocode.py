@@ -299,6 +299,14 @@ def test_cli_batch_from_standard_input_as_json(tmp_path):
     assert {"tier", "confidence", "outside_country", "admin3_code", "pcode"} <= set(data[0])
 
 
+def test_cli_geocode_starts_without_the_map_and_table_libraries():
+    code = ("import sys; from zonemap.cli import main; main(['geocode', 'Douma']); "
+            "print(sorted(m for m in ('pandas', 'geopandas', 'folium', 'matplotlib') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1] == "[]"
+
+
 @pytest.mark.parametrize("bad", ["", "   ", "x" * 5000])
 def test_cli_bad_input_exits_2_without_traceback(bad):
     done = run_cli("geocode", bad)
@@ -316,3 +324,63 @@ def test_cli_human_output_lists_runners_up():
                                              ("Tirbespiye", "Qahtaniyah"), ("Derik", "Al-Malikiyah")])
 def test_kurdish_names_of_north_eastern_towns_resolve(kurdish, arabic):
     assert geocode(kurdish).pcode == geocode(arabic).pcode
+
+
+PLAIN_KINDS = ("place", "neighbourhood", "named_area", "country")
+
+
+def test_a_name_only_one_place_bears_is_answered_with_every_field_of_that_place():
+    from zonemap.geocoding import load_gazetteer
+    from zonemap.geocoding.geocoder import GeocodeResult, candidate
+    from zonemap.geocoding.text import name_key
+
+    g = load_gazetteer()
+    syrian = g.country_places("SY").tolist()
+    checked = 0
+    for index in syrian[::20] + [i for i in syrian if g.ref(i)]:  # a sample of places, and every area
+        name = g.names[index]
+        if g.exact.only_place(name_key(name)) == index and not g.has_namesakes(index) and g.kind[index] in PLAIN_KINDS:
+            checked += 1
+            assert geocode(name, "SY") == candidate(g, index, cls=GeocodeResult, query=name)
+    assert checked > 50
+
+
+def test_a_name_asked_again_gets_an_equal_answer_of_its_own():
+    first = geocode("Douma", None)  # several Doumas: ranked, and kept for the next asker
+    expected = first.to_dict()
+    first.name, first.candidates[0].name = "changed", "changed too"
+    again = geocode("Douma", None)
+    assert again.to_dict() == expected
+
+
+def test_a_refused_name_asked_again_is_refused_alike_with_an_error_of_its_own():
+    import traceback
+
+    errors = []
+    for _ in range(3):
+        with pytest.raises(UnknownPlaceError) as caught:
+            geocode("Idlibxyz")
+        errors.append(caught.value)
+        if len(errors) == 1:
+            suggested = list(errors[0].suggestions)
+            errors[0].suggestions.append("changed by its catcher")
+    assert suggested and errors[1].suggestions == errors[2].suggestions == suggested
+    assert len({id(error) for error in errors}) == 3
+    assert vars(errors[1]) == vars(errors[2]) and errors[1].args == errors[2].args == errors[0].args
+    depth = [len(list(traceback.walk_tb(error.__traceback__))) for error in errors]
+    assert depth[2] == depth[0]
+
+
+def test_answers_kept_for_names_asked_again_are_bounded(monkeypatch):
+    from zonemap.data import GeoData
+    from zonemap.geocoding import Gazetteer
+    from zonemap.geocoding import geocoder
+
+    monkeypatch.setattr(geocoder, "ANSWERS_KEPT", 2)
+    g = Gazetteer(GeoData())
+    for name in ["Douma", "Idlibxyz", "Hamouriyeh", "Deir Sunbul", "Homsx"]:
+        try:
+            geocode(name, gazetteer=g)
+        except UnknownPlaceError:
+            pass
+    assert 0 < len(g.memo("ranked_answers")) <= 2

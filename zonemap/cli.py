@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import os
 import sys
 import webbrowser
@@ -16,10 +15,10 @@ from pathlib import Path
 from collections.abc import Sequence
 
 from . import __version__
-from .errors import GeocodeError, InputError
+from .errors import InputError
 from .export.formats import DEFAULT_FORMATS, FORMATS
-from .geocoding import DEFAULT_MIN_CONFIDENCE, GeocodeCache, GeocodeResult, make_geocoder
-from .incidents.formats import incident_files_from_options
+from .geocoding import DEFAULT_MIN_CONFIDENCE, GeocodeCache, make_geocoder
+from .geocoding.answers import failure_summary, write_answers
 from .render.style import TILE_ALIASES
 from .scenario import CSV_COLUMNS
 from .scenario.model import INCIDENT_TABLE_FORMATS
@@ -255,6 +254,8 @@ def _date(text: str) -> str:
 
 
 def _incident_files(args: argparse.Namespace) -> list:
+    from .incidents.formats import incident_files_from_options  # pandas: not for `zonemap geocode`
+
     return incident_files_from_options(args.incidents, args.incidents_format, args.incidents_mapping)
 
 
@@ -365,34 +366,6 @@ def _run_validate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _describe(result: GeocodeResult) -> str:
-    where = result.where()
-    how = result.tier if result.provider == "offline" else f"{result.tier} via {result.provider}"
-    facts = [f"{result.lat:.5f}, {result.lon:.5f}", f"{how}, confidence {result.confidence:.2f}"]
-    codes = [c for c in (result.pcode, result.admin3_code, result.admin1_code) if c]
-    if codes:
-        facts.append("codes " + " ".join(codes))
-    if result.geonameid:
-        facts.append(f"GeoNames {result.geonameid}")
-    if result.population:
-        facts.append(f"population {result.population:,}")
-    lines = [f"{result.query} -> {result.name} ({result.kind_label}{', ' + where if where else ''})", "    " + "; ".join(facts)]
-    if result.outside_country:
-        lines.append("    outside the requested country: nothing there matches this name")
-    if result.low_confidence:
-        lines.append("    low confidence: check it, or write the name as the gazetteer does")
-    if result.ambiguous:
-        lines.append("    other places bear this name; the country, the context or prominence decided")
-    for other in result.candidates:
-        lines.append(f"    also: {other.name} ({other.kind_label}, {other.where()}) {other.tier} {other.score:.2f}")
-    return "\n".join(lines)
-
-
-def _unknown(query: object, error: GeocodeError) -> dict:
-    return {"query": query if isinstance(query, str) else repr(query), "found": False, "error": error.message,
-            "ambiguous": getattr(error, "ambiguous", False), "suggestions": getattr(error, "suggestions", [])}
-
-
 def _names(args: argparse.Namespace) -> list[str]:
     names = list(args.names)
     if args.file:
@@ -415,17 +388,10 @@ def _run_geocode(args: argparse.Namespace) -> int:
         results = geocoder.resolve_all(names, args.country, min_confidence=args.min_confidence)
     finally:
         geocoder.close()
-    failed = [(name, r) for name, r in zip(names, results) if isinstance(r, GeocodeError)]
-    if args.json:
-        data = [_unknown(name, r) if isinstance(r, GeocodeError) else r.to_dict() for name, r in zip(names, results)]
-        json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
-        sys.stdout.write("\n")
-    else:
-        print("\n".join(f"{name} -> NOT FOUND: {r.message}" if isinstance(r, GeocodeError) else _describe(r)
-                        for name, r in zip(names, results)))
-    if failed:
-        print(f"zonemap: error: {len(failed)} of {len(names)} name(s) not found: "
-              + "; ".join(r.message for _, r in failed[:5]) + ("; ..." if len(failed) > 5 else ""), file=sys.stderr)
+    write_answers(names, results, sys.stdout, as_json=args.json)
+    failures = failure_summary(names, results)
+    if failures:
+        print(f"zonemap: error: {failures}", file=sys.stderr)
         return EXIT_BAD_INPUT
     return EXIT_OK
 

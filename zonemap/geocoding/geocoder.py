@@ -63,10 +63,13 @@ builds; ``--strict`` makes them errors.
 
 from __future__ import annotations
 
+import copy
 import math
 import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
+from dataclasses import fields as dataclass_fields
+from operator import attrgetter
 from typing import TYPE_CHECKING
 
 from geopy.geocoders.base import Geocoder
@@ -84,6 +87,9 @@ if TYPE_CHECKING:
     from ..data import GeoData
 
 MAX_NAME_LENGTH = 200
+ANSWERS_KEPT = 1 << 16
+"""Answers that needed ranking are kept with the gazetteer, this many at most (about 0.7 kB each), for names asked
+again; when full, they are all dropped."""
 DEFAULT_MIN_CONFIDENCE = 0.5
 """Answers less sure than this are refused (an unknown place with suggestions) unless asked for."""
 LOW_CONFIDENCE = 0.7
@@ -232,11 +238,20 @@ class GeocodeResult(Candidate):
 
     def to_dict(self) -> dict:
         """Plain-data form, as printed by ``zonemap geocode --json``."""
-        data = asdict(self)
+        # Field by field, as asdict would give them: the values are plain already, and asdict's deep copies
+        # cost more than geocoding a batch.
+        data = {name: getattr(self, name) for name in _RESULT_FIELDS}
         data["found"] = True
         data["kind"] = self.kind_label
-        data["candidates"] = [asdict(c) | {"kind": c.kind_label} for c in self.candidates]
+        data["candidates"] = [{name: getattr(c, name) for name in _CANDIDATE_FIELDS} | {"kind": c.kind_label}
+                              for c in self.candidates]
         return data
+
+
+_CANDIDATE_FIELDS = tuple(f.name for f in dataclass_fields(Candidate))
+_RESULT_FIELDS = tuple(f.name for f in dataclass_fields(GeocodeResult))
+_candidate_values = attrgetter(*_CANDIDATE_FIELDS)
+_result_values = attrgetter(*_RESULT_FIELDS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -520,6 +535,15 @@ def candidate(g: Gazetteer, index: int, tier: str = "exact", score: float = 1.0,
     return cls(*fields, tier, round(score, 3), g.ref(index), **extra)
 
 
+def _exact_result(g: Gazetteer, index: int, query: str) -> GeocodeResult:
+    """``candidate(g, index, cls=GeocodeResult, query=query)``, from fields made once per place: most answers."""
+    cache = g.memo("exact_result_fields")
+    fields = cache.get(index)
+    if fields is None:
+        fields = cache[index] = (*_place_fields(g, index), "exact", 1.0, g.ref(index))
+    return GeocodeResult(*fields, query=query)
+
+
 def _place_fields(g: Gazetteer, index: int) -> tuple:
     """The fields of a :class:`Candidate` that depend on the place only (cached: common names recur)."""
     cache = g.memo("candidate_fields")
@@ -566,6 +590,13 @@ def geocode(name: str, country: str | None = "SY", *, gazetteer: Gazetteer | Non
         If nothing matches reliably; its message lists the closest names, or
         the places an ambiguous name could be.
 
+    Notes
+    -----
+    A name only one place bears is answered at once; the answers that took
+    ranking (and the refusals) are kept with the gazetteer, up to
+    :data:`ANSWERS_KEPT`, so that a name asked again costs a dictionary
+    lookup. Each call gets its own result or error object.
+
     Examples
     --------
     >>> r = geocode("Douma")
@@ -580,11 +611,45 @@ def geocode(name: str, country: str | None = "SY", *, gazetteer: Gazetteer | Non
     key, hint = analyse_name(query)
     if not key:
         raise GeocodeError(f"place name {query!r} has no letters or digits")
-    exact = g.exact[key]
-    if (len(exact) == 1 and hint is None and not g.has_namesakes(exact[0]) and g.kind[exact[0]] not in _ADMIN_KINDS
-            and (bias is None or g.country[exact[0]] == bias)):
-        return candidate(g, exact[0], cls=GeocodeResult, query=query)  # the common case, kept short
+    only = g.exact.only_place(key) if hint is None else None
+    if (only is not None and not g.has_namesakes(only) and g.kind[only] not in _ADMIN_KINDS
+            and (bias is None or g.country[only] == bias)):
+        return _exact_result(g, only, query)  # the common case, kept short
+    answers = g.memo("ranked_answers")
+    asked = (query, bias, min_confidence)
+    answer = answers.get(asked)
+    if answer is None:
+        try:
+            answer = _ranked(g, query, key, hint, bias, min_confidence)
+        except UnknownPlaceError as error:
+            answer = error.with_traceback(None)  # kept without the frames it was raised in
+        if len(answers) >= ANSWERS_KEPT:
+            answers.clear()
+        answers[asked] = answer
+    if isinstance(answer, UnknownPlaceError):
+        raise _copy_of(answer)
+    return _copy_of(answer)
 
+
+def _copy_of(answer: GeocodeResult | UnknownPlaceError) -> GeocodeResult | UnknownPlaceError:
+    """A new object equal to a kept answer (runners-up too), so that callers may change theirs and a raised error
+    gets its own traceback.
+
+    An error is copied without calling its constructor, which not every error's arguments allow.
+    """
+    if isinstance(answer, GeocodeResult):
+        result = GeocodeResult(*_result_values(answer))
+        result.candidates = tuple(Candidate(*_candidate_values(c)) for c in answer.candidates)
+        return result
+    error = type(answer).__new__(type(answer))
+    error.args = answer.args
+    error.__dict__.update(copy.deepcopy(answer.__dict__))
+    return error
+
+
+def _ranked(g: Gazetteer, query: str, key: str, hint: str | None, bias: str | None,
+            min_confidence: float) -> GeocodeResult:
+    """:func:`geocode` for a name its fast path does not settle: the tiers, context and ranking of the module docstring."""
     context = _CONTEXT.match(query)
     units: set[str] = set()
     if context:
@@ -634,9 +699,6 @@ def geocode(name: str, country: str | None = "SY", *, gazetteer: Gazetteer | Non
     contested_by = [] if units else found.contested_by
     if close or contested_by:
         confidence = min(confidence, 0.3)
-    # Admin units that merely share a populated place's name are not runners-up worth listing.
-    listed = [h for h in hits[1:] if g.kind[h.index] not in _ADMIN_KINDS or g.kind[best.index] in _ADMIN_KINDS]
-    runners = tuple(candidate(g, h.index, h.tier, h.similarity) for h in listed[:RUNNERS_UP])
     if confidence < min_confidence:
         options = [candidate(g, h.index, h.tier, h.similarity) for h in [best, *close][:RUNNERS_UP]]
         options += [candidate(g, index) for index in contested_by]
@@ -645,6 +707,9 @@ def geocode(name: str, country: str | None = "SY", *, gazetteer: Gazetteer | Non
             asked = f"{context['name'] if context else query}, {g.country_name(g.country[best.index])}"
             raise UnknownPlaceError(query, listed, abroad=asked)
         raise UnknownPlaceError(query, listed, ambiguous=True)
+    # Admin units that merely share a populated place's name are not runners-up worth listing.
+    listed = [h for h in hits[1:] if g.kind[h.index] not in _ADMIN_KINDS or g.kind[best.index] in _ADMIN_KINDS]
+    runners = tuple(candidate(g, h.index, h.tier, h.similarity) for h in listed[:RUNNERS_UP])
     return candidate(g, best.index, best.tier, best.similarity, GeocodeResult, query=query,
                      confidence=round(confidence, 3), outside_country=outside, ambiguous=bool(rivals),
                      candidates=runners)
