@@ -66,7 +66,7 @@ from __future__ import annotations
 import copy
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from dataclasses import fields as dataclass_fields
 from operator import attrgetter
@@ -345,7 +345,9 @@ def _missing_articles(g: Gazetteer, index: int, articles: int) -> int:
     return max(0, articles - article_count(arabic)) if arabic else 0
 
 
-def _transliterations(g: Gazetteer, key: str, query: str, country: str | None) -> list[_Hit]:
+def _transliterations(g: Gazetteer, key: str, query: str, country: str | None,
+                      only: Callable[[int], bool] | None = None) -> list[_Hit]:
+    """Places whose skeleton the query shares and whose names it spells alike (of those ``only`` keeps)."""
     written = rasm(query) if is_arabic(query) or is_romanised(query) else None
     hits: dict[int, _Hit] = {}
     short = len(key.replace(" ", "")) <= MIN_SPELLING_LETTERS
@@ -354,7 +356,7 @@ def _transliterations(g: Gazetteer, key: str, query: str, country: str | None) -
         floor = max(_min_similarity(skeleton), 0.9 if short else 0.0)  # "Fua" is Foah; "abc" is not Babka
         for tier in ("skeleton", "skeleton_alias"):
             for index in _in(g, g.postings(tier)[skeleton], country):
-                if not _same_leading_word(g, index, query):
+                if (only is not None and not only(index)) or not _same_leading_word(g, index, query):
                     continue
                 score = _similarity(g, index, key, written)
                 if tier == "skeleton_alias" and not (" - " in g.names[index] or is_qualified(g.names[index])):
@@ -424,9 +426,12 @@ def _matches(g: Gazetteer, query: str, key: str, country: str | None) -> _Matche
             if tier == "alias" or all(g.kind[i] in _ADMIN_KINDS for i in found):
                 # "Deir Ezzor" spells the governorate's name, "Efrin" a part of the village Abin - Efrin; the
                 # capital or district centre, spelled otherwise, competes with them on prominence.
-                hits += [h for h in _transliterations(g, key, query, country)
-                         if h.index not in exact and g.kind[h.index] in ("place", "neighbourhood")
-                         and h.similarity >= CENTRE_SIMILARITY and g.prominence[h.index] >= CENTRE_PROMINENCE]
+                def centre(i: int) -> bool:
+                    return (i not in exact and g.kind[i] in ("place", "neighbourhood")
+                            and g.prominence[i] >= CENTRE_PROMINENCE)
+
+                hits += [h for h in _transliterations(g, key, query, country, centre)
+                         if h.similarity >= CENTRE_SIMILARITY]
             contested_by = []
             if country is not None and max(g.prominence[i] for i in exact) == 0:
                 # An obscure village at home does not outweigh a capital abroad spelled the same (Sanaa).
