@@ -132,3 +132,7 @@ def test_vowels_tell_apart_names_with_one_skeleton(latin, own, other):
 ])
 def test_article_count(name, count):
     assert article_count(name) == count
+
+
+def test_an_arabic_name_without_words_costs_every_latin_sound():
+    assert vowel_disagreement(name_key("Hama"), "_") == vowel_disagreement(name_key("Hama"), "") == 2.5

@@ -804,7 +804,7 @@ def vowel_disagreement(key: str, arabic: str) -> float:
         words = _arabic_words(name.replace("ى", "ا"))  # alef maqsura sounds "a"
         # A name is also written without its trailing words (Moadamiyeh for Moadamiyet al-Sham).
         costs += [_alignment_cost(latin, _arabic_shape(" ".join(words[:count]))) for count in range(len(words), 0, -1)]
-    return min(costs)
+    return min(costs, default=_alignment_cost(latin, []))
 
 
 def article_count(text: str) -> int:
