@@ -140,16 +140,12 @@ def place_events(table: EventTable, resolver: PlaceResolver, *, first_number: in
     ids = events["id"].to_numpy(dtype=object).copy()
     missing = np.flatnonzero(pd.isna(ids))
     ids[missing] = [f"incident-{first_number + k}" for k in missing]
+    # Columns as they are stored (Arrow text, not a Python string per row); the frame infers the same types.
     points = gpd.GeoDataFrame({
-        "id": ids, "date": events["date"].to_numpy(dtype=object), "type": events["type"].to_numpy(dtype=object),
-        "place": events["place"].to_numpy(dtype=object), "matched_place": matched[kept],
-        "fatalities": events["fatalities"].array, "actors": events["actors"].to_numpy(dtype=object),
-        "description": events["description"].to_numpy(dtype=object),
-        "source_outlet": events["source_outlet"].to_numpy(dtype=object),
-        "source_url": events["source_url"].to_numpy(dtype=object),
-        "source_date": events["source_date"].to_numpy(dtype=object),
-        **{column: events[column].array if column == "geo_precision" else events[column].to_numpy(dtype=object)
-           for column in EXTRA_COLUMNS},
+        "id": ids, **{column: events[column].array for column in ("date", "type", "place")},
+        "matched_place": matched[kept],
+        **{column: events[column].array for column in ("fatalities", "actors", "description", "source_outlet",
+                                                       "source_url", "source_date", *EXTRA_COLUMNS)},
     }, geometry=gpd.points_from_xy(lon[kept], lat[kept]), crs="EPSG:4326")
     return table, points
 

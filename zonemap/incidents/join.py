@@ -18,7 +18,7 @@ import pandas as pd
 import shapely
 
 from ..geocoding import Gazetteer, PlaceResolver
-from ..geometry.admin import AdminLocator
+from ..geometry.admin import AdminLocator, check_coordinates
 from ..scenario.model import Incident
 
 INCIDENT_COLUMNS = ["id", "date", "type", "place", "matched_place", "label", "country", "admin1", "admin1_code", "admin2",
@@ -107,18 +107,40 @@ def incident_labels(points: gpd.GeoDataFrame, gazetteer: Gazetteer, country: str
     -------
     list of str
     """
-    labels = [place for place in points["place"]]
-    unnamed = [i for i, place in enumerate(labels) if place is None]
-    if unnamed:
+    places = points["place"].to_numpy(dtype=object)
+    labels = places.copy()
+    unnamed = np.flatnonzero(np.fromiter((place is None for place in places), dtype=bool, count=len(places)))
+    if unnamed.size:
         xs = points.geometry.x.to_numpy()[unnamed]
         ys = points.geometry.y.to_numpy()[unnamed]
-        nearest = gazetteer.nearest_places(xs, ys, country, max_km=NEAR_PLACE_KM)
-        for i, x, y, (name, km) in zip(unnamed, xs, ys, nearest):
-            if name is None:
-                labels[i] = f"{y:.4f}, {x:.4f}"
-            else:
-                labels[i] = name if km < 1 else f"near {name}"
-    return labels
+        codes, first = distinct_points(xs, ys)
+        nearest = gazetteer.nearest_places(xs[first], ys[first], country, max_km=NEAR_PLACE_KM)
+        texts = np.empty(len(first), dtype=object)
+        texts[:] = [f"{y:.4f}, {x:.4f}" if name is None else name if km < 1 else f"near {name}"
+                    for x, y, (name, km) in zip(xs[first], ys[first], nearest)]
+        labels[unnamed] = texts[codes]
+    return labels.tolist()
+
+
+def distinct_points(xs: np.ndarray, ys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct points among many (equal bit for bit), so that each is looked up once.
+
+    Parameters
+    ----------
+    xs, ys
+        Coordinates (float arrays of the same length).
+
+    Returns
+    -------
+    (numpy.ndarray, numpy.ndarray)
+        Per point, the number of its distinct point (numbered in order of
+        first appearance), and the position of each distinct point's first
+        appearance.
+    """
+    x_codes, _ = pd.factorize(np.ascontiguousarray(xs, dtype=np.float64).view(np.int64))
+    y_codes, y_values = pd.factorize(np.ascontiguousarray(ys, dtype=np.float64).view(np.int64))
+    codes, _ = pd.factorize(x_codes.astype(np.int64) * len(y_values) + y_codes)
+    return codes, np.unique(codes, return_index=True)[1]
 
 
 def zone_hits(points: np.ndarray, zones: gpd.GeoDataFrame) -> tuple[np.ndarray, np.ndarray]:
@@ -195,7 +217,9 @@ def place_incidents(points: gpd.GeoDataFrame, zones: gpd.GeoDataFrame, locator: 
         from .partitioned import partitioned_join
 
         return partitioned_join(points, zones, locator, scheduler=scheduler)
-    locations = locator.locate(points.geometry.x.to_numpy(), points.geometry.y.to_numpy())
+    xs, ys = check_coordinates(points.geometry.x.to_numpy(), points.geometry.y.to_numpy())
+    codes, first = distinct_points(xs, ys)
+    locations = locator.locate(xs[first], ys[first]).take(codes).reset_index(drop=True)
     return locations, zone_incident_links(points, zones)
 
 
