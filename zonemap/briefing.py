@@ -485,10 +485,12 @@ def prepare(scenario: Scenario | Mapping | str | Path, *, incident_files: Sequen
     finally:
         geocoder.close()  # an online cache's database and HTTP session
     points = gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), geometry="geometry", crs="EPSG:4326")
+    del frames  # a million events are hundreds of MB a copy: each step's input goes once the next has it
     _unique_incident_ids(points, incidents, tables)
     locations, links = place_incidents(points, zones, AdminLocator(country, provinces, countries, sub_districts, districts),
                                        engine=settings.engine, scheduler=settings.scheduler)
     located = join_incidents(points, incident_labels(points, resolver.gazetteer, country), locations, links)
+    del points, locations
     imports = _import_reports(tables, located, provinces, PlaceResolver(country, resolver.gazetteer))
     _check_incidents_near_members(scenario, located, links, members, warnings, settings.lenient)
     warnings += [f"{r.field}: {r.describe()}" for r in resolver.resolutions if r.low_confidence]

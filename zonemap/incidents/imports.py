@@ -137,9 +137,11 @@ def place_events(table: EventTable, resolver: PlaceResolver, *, first_number: in
     kept = np.ones(len(events), dtype=bool)
     kept[by_name[~placed]] = False
     events = table.events
-    ids = events["id"].to_numpy(dtype=object).copy()
+    ids = events["id"].array
     missing = np.flatnonzero(pd.isna(ids))
-    ids[missing] = [f"incident-{first_number + k}" for k in missing]
+    if missing.size:
+        ids = np.array(ids, dtype=object)
+        ids[missing] = [f"incident-{first_number + k}" for k in missing]
     # Columns as they are stored (Arrow text, not a Python string per row); the frame infers the same types.
     points = gpd.GeoDataFrame({
         "id": ids, **{column: events[column].array for column in ("date", "type", "place")},

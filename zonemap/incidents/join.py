@@ -246,20 +246,32 @@ def join_incidents(points: gpd.GeoDataFrame, labels: Sequence[str], locations: p
         the data has no such level) and ``zones`` (tuple of zone ids) added; columns in
         :data:`INCIDENT_COLUMNS` order, then any others ``points`` had.
     """
-    zones_of: dict[str, list[str]] = {}
-    for incident_id, zone_id in zip(links["incident_id"].to_numpy(dtype=object), links["zone_id"].to_numpy(dtype=object)):
-        zones_of.setdefault(incident_id, []).append(zone_id)
     result = points.copy()
     result["label"] = list(labels)
-    result["country"] = locations["country"].to_numpy()
-    result["admin1"] = locations["admin1_name"].to_numpy()
-    result["admin1_code"] = locations["admin1_code"].to_numpy()
+    # Stored columns (Arrow text) are assigned as they are: no Python string per row, the same types.
+    result["country"] = locations["country"].array
+    result["admin1"] = locations["admin1_name"].array
+    result["admin1_code"] = locations["admin1_code"].array
     for level in ("admin2", "admin3"):
         known = f"{level}_code" in locations
-        result[level] = locations[f"{level}_name"].to_numpy() if known else np.full(len(result), None, dtype=object)
-        result[f"{level}_code"] = locations[f"{level}_code"].to_numpy() if known else np.full(len(result), None, dtype=object)
-    result["zones"] = [tuple(zones_of.get(ident, ())) for ident in result["id"].to_numpy(dtype=object)]
+        result[level] = locations[f"{level}_name"].array if known else np.full(len(result), None, dtype=object)
+        result[f"{level}_code"] = locations[f"{level}_code"].array if known else np.full(len(result), None, dtype=object)
+    result["zones"] = _zones_of(result["id"], links)
     return result[[c for c in INCIDENT_COLUMNS if c in result] + [c for c in result if c not in INCIDENT_COLUMNS]]
+
+
+def _zones_of(ids: pd.Series, links: pd.DataFrame) -> np.ndarray:
+    """Per incident, the tuple of the zones it lies in (in link order); incidents in the same zones share one tuple."""
+    linked, linked_ids = pd.factorize(links["incident_id"])
+    zone_codes, zone_ids = pd.factorize(links["zone_id"])
+    per_incident = pd.Series(zone_codes).groupby(linked, sort=True).agg(tuple)
+    combination, combinations = pd.factorize(per_incident.to_numpy(dtype=object))
+    tuples = np.empty(len(combinations) + 1, dtype=object)
+    tuples[:] = [tuple(zone_ids[list(codes)]) for codes in combinations] + [()]
+    found = pd.Index(linked_ids).get_indexer(ids)
+    chosen = np.full(len(ids), len(combinations))
+    chosen[found >= 0] = combination[found[found >= 0]]
+    return tuples[chosen]
 
 
 def zone_figures(zone_ids: Sequence[str], incidents: gpd.GeoDataFrame, links: pd.DataFrame) -> pd.DataFrame:

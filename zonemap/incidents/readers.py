@@ -18,11 +18,14 @@ import math
 import re
 import warnings
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as csv_arrow
 
 from ..errors import InputError, ScenarioError
 from ..scenario.files import read_text_file
@@ -48,7 +51,8 @@ class RawTable:
     header
         Every column name, in order (GeoJSON: every property name, in order of first appearance).
     cells
-        The wanted columns: name → object array of ``str``, one per row.
+        The wanted columns: name → object array of ``str``, one per row
+        (empty once interpreted: :meth:`without_cells`).
     lines
         Where each row was written: its first line (CSV), its sheet row
         (XLSX) or its feature number (GeoJSON), from 1.
@@ -77,6 +81,10 @@ class RawTable:
     def row_word(self) -> str:
         """What :attr:`lines` count ("line", "sheet row" or "feature")."""
         return ROW_WORDS[self.kind]
+
+    def without_cells(self) -> RawTable:
+        """This table once its cells have been interpreted: its rows and originals, not its columns of text."""
+        return replace(self, cells={})
 
     def originals(self, rows: np.ndarray) -> list[dict]:
         """The full original cells (every column) of some rows.
@@ -169,6 +177,10 @@ _SOLID_BYTES = np.ones(256, dtype=bool)
 _SOLID_BYTES[[9, 10, 11, 12, 13, 28, 29, 30, 31, 32]] = False
 _SOLID_BYTES[128:] = False
 """ASCII characters :meth:`str.strip` keeps: neither whitespace nor part of a non-ASCII character."""
+
+
+_CODED_TEXT = pa.dictionary(pa.int32(), pa.string())
+"""How Arrow reads each column: its distinct texts once, and a code per row."""
 
 
 def _lines(text: str) -> Iterator[str]:
@@ -275,32 +287,35 @@ def _read_csv(path: Path, wanted, settings: Settings) -> RawTable:
 
 
 def _read_regular_csv(data: bytes, header: list[str], keep: list[str]) -> tuple[dict, np.ndarray, bytes] | None:
-    """The wanted columns of a CSV file whose rows are each one line with every cell, read by pandas' C parser.
+    """The wanted columns of a CSV file whose rows are each one line with every cell, read by Arrow's parser.
 
-    ``data`` is the file's text in UTF-8. Each column is read as Arrow text, then its distinct texts
-    become Python strings once each, so that a text repeated on many rows is one string. Returns the columns, the rows' line numbers and ``data``; None for any other
+    ``data`` is the file's text in UTF-8. Each column is read as codes into its distinct texts, which
+    become Python strings once each: a text repeated on many rows is one string. Returns the columns, the rows' line numbers and ``data``; None for any other
     file (a cell spanning lines, a row with too few or too many cells, a line of empty cells):
     :func:`_read_any_csv` reads those row by row and says what is wrong with each.
     """
     lines = _regular_lines(data, len(header) - 1)
     if lines is None:
         return None
-    positions = [header.index(name) for name in keep]
+    names = [str(position) for position in range(len(header))]
     try:
-        frame = pd.read_csv(io.BytesIO(data), header=None, skiprows=1, usecols=positions, dtype=str,
-                            keep_default_na=False, skip_blank_lines=True, encoding="utf-8",
-                            engine="c", names=list(range(len(header))))
-    except (pd.errors.ParserError, ValueError):
+        table = csv_arrow.read_csv(io.BytesIO(data), read_options=csv_arrow.ReadOptions(skip_rows=1, column_names=names),
+                                   convert_options=csv_arrow.ConvertOptions(
+                                       include_columns=[names[header.index(name)] for name in keep],
+                                       column_types=dict.fromkeys(names, _CODED_TEXT), strings_can_be_null=False))
+    except pa.ArrowInvalid:
         return None
-    if len(frame) != len(lines):
+    if table.num_rows != len(lines):
         return None
     columns = {}
-    for position, name in zip(positions, keep):
-        codes, texts = pd.factorize(frame.pop(position))
-        distinct = np.empty(len(texts), dtype=object)
-        distinct[:] = [text.strip() for text in texts]
-        columns[name] = distinct[codes]
-    del frame
+    for name in keep:
+        coded = table.column(names[header.index(name)]).unify_dictionaries().combine_chunks()
+        if pc.any(pc.match_substring_regex(coded.dictionary, "[\r\n]")).as_py():
+            return None  # a quote left open at the end of the file: Arrow reads on to the end
+        distinct = np.empty(len(coded.dictionary), dtype=object)
+        distinct[:] = [text.strip() for text in coded.dictionary.to_pylist()]
+        columns[name] = distinct[coded.indices.to_numpy()]
+    del table
     if columns and not np.logical_or.reduce([cells != "" for cells in columns.values()]).all():
         return None  # a line of empty cells, which the row-by-row reading skips
     return columns, lines, data
