@@ -148,7 +148,7 @@ def place_events(table: EventTable, resolver: PlaceResolver, *, first_number: in
         "matched_place": matched[kept],
         **{column: events[column].array for column in ("fatalities", "actors", "description", "source_outlet",
                                                        "source_url", "source_date", *EXTRA_COLUMNS)},
-    }, geometry=gpd.points_from_xy(lon[kept], lat[kept]), crs="EPSG:4326")
+    }, geometry=gpd.points_from_xy(lon[kept], lat[kept]), crs="EPSG:4326", copy=False)
     return table, points
 
 

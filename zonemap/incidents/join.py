@@ -246,7 +246,7 @@ def join_incidents(points: gpd.GeoDataFrame, labels: Sequence[str], locations: p
         the data has no such level) and ``zones`` (tuple of zone ids) added; columns in
         :data:`INCIDENT_COLUMNS` order, then any others ``points`` had.
     """
-    result = points.copy()
+    result = points.copy(deep=False)  # copy on write: the new columns do not touch ``points``
     result["label"] = list(labels)
     # Stored columns (Arrow text) are assigned as they are: no Python string per row, the same types.
     result["country"] = locations["country"].array
