@@ -258,17 +258,18 @@ def _read_csv(path: Path, wanted, settings: Settings) -> RawTable:
     header, keep = _checked_header(first, file, wanted, "line")
     regular = _read_regular_csv(text.encode("utf-8"), header, keep) if reader.line_num == 1 else None
     if regular is None:
+        data = None
         columns, lines, problems = _read_any_csv(reader, file, header, keep, settings)
     else:
         columns, lines, data = regular
-        del text  # the bytes read give the original rows of rejects
+        del text, regular  # the bytes give the original rows of rejects; the columns are not kept with them
         problems = np.full(len(lines), None, dtype=object)
         if len(lines) > settings.max_table_rows:
             raise _too_many(file, settings, int(lines[settings.max_table_rows]), "line")
 
     def originals(selected: np.ndarray) -> list[dict]:
         wanted_lines = set(np.asarray(lines)[selected].tolist())
-        if regular is not None:
+        if data is not None:
             starts, ends = _line_spans(data)
             records = csv.reader([data[starts[line - 1]:ends[line - 1]].decode("utf-8") for line in sorted(wanted_lines)],
                                  strict=True)
