@@ -256,13 +256,21 @@ def _read_csv(path: Path, wanted, settings: Settings) -> RawTable:
     if first is None:
         raise ScenarioError("incident table is empty; expected a header row", source=file)
     header, keep = _checked_header(first, file, wanted, "line")
-    regular = _read_regular_csv(text.encode("utf-8"), header, keep) if reader.line_num == 1 else None
+    regular = None
+    if reader.line_num == 1:
+        data = text.encode("utf-8")
+        del text, reader  # the bytes are read from now on: a million rows' text is not held twice
+        regular = _read_regular_csv(data, header, keep)
+        if regular is None:
+            text = data.decode("utf-8")
+            reader = csv.reader(_lines(text), strict=True)
+            next(reader)
     if regular is None:
         data = None
         columns, lines, problems = _read_any_csv(reader, file, header, keep, settings)
     else:
         columns, lines, data = regular
-        del text, regular  # the bytes give the original rows of rejects; the columns are not kept with them
+        del regular  # the bytes give the original rows of rejects; the columns are not kept with them
         problems = np.full(len(lines), None, dtype=object)
         if len(lines) > settings.max_table_rows:
             raise _too_many(file, settings, int(lines[settings.max_table_rows]), "line")
