@@ -82,6 +82,13 @@ class RawTable:
         """What :attr:`lines` count ("line", "sheet row" or "feature")."""
         return ROW_WORDS[self.kind]
 
+    def without_originals(self) -> RawTable:
+        """This table without the means to give its original rows (:meth:`originals`), for a table that sets none aside.
+
+        A CSV table keeps its bytes for them; a million rows are over 100 MB.
+        """
+        return replace(self, _originals=None)
+
     def without_cells(self) -> RawTable:
         """This table once its cells have been interpreted: its rows and originals, not its columns of text."""
         return replace(self, cells={})
