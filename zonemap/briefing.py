@@ -348,15 +348,15 @@ def _as_scenario(scenario: Scenario | Mapping | str | Path, settings: Settings) 
     raise InputError(f"expected a Scenario, a dict or a scenario file path, got {type(scenario).__name__}")
 
 
-def _unique_incident_ids(points: gpd.GeoDataFrame, incidents: Sequence, tables: Sequence[tuple[int, EventTable]]) -> None:
-    """Refuse an incident id used twice, naming where each use was written."""
-    duplicated = points["id"].duplicated()
+def _unique_incident_ids(ids: pd.Series, incidents: Sequence, tables: Sequence[tuple[int, EventTable]]) -> None:
+    """Refuse an incident id used twice (``ids``: every incident's, in order), naming where each use was written."""
+    duplicated = ids.duplicated()
     if duplicated.any():
         index = int(duplicated.to_numpy().nonzero()[0][0])
-        first = int((points["id"] == points["id"].iloc[index]).to_numpy().nonzero()[0][0])
+        first = int((ids == ids.iloc[index]).to_numpy().nonzero()[0][0])
         origin, _ = _incident_origin(index, incidents, tables)
         _, also = _incident_origin(first, incidents, tables)
-        raise origin.child("id").error(f"incident id {points['id'].iloc[index]!r} is used twice (also by {also})")
+        raise origin.child("id").error(f"incident id {ids.iloc[index]!r} is used twice (also by {also})")
 
 
 def _incident_origin(position: int, incidents: Sequence, tables: Sequence[tuple[int, EventTable]]) -> tuple[Origin, str]:
@@ -480,11 +480,13 @@ def prepare(scenario: Scenario | Mapping | str | Path, *, incident_files: Sequen
                                         settings.strict)
     finally:
         geocoder.close()  # an online cache's database and HTTP session
-    points = gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), geometry="geometry", crs="EPSG:4326")
-    del frames  # a million events are hundreds of MB a copy: each step's input goes once the next has it
-    _unique_incident_ids(points, incidents, tables)
+    _unique_incident_ids(pd.concat([frame["id"] for frame in frames], ignore_index=True), incidents, tables)
     rejects = combine_rejects([table.rejects for _, table in tables])
-    del tables  # and with them each table's events and text, which the join would otherwise hold too
+    # A million events are hundreds of MB a copy: each step's input goes once the next has it, starting with
+    # the tables' events and text.
+    del tables
+    points = gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), geometry="geometry", crs="EPSG:4326")
+    del frames
     locations, links = place_incidents(points, zones, AdminLocator(country, provinces, countries, sub_districts, districts),
                                        engine=settings.engine, scheduler=settings.scheduler)
     located = join_incidents(points, incident_labels(points, resolver.gazetteer, country), locations, links)

@@ -15,6 +15,8 @@ from collections.abc import Sequence
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import shapely
 
 from ..geocoding import Gazetteer, PlaceResolver
@@ -185,7 +187,7 @@ def zone_incident_links(points: gpd.GeoDataFrame, zones: gpd.GeoDataFrame) -> pd
     """
     point_index, zone_index = zone_hits(points.geometry.to_numpy(), zones)
     return pd.DataFrame({"zone_id": zones["id"].to_numpy(dtype=object)[zone_index],
-                         "incident_id": points["id"].to_numpy(dtype=object)[point_index]})
+                         "incident_id": points["id"].iloc[point_index].to_numpy(dtype=object)})
 
 
 def place_incidents(points: gpd.GeoDataFrame, zones: gpd.GeoDataFrame, locator: AdminLocator, *,
@@ -268,9 +270,11 @@ def _zones_of(ids: pd.Series, links: pd.DataFrame) -> np.ndarray:
     combination, combinations = pd.factorize(per_incident.to_numpy(dtype=object))
     tuples = np.empty(len(combinations) + 1, dtype=object)
     tuples[:] = [tuple(zone_ids[list(codes)]) for codes in combinations] + [()]
-    found = pd.Index(linked_ids).get_indexer(ids)
+    # Matched by Arrow: pandas would make a Python string of each of a million ids to look them up.
+    found = pc.index_in(pa.array(ids, pa.large_string()), value_set=pa.array(linked_ids, pa.large_string()))
+    found = found.to_numpy(zero_copy_only=False)
     chosen = np.full(len(ids), len(combinations))
-    chosen[found >= 0] = combination[found[found >= 0]]
+    chosen[~np.isnan(found)] = combination[found[~np.isnan(found)].astype(np.int64)]
     return tuples[chosen]
 
 
@@ -292,7 +296,9 @@ def zone_figures(zone_ids: Sequence[str], incidents: gpd.GeoDataFrame, links: pd
         Indexed by zone id, integer columns ``incidents`` and ``fatalities``
         (incidents without a fatality figure count as zero fatalities).
     """
-    dead = incidents.set_index("id")["fatalities"].fillna(0).astype(int) if len(incidents) else pd.Series(dtype=int)
+    # Not ``incidents.set_index``: that would copy every column of a million incidents.
+    dead = (pd.Series(incidents["fatalities"].fillna(0).astype(int).to_numpy(), index=pd.Index(incidents["id"]))
+            if len(incidents) else pd.Series(dtype=int))
     joined = links.assign(fatalities=links["incident_id"].map(dead).to_numpy())
     grouped = joined.groupby("zone_id").agg(incidents=("incident_id", "size"), fatalities=("fatalities", "sum"))
     figures = grouped.reindex(list(zone_ids), fill_value=0).astype(int)
