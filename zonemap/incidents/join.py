@@ -18,6 +18,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import shapely
+from numpy.typing import ArrayLike
 
 from ..geocoding import Gazetteer, PlaceResolver
 from ..geometry.admin import AdminLocator, check_coordinates
@@ -262,6 +263,15 @@ def join_incidents(points: gpd.GeoDataFrame, labels: Sequence[str], locations: p
     return result[[c for c in INCIDENT_COLUMNS if c in result] + [c for c in result if c not in INCIDENT_COLUMNS]]
 
 
+def _positions(texts: ArrayLike, among: ArrayLike) -> np.ndarray:
+    """Where each text is among distinct texts (-1 where it is not), matched by Arrow.
+
+    pandas would make a Python string of each of a million ids to look them up.
+    """
+    found = pc.index_in(pa.array(texts, pa.large_string()), value_set=pa.array(among, pa.large_string()))
+    return found.fill_null(-1).to_numpy().astype(np.int64)
+
+
 def _zones_of(ids: pd.Series, links: pd.DataFrame) -> np.ndarray:
     """Per incident, the tuple of the zones it lies in (in link order); incidents in the same zones share one tuple."""
     linked, linked_ids = pd.factorize(links["incident_id"])
@@ -270,11 +280,9 @@ def _zones_of(ids: pd.Series, links: pd.DataFrame) -> np.ndarray:
     combination, combinations = pd.factorize(per_incident.to_numpy(dtype=object))
     tuples = np.empty(len(combinations) + 1, dtype=object)
     tuples[:] = [tuple(zone_ids[list(codes)]) for codes in combinations] + [()]
-    # Matched by Arrow: pandas would make a Python string of each of a million ids to look them up.
-    found = pc.index_in(pa.array(ids, pa.large_string()), value_set=pa.array(linked_ids, pa.large_string()))
-    found = found.to_numpy(zero_copy_only=False)
+    found = _positions(ids, linked_ids)
     chosen = np.full(len(ids), len(combinations))
-    chosen[~np.isnan(found)] = combination[found[~np.isnan(found)].astype(np.int64)]
+    chosen[found >= 0] = combination[found[found >= 0]]
     return tuples[chosen]
 
 
@@ -296,10 +304,13 @@ def zone_figures(zone_ids: Sequence[str], incidents: gpd.GeoDataFrame, links: pd
         Indexed by zone id, integer columns ``incidents`` and ``fatalities``
         (incidents without a fatality figure count as zero fatalities).
     """
-    # Not ``incidents.set_index``: that would copy every column of a million incidents.
-    dead = (pd.Series(incidents["fatalities"].fillna(0).astype(int).to_numpy(), index=pd.Index(incidents["id"]))
-            if len(incidents) else pd.Series(dtype=int))
-    joined = links.assign(fatalities=links["incident_id"].map(dead).to_numpy())
+    if incidents["id"].duplicated().any():
+        raise pd.errors.InvalidIndexError("Reindexing only valid with uniquely valued Index objects")
+    dead = incidents["fatalities"].fillna(0).astype(int).to_numpy()
+    found = _positions(links["incident_id"], incidents["id"])
+    fatalities = np.full(len(found), np.nan)
+    fatalities[found >= 0] = dead[found[found >= 0]]
+    joined = links.assign(fatalities=fatalities)
     grouped = joined.groupby("zone_id").agg(incidents=("incident_id", "size"), fatalities=("fatalities", "sum"))
     figures = grouped.reindex(list(zone_ids), fill_value=0).astype(int)
     figures.index.name = "id"
