@@ -545,9 +545,10 @@ def _with_admin1_agreement(reports: Sequence[tuple[int, ImportReport]], located:
     checked = []
     for start, report in reports:
         events = located.iloc[start:start + report.placed]
-        compared, agreeing = admin1_agreement(province_codes(events["dataset_admin1"].to_numpy(dtype=object),
-                                                             provinces, names),
-                                              events["admin1_code"].to_numpy(dtype=object))
+        dataset_codes = province_codes(events["dataset_admin1"].to_numpy(dtype=object), provinces, names)
+        named = np.flatnonzero(pd.notna(dataset_codes))  # only these are compared: no string made for the others
+        compared, agreeing = admin1_agreement(dataset_codes[named],
+                                              events["admin1_code"].iloc[named].to_numpy(dtype=object))
         checked.append(replace(report, admin1_compared=compared, admin1_agreeing=agreeing))
     return tuple(checked)
 
