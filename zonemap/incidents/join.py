@@ -116,7 +116,7 @@ def incident_labels(points: gpd.GeoDataFrame, gazetteer: Gazetteer, country: str
     if unnamed.size:
         xs = points.geometry.x.to_numpy()[unnamed]
         ys = points.geometry.y.to_numpy()[unnamed]
-        codes, first = distinct_points(xs, ys)
+        codes, first = _distinct_points(xs, ys)
         nearest = gazetteer.nearest_places(xs[first], ys[first], country, max_km=NEAR_PLACE_KM)
         texts = np.empty(len(first), dtype=object)
         texts[:] = [f"{y:.4f}, {x:.4f}" if name is None else name if km < 1 else f"near {name}"
@@ -125,7 +125,7 @@ def incident_labels(points: gpd.GeoDataFrame, gazetteer: Gazetteer, country: str
     return labels.tolist()
 
 
-def distinct_points(xs: np.ndarray, ys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _distinct_points(xs: np.ndarray, ys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The distinct points among many (equal bit for bit), so that each is looked up once.
 
     Parameters
@@ -221,7 +221,7 @@ def place_incidents(points: gpd.GeoDataFrame, zones: gpd.GeoDataFrame, locator: 
 
         return partitioned_join(points, zones, locator, scheduler=scheduler)
     xs, ys = check_coordinates(points.geometry.x.to_numpy(), points.geometry.y.to_numpy())
-    codes, first = distinct_points(xs, ys)
+    codes, first = _distinct_points(xs, ys)
     locations = locator.locate(xs[first], ys[first]).take(codes).reset_index(drop=True)
     return locations, zone_incident_links(points, zones)
 
