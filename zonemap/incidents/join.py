@@ -257,8 +257,8 @@ def join_incidents(points: gpd.GeoDataFrame, labels: Sequence[str], locations: p
     result["admin1_code"] = locations["admin1_code"].array
     for level in ("admin2", "admin3"):
         known = f"{level}_code" in locations
-        result[level] = locations[f"{level}_name"].array if known else np.full(len(result), None, dtype=object)
-        result[f"{level}_code"] = locations[f"{level}_code"].array if known else np.full(len(result), None, dtype=object)
+        for column, source in ((level, f"{level}_name"), (f"{level}_code", f"{level}_code")):
+            result[column] = locations[source].array if known else np.full(len(result), None, dtype=object)
     result["zones"] = _zones_of(result["id"], links)
     return result[[c for c in INCIDENT_COLUMNS if c in result] + [c for c in result if c not in INCIDENT_COLUMNS]]
 

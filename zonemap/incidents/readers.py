@@ -222,7 +222,7 @@ def _line_spans(data: bytes) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _regular_lines(data: bytes, separators: int) -> np.ndarray | None:
-    """Line numbers of the rows (lines after the first that are not blank), or None if one has not ``separators`` commas.
+    """Line numbers of the rows (non-blank lines after the first), or None if one has not ``separators`` commas.
 
     Counted on the bytes, a mask at a time, without a Python string per line; lines with quotes
     (:func:`_separators`) or with only non-ASCII characters besides whitespace (which may be Unicode
@@ -285,8 +285,8 @@ def _read_csv(path: Path, wanted, settings: Settings) -> RawTable:
         wanted_lines = set(np.asarray(lines)[selected].tolist())
         if data is not None:
             starts, ends = _line_spans(data)
-            records = csv.reader([data[starts[line - 1]:ends[line - 1]].decode("utf-8") for line in sorted(wanted_lines)],
-                                 strict=True)
+            texts = [data[starts[line - 1]:ends[line - 1]].decode("utf-8") for line in sorted(wanted_lines)]
+            records = csv.reader(texts, strict=True)
             return [dict(zip(header, record)) for record in records]
         found = []
         again = csv.reader(_lines(text), strict=True)
@@ -305,16 +305,18 @@ def _read_regular_csv(data: bytes, header: list[str], keep: list[str]) -> tuple[
     """The wanted columns of a CSV file whose rows are each one line with every cell, read by Arrow's parser.
 
     ``data`` is the file's text in UTF-8. Each column is read as codes into its distinct texts, which
-    become Python strings once each: a text repeated on many rows is one string. Returns the columns, the rows' line numbers and ``data``; None for any other
-    file (a cell spanning lines, a row with too few or too many cells, a line of empty cells):
-    :func:`_read_any_csv` reads those row by row and says what is wrong with each.
+    become Python strings once each: a text repeated on many rows is one string. Returns the columns,
+    the rows' line numbers and ``data``; None for any other file (a cell spanning lines, a row with too
+    few or too many cells, a line of empty cells): :func:`_read_any_csv` reads those row by row and says
+    what is wrong with each.
     """
     lines = _regular_lines(data, len(header) - 1)
     if lines is None:
         return None
     names = [str(position) for position in range(len(header))]
     try:
-        table = csv_arrow.read_csv(io.BytesIO(data), read_options=csv_arrow.ReadOptions(skip_rows=1, column_names=names),
+        table = csv_arrow.read_csv(io.BytesIO(data),
+                                   read_options=csv_arrow.ReadOptions(skip_rows=1, column_names=names),
                                    convert_options=csv_arrow.ConvertOptions(
                                        include_columns=[names[header.index(name)] for name in keep],
                                        column_types=dict.fromkeys(names, _CODED_TEXT), strings_can_be_null=False))
@@ -330,7 +332,6 @@ def _read_regular_csv(data: bytes, header: list[str], keep: list[str]) -> tuple[
         distinct = np.empty(len(coded.dictionary), dtype=object)
         distinct[:] = [text.strip() for text in coded.dictionary.to_pylist()]
         columns[name] = distinct[coded.indices.to_numpy()]
-    del table
     if columns and not np.logical_or.reduce([cells != "" for cells in columns.values()]).all():
         return None  # a line of empty cells, which the row-by-row reading skips
     return columns, lines, data
