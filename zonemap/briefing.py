@@ -348,15 +348,15 @@ def _as_scenario(scenario: Scenario | Mapping | str | Path, settings: Settings) 
     raise InputError(f"expected a Scenario, a dict or a scenario file path, got {type(scenario).__name__}")
 
 
-def _unique_incident_ids(points: gpd.GeoDataFrame, incidents: Sequence, tables: Sequence[tuple[int, EventTable]]) -> None:
-    """Refuse an incident id used twice, naming where each use was written."""
-    duplicated = points["id"].duplicated()
+def _unique_incident_ids(ids: pd.Series, incidents: Sequence, tables: Sequence[tuple[int, EventTable]]) -> None:
+    """Refuse an incident id used twice (``ids``: every incident's, in order), naming where each use was written."""
+    duplicated = ids.duplicated()
     if duplicated.any():
         index = int(duplicated.to_numpy().nonzero()[0][0])
-        first = int((points["id"] == points["id"].iloc[index]).to_numpy().nonzero()[0][0])
+        first = int((ids == ids.iloc[index]).to_numpy().nonzero()[0][0])
         origin, _ = _incident_origin(index, incidents, tables)
         _, also = _incident_origin(first, incidents, tables)
-        raise origin.child("id").error(f"incident id {points['id'].iloc[index]!r} is used twice (also by {also})")
+        raise origin.child("id").error(f"incident id {ids.iloc[index]!r} is used twice (also by {also})")
 
 
 def _incident_origin(position: int, incidents: Sequence, tables: Sequence[tuple[int, EventTable]]) -> tuple[Origin, str]:
@@ -468,7 +468,6 @@ def prepare(scenario: Scenario | Mapping | str | Path, *, incident_files: Sequen
     sub_districts, districts = geodata.admin_units(country, 3), geodata.admin_units(country, 2)
 
     incidents = list(scenario.incidents)
-    tables: list[tuple[int, EventTable]] = []
     try:
         # Every name at once, so that those going online share one progress bar and time estimate.
         resolver.look_up([*_zone_place_names(scenario), *(i.place for i in incidents if i.lat is None)])
@@ -477,19 +476,22 @@ def prepare(scenario: Scenario | Mapping | str | Path, *, incident_files: Sequen
                                      named_areas=geodata.named_areas, settings=settings, warnings=warnings,
                                      lenient=settings.lenient)
         frames = [incident_points(incidents, resolver)]
-        for table in read_incident_tables(scenario, incident_files, settings):
-            start = sum(map(len, frames))
-            table, placed = place_events(table, resolver, first_number=start + 1, strict=settings.strict)
-            tables.append((start, table))
-            frames.append(placed)
+        tables, reports = _place_tables(read_incident_tables(scenario, incident_files, settings), resolver, frames,
+                                        settings.strict)
     finally:
         geocoder.close()  # an online cache's database and HTTP session
+    _unique_incident_ids(pd.concat([frame["id"] for frame in frames], ignore_index=True), incidents, tables)
+    rejects = combine_rejects([table.rejects for _, table in tables])
+    # A million events are hundreds of MB a copy: each step's input goes once the next has it, starting with
+    # the tables' events and text.
+    del tables
     points = gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), geometry="geometry", crs="EPSG:4326")
-    _unique_incident_ids(points, incidents, tables)
+    del frames
     locations, links = place_incidents(points, zones, AdminLocator(country, provinces, countries, sub_districts, districts),
                                        engine=settings.engine, scheduler=settings.scheduler)
     located = join_incidents(points, incident_labels(points, resolver.gazetteer, country), locations, links)
-    imports = _import_reports(tables, located, provinces, PlaceResolver(country, resolver.gazetteer))
+    del points, locations
+    imports = _with_admin1_agreement(reports, located, provinces, PlaceResolver(country, resolver.gazetteer))
     _check_incidents_near_members(scenario, located, links, members, warnings, settings.lenient)
     warnings += [f"{r.field}: {r.describe()}" for r in resolver.resolutions if r.low_confidence]
 
@@ -514,23 +516,41 @@ def prepare(scenario: Scenario | Mapping | str | Path, *, incident_files: Sequen
                     sub_districts=sub_districts, incidents=located, countries=countries,
                     zone_incidents=links, zone_provinces=parts, summary=_summary(zones),
                     resolutions=tuple(resolver.resolutions), warnings=tuple(warnings), credits=credits, extent=extent,
-                    rejects=combine_rejects([table.rejects for _, table in tables]), imports=imports,
+                    rejects=rejects, imports=imports,
                     before_after_days=check_window_days(settings.before_after_days))
 
 
-def _import_reports(tables: Sequence[tuple[int, EventTable]], located: gpd.GeoDataFrame, provinces: gpd.GeoDataFrame,
-                    names: PlaceResolver) -> tuple[ImportReport, ...]:
-    """What became of each table's rows, with the placed events' provinces checked against the dataset's own."""
-    reports = []
-    for start, table in tables:
-        events = located.iloc[start:start + len(table.events)]
-        compared, agreeing = admin1_agreement(province_codes(events["dataset_admin1"].to_numpy(dtype=object),
-                                                             provinces, names),
-                                              events["admin1_code"].to_numpy(dtype=object))
-        reports.append(ImportReport(table.file, table.label, table.rows, len(events),
-                                    int(events["matched_place"].notna().sum()), len(table.rejects),
-                                    int(events["fatalities"].fillna(0).sum()), compared, agreeing))
-    return tuple(reports)
+def _place_tables(tables: Sequence[EventTable], resolver: PlaceResolver, frames: list[gpd.GeoDataFrame],
+                  strict: bool) -> tuple[list[tuple[int, EventTable]], list[tuple[int, ImportReport]]]:
+    """Place each table's events after ``frames`` (appending them); each table and report with its first position."""
+    placed_tables, reports = [], []
+    for table in tables:
+        start = sum(map(len, frames))
+        table, placed = place_events(table, resolver, first_number=start + 1, strict=strict)
+        placed_tables.append((start, table))
+        reports.append((start, _placed_report(table, placed)))
+        frames.append(placed)
+    return placed_tables, reports
+
+
+def _placed_report(table: EventTable, placed: gpd.GeoDataFrame) -> ImportReport:
+    """What became of a table's rows once placed (the provinces are compared after the join)."""
+    return ImportReport(table.file, table.label, table.rows, len(placed), int(placed["matched_place"].notna().sum()),
+                        len(table.rejects), int(placed["fatalities"].fillna(0).sum()))
+
+
+def _with_admin1_agreement(reports: Sequence[tuple[int, ImportReport]], located: gpd.GeoDataFrame,
+                           provinces: gpd.GeoDataFrame, names: PlaceResolver) -> tuple[ImportReport, ...]:
+    """Each table's report, with its placed events' provinces checked against the dataset's own."""
+    checked = []
+    for start, report in reports:
+        events = located.iloc[start:start + report.placed]
+        dataset_codes = province_codes(events["dataset_admin1"].to_numpy(dtype=object), provinces, names)
+        named = np.flatnonzero(pd.notna(dataset_codes))  # only these are compared: no string made for the others
+        compared, agreeing = admin1_agreement(dataset_codes[named],
+                                              events["admin1_code"].iloc[named].to_numpy(dtype=object))
+        checked.append(replace(report, admin1_compared=compared, admin1_agreeing=agreeing))
+    return tuple(checked)
 
 
 def _zone_place_names(scenario: Scenario) -> list[str]:

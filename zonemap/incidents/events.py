@@ -160,9 +160,13 @@ def read_events(path: str | Path, format: str = "auto", mapping: Mapping[str, st
         return list(dict.fromkeys(column for group in columns.values() for column in group))
 
     raw = read_raw_table(path, wanted, settings)
+    # The table is kept for the original cells of rejects; its columns of text (a million rows: hundreds of MB) are not.
     if chosen["format"] == "zonemap":
-        return EventTable(file, "zonemap", zonemap_events(raw, sources), empty_rejects(), raw)
+        # A bad row of a zonemap table is an error, not a reject: no original row is ever asked for.
+        raw = raw.without_originals()
+        return EventTable(file, "zonemap", zonemap_events(raw, sources), empty_rejects(), raw.without_cells())
     events, problems = _imported_events(raw, chosen["columns"], sources, chosen["format"])
+    raw = raw.without_cells()
     bad = np.flatnonzero(~problems.ok)
     rejects = reject_rows(file, raw.lines[bad], problems.reason[bad], raw.originals(bad))
     return EventTable(file, chosen["format"], events[problems.ok].reset_index(drop=True), rejects, raw)

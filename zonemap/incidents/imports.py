@@ -137,20 +137,18 @@ def place_events(table: EventTable, resolver: PlaceResolver, *, first_number: in
     kept = np.ones(len(events), dtype=bool)
     kept[by_name[~placed]] = False
     events = table.events
-    ids = events["id"].to_numpy(dtype=object).copy()
+    ids = events["id"].array
     missing = np.flatnonzero(pd.isna(ids))
-    ids[missing] = [f"incident-{first_number + k}" for k in missing]
+    if missing.size:
+        ids = np.array(ids, dtype=object)
+        ids[missing] = [f"incident-{first_number + k}" for k in missing]
+    # Columns as they are stored (Arrow text, not a Python string per row); the frame infers the same types.
     points = gpd.GeoDataFrame({
-        "id": ids, "date": events["date"].to_numpy(dtype=object), "type": events["type"].to_numpy(dtype=object),
-        "place": events["place"].to_numpy(dtype=object), "matched_place": matched[kept],
-        "fatalities": events["fatalities"].array, "actors": events["actors"].to_numpy(dtype=object),
-        "description": events["description"].to_numpy(dtype=object),
-        "source_outlet": events["source_outlet"].to_numpy(dtype=object),
-        "source_url": events["source_url"].to_numpy(dtype=object),
-        "source_date": events["source_date"].to_numpy(dtype=object),
-        **{column: events[column].array if column == "geo_precision" else events[column].to_numpy(dtype=object)
-           for column in EXTRA_COLUMNS},
-    }, geometry=gpd.points_from_xy(lon[kept], lat[kept]), crs="EPSG:4326")
+        "id": ids, **{column: events[column].array for column in ("date", "type", "place")},
+        "matched_place": matched[kept],
+        **{column: events[column].array for column in ("fatalities", "actors", "description", "source_outlet",
+                                                       "source_url", "source_date", *EXTRA_COLUMNS)},
+    }, geometry=gpd.points_from_xy(lon[kept], lat[kept]), crs="EPSG:4326", copy=False)
     return table, points
 
 

@@ -15,10 +15,13 @@ from collections.abc import Sequence
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import shapely
+from numpy.typing import ArrayLike
 
 from ..geocoding import Gazetteer, PlaceResolver
-from ..geometry.admin import AdminLocator
+from ..geometry.admin import AdminLocator, check_coordinates
 from ..scenario.model import Incident
 
 INCIDENT_COLUMNS = ["id", "date", "type", "place", "matched_place", "label", "country", "admin1", "admin1_code", "admin2",
@@ -107,18 +110,40 @@ def incident_labels(points: gpd.GeoDataFrame, gazetteer: Gazetteer, country: str
     -------
     list of str
     """
-    labels = [place for place in points["place"]]
-    unnamed = [i for i, place in enumerate(labels) if place is None]
-    if unnamed:
+    places = points["place"].to_numpy(dtype=object)
+    labels = places.copy()
+    unnamed = np.flatnonzero(np.fromiter((place is None for place in places), dtype=bool, count=len(places)))
+    if unnamed.size:
         xs = points.geometry.x.to_numpy()[unnamed]
         ys = points.geometry.y.to_numpy()[unnamed]
-        nearest = gazetteer.nearest_places(xs, ys, country, max_km=NEAR_PLACE_KM)
-        for i, x, y, (name, km) in zip(unnamed, xs, ys, nearest):
-            if name is None:
-                labels[i] = f"{y:.4f}, {x:.4f}"
-            else:
-                labels[i] = name if km < 1 else f"near {name}"
-    return labels
+        codes, first = _distinct_points(xs, ys)
+        nearest = gazetteer.nearest_places(xs[first], ys[first], country, max_km=NEAR_PLACE_KM)
+        texts = np.empty(len(first), dtype=object)
+        texts[:] = [f"{y:.4f}, {x:.4f}" if name is None else name if km < 1 else f"near {name}"
+                    for x, y, (name, km) in zip(xs[first], ys[first], nearest)]
+        labels[unnamed] = texts[codes]
+    return labels.tolist()
+
+
+def _distinct_points(xs: np.ndarray, ys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct points among many (equal bit for bit), so that each is looked up once.
+
+    Parameters
+    ----------
+    xs, ys
+        Coordinates (float arrays of the same length).
+
+    Returns
+    -------
+    (numpy.ndarray, numpy.ndarray)
+        Per point, the number of its distinct point (numbered in order of
+        first appearance), and the position of each distinct point's first
+        appearance.
+    """
+    x_codes, _ = pd.factorize(np.ascontiguousarray(xs, dtype=np.float64).view(np.int64))
+    y_codes, y_values = pd.factorize(np.ascontiguousarray(ys, dtype=np.float64).view(np.int64))
+    codes, _ = pd.factorize(x_codes.astype(np.int64) * len(y_values) + y_codes)
+    return codes, np.unique(codes, return_index=True)[1]
 
 
 def zone_hits(points: np.ndarray, zones: gpd.GeoDataFrame) -> tuple[np.ndarray, np.ndarray]:
@@ -163,7 +188,7 @@ def zone_incident_links(points: gpd.GeoDataFrame, zones: gpd.GeoDataFrame) -> pd
     """
     point_index, zone_index = zone_hits(points.geometry.to_numpy(), zones)
     return pd.DataFrame({"zone_id": zones["id"].to_numpy(dtype=object)[zone_index],
-                         "incident_id": points["id"].to_numpy(dtype=object)[point_index]})
+                         "incident_id": points["id"].iloc[point_index].to_numpy(dtype=object)})
 
 
 def place_incidents(points: gpd.GeoDataFrame, zones: gpd.GeoDataFrame, locator: AdminLocator, *,
@@ -195,7 +220,9 @@ def place_incidents(points: gpd.GeoDataFrame, zones: gpd.GeoDataFrame, locator: 
         from .partitioned import partitioned_join
 
         return partitioned_join(points, zones, locator, scheduler=scheduler)
-    locations = locator.locate(points.geometry.x.to_numpy(), points.geometry.y.to_numpy())
+    xs, ys = check_coordinates(points.geometry.x.to_numpy(), points.geometry.y.to_numpy())
+    codes, first = _distinct_points(xs, ys)
+    locations = locator.locate(xs[first], ys[first]).take(codes).reset_index(drop=True)
     return locations, zone_incident_links(points, zones)
 
 
@@ -222,20 +249,41 @@ def join_incidents(points: gpd.GeoDataFrame, labels: Sequence[str], locations: p
         the data has no such level) and ``zones`` (tuple of zone ids) added; columns in
         :data:`INCIDENT_COLUMNS` order, then any others ``points`` had.
     """
-    zones_of: dict[str, list[str]] = {}
-    for incident_id, zone_id in zip(links["incident_id"].to_numpy(dtype=object), links["zone_id"].to_numpy(dtype=object)):
-        zones_of.setdefault(incident_id, []).append(zone_id)
-    result = points.copy()
+    result = points.copy(deep=False)  # copy on write: the new columns do not touch ``points``
     result["label"] = list(labels)
-    result["country"] = locations["country"].to_numpy()
-    result["admin1"] = locations["admin1_name"].to_numpy()
-    result["admin1_code"] = locations["admin1_code"].to_numpy()
+    # Stored columns (Arrow text) are assigned as they are: no Python string per row, the same types.
+    result["country"] = locations["country"].array
+    result["admin1"] = locations["admin1_name"].array
+    result["admin1_code"] = locations["admin1_code"].array
     for level in ("admin2", "admin3"):
         known = f"{level}_code" in locations
-        result[level] = locations[f"{level}_name"].to_numpy() if known else np.full(len(result), None, dtype=object)
-        result[f"{level}_code"] = locations[f"{level}_code"].to_numpy() if known else np.full(len(result), None, dtype=object)
-    result["zones"] = [tuple(zones_of.get(ident, ())) for ident in result["id"].to_numpy(dtype=object)]
+        for column, source in ((level, f"{level}_name"), (f"{level}_code", f"{level}_code")):
+            result[column] = locations[source].array if known else np.full(len(result), None, dtype=object)
+    result["zones"] = _zones_of(result["id"], links)
     return result[[c for c in INCIDENT_COLUMNS if c in result] + [c for c in result if c not in INCIDENT_COLUMNS]]
+
+
+def _positions(texts: ArrayLike, among: ArrayLike) -> np.ndarray:
+    """Where each text is among distinct texts (-1 where it is not), matched by Arrow.
+
+    pandas would make a Python string of each of a million ids to look them up.
+    """
+    found = pc.index_in(pa.array(texts, pa.large_string()), value_set=pa.array(among, pa.large_string()))
+    return found.fill_null(-1).to_numpy().astype(np.int64)
+
+
+def _zones_of(ids: pd.Series, links: pd.DataFrame) -> np.ndarray:
+    """Per incident, the tuple of the zones it lies in (in link order); incidents in the same zones share one tuple."""
+    linked, linked_ids = pd.factorize(links["incident_id"])
+    zone_codes, zone_ids = pd.factorize(links["zone_id"])
+    per_incident = pd.Series(zone_codes).groupby(linked, sort=True).agg(tuple)
+    combination, combinations = pd.factorize(per_incident.to_numpy(dtype=object))
+    tuples = np.empty(len(combinations) + 1, dtype=object)
+    tuples[:] = [tuple(zone_ids[list(codes)]) for codes in combinations] + [()]
+    found = _positions(ids, linked_ids)
+    chosen = np.full(len(ids), len(combinations))
+    chosen[found >= 0] = combination[found[found >= 0]]
+    return tuples[chosen]
 
 
 def zone_figures(zone_ids: Sequence[str], incidents: gpd.GeoDataFrame, links: pd.DataFrame) -> pd.DataFrame:
@@ -256,8 +304,13 @@ def zone_figures(zone_ids: Sequence[str], incidents: gpd.GeoDataFrame, links: pd
         Indexed by zone id, integer columns ``incidents`` and ``fatalities``
         (incidents without a fatality figure count as zero fatalities).
     """
-    dead = incidents.set_index("id")["fatalities"].fillna(0).astype(int) if len(incidents) else pd.Series(dtype=int)
-    joined = links.assign(fatalities=links["incident_id"].map(dead).to_numpy())
+    if incidents["id"].duplicated().any():
+        raise pd.errors.InvalidIndexError("Reindexing only valid with uniquely valued Index objects")
+    dead = incidents["fatalities"].fillna(0).astype(int).to_numpy()
+    found = _positions(links["incident_id"], incidents["id"])
+    fatalities = np.full(len(found), np.nan)
+    fatalities[found >= 0] = dead[found[found >= 0]]
+    joined = links.assign(fatalities=fatalities)
     grouped = joined.groupby("zone_id").agg(incidents=("incident_id", "size"), fatalities=("fatalities", "sum"))
     figures = grouped.reindex(list(zone_ids), fill_value=0).astype(int)
     figures.index.name = "id"

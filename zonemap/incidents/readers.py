@@ -17,12 +17,14 @@ import json
 import math
 import re
 import warnings
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as csv_arrow
 
 from ..errors import InputError, ScenarioError
 from ..scenario.files import read_text_file
@@ -48,7 +50,8 @@ class RawTable:
     header
         Every column name, in order (GeoJSON: every property name, in order of first appearance).
     cells
-        The wanted columns: name → object array of ``str``, one per row.
+        The wanted columns: name → object array of ``str``, one per row
+        (empty once interpreted: :meth:`without_cells`).
     lines
         Where each row was written: its first line (CSV), its sheet row
         (XLSX) or its feature number (GeoJSON), from 1.
@@ -77,6 +80,17 @@ class RawTable:
     def row_word(self) -> str:
         """What :attr:`lines` count ("line", "sheet row" or "feature")."""
         return ROW_WORDS[self.kind]
+
+    def without_originals(self) -> RawTable:
+        """This table without the means to give its original rows (:meth:`originals`), for a table that sets none aside.
+
+        A CSV table keeps its bytes for them; a million rows are over 100 MB.
+        """
+        return replace(self, _originals=None)
+
+    def without_cells(self) -> RawTable:
+        """This table once its cells have been interpreted: its rows and originals, not its columns of text."""
+        return replace(self, cells={})
 
     def originals(self, rows: np.ndarray) -> list[dict]:
         """The full original cells (every column) of some rows.
@@ -163,18 +177,84 @@ def _checked_header(header: list[str], file: str, wanted: Callable[[list[str]], 
     return header, keep
 
 
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_LINE_END = re.compile(r"\r\n|\r|\n")
+
+_SOLID_BYTES = np.ones(256, dtype=bool)
+_SOLID_BYTES[[9, 10, 11, 12, 13, 28, 29, 30, 31, 32]] = False
+_SOLID_BYTES[128:] = False
+"""ASCII characters :meth:`str.strip` keeps: neither whitespace nor part of a non-ASCII character."""
 
 
-def _physical_lines(text: str) -> list[str]:
-    """The text's lines as the csv module counts them (``\\r\\n``, ``\\r`` or ``\\n`` ends one)."""
-    return _LINE_BREAK.split(text) if "\r" in text else text.split("\n")
+_CODED_TEXT = pa.dictionary(pa.int32(), pa.string())
+"""How Arrow reads each column: its distinct texts once, and a code per row."""
+
+
+def _lines(text: str) -> Iterator[str]:
+    """The text's lines with their endings, as ``io.StringIO(text, newline="")`` gives them.
+
+    A StringIO holds four bytes per character: a million-row table would take four times its size again.
+    """
+    start = 0
+    for end in _LINE_END.finditer(text):
+        yield text[start:end.end()]
+        start = end.end()
+    if start < len(text):
+        yield text[start:]
+
+
+def _line_spans(data: bytes) -> tuple[np.ndarray, np.ndarray]:
+    """Where each line of UTF-8 text starts and ends (its line break left out), lines as the csv module counts them.
+
+    Like ``_LINE_END.split(text)``, a text ending with a line break has a last, empty line.
+    """
+    octets = np.frombuffer(data, dtype=np.uint8)
+    feeds = np.flatnonzero(octets == 10)
+    if b"\r" in data:
+        returns = np.flatnonzero(octets == 13)
+        lone_feeds = feeds[(feeds == 0) | (octets[feeds - 1] != 13)]
+        ends = np.union1d(returns, lone_feeds)
+        pairs = (octets[ends] == 13) & (ends + 1 < len(octets))
+        pairs[pairs] = octets[ends[pairs] + 1] == 10
+        next_starts = ends + 1 + pairs
+    else:
+        ends, next_starts = feeds, feeds + 1
+    return np.concatenate([[0], next_starts]), np.concatenate([ends, [len(octets)]])
+
+
+def _regular_lines(data: bytes, separators: int) -> np.ndarray | None:
+    """Line numbers of the rows (non-blank lines after the first), or None if one has not ``separators`` commas.
+
+    Counted on the bytes, a mask at a time, without a Python string per line; lines with quotes
+    (:func:`_separators`) or with only non-ASCII characters besides whitespace (which may be Unicode
+    whitespace) are looked at as text.
+    """
+    starts, ends = _line_spans(data)
+    numbers = np.arange(2, len(starts) + 1)
+    starts, ends = starts[1:], ends[1:]
+    filled = ends > starts
+    numbers, starts, ends = numbers[filled], starts[filled], ends[filled]
+    if len(starts) == 0:
+        return numbers
+    octets = np.frombuffer(data, dtype=np.uint8)
+    # Each span runs from a line's start to the next filled line's: only whitespace (breaks, empty lines) is added.
+    solid = np.logical_or.reduceat(_SOLID_BYTES[octets], starts)
+    unsure = ~solid & np.logical_or.reduceat(octets >= 128, starts)
+    quoted = np.logical_or.reduceat(octets == 34, starts)
+    body = octets[starts[0]:]
+    commas = np.bincount(np.searchsorted(starts, starts[0] + np.flatnonzero(body == 44), side="right") - 1,
+                         minlength=len(starts))
+    for k in np.flatnonzero(unsure | quoted).tolist():
+        line = data[starts[k]:ends[k]].decode("utf-8")
+        solid[k] = bool(line.strip())
+        commas[k] = _separators(line)
+    rows = numbers[solid]
+    return rows if (commas[solid] == separators).all() else None
 
 
 def _read_csv(path: Path, wanted, settings: Settings) -> RawTable:
     file = str(path)
     text = read_text_file(path, "incident table", settings.max_table_bytes)
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    reader = csv.reader(_lines(text), strict=True)
     try:
         first = next(reader, None)
     except csv.Error as error:
@@ -182,23 +262,34 @@ def _read_csv(path: Path, wanted, settings: Settings) -> RawTable:
     if first is None:
         raise ScenarioError("incident table is empty; expected a header row", source=file)
     header, keep = _checked_header(first, file, wanted, "line")
-    regular = _read_regular_csv(text, header, keep) if reader.line_num == 1 else None
+    regular = None
+    if reader.line_num == 1:
+        data = text.encode("utf-8")
+        del text, reader  # the bytes are read from now on: a million rows' text is not held twice
+        regular = _read_regular_csv(data, header, keep)
+        if regular is None:
+            text = data.decode("utf-8")
+            reader = csv.reader(_lines(text), strict=True)
+            next(reader)
     if regular is None:
+        data = None
         columns, lines, problems = _read_any_csv(reader, file, header, keep, settings)
     else:
-        columns, lines = regular
+        columns, lines, data = regular
+        del regular  # the bytes give the original rows of rejects; the columns are not kept with them
         problems = np.full(len(lines), None, dtype=object)
         if len(lines) > settings.max_table_rows:
             raise _too_many(file, settings, int(lines[settings.max_table_rows]), "line")
 
     def originals(selected: np.ndarray) -> list[dict]:
         wanted_lines = set(np.asarray(lines)[selected].tolist())
-        if regular is not None:
-            physical = _physical_lines(text)
-            records = csv.reader([physical[line - 1] for line in sorted(wanted_lines)], strict=True)
+        if data is not None:
+            starts, ends = _line_spans(data)
+            texts = [data[starts[line - 1]:ends[line - 1]].decode("utf-8") for line in sorted(wanted_lines)]
+            records = csv.reader(texts, strict=True)
             return [dict(zip(header, record)) for record in records]
         found = []
-        again = csv.reader(io.StringIO(text, newline=""), strict=True)
+        again = csv.reader(_lines(text), strict=True)
         next(again)
         previous = again.line_num
         for record in again:
@@ -210,34 +301,40 @@ def _read_csv(path: Path, wanted, settings: Settings) -> RawTable:
     return RawTable(file, "csv", header, columns, lines, problems, _originals=originals)
 
 
-def _read_regular_csv(text: str, header: list[str], keep: list[str]) -> tuple[dict, np.ndarray] | None:
-    """The wanted columns of a CSV file whose rows are each one line with every cell, read by pandas' C parser.
+def _read_regular_csv(data: bytes, header: list[str], keep: list[str]) -> tuple[dict, np.ndarray, bytes] | None:
+    """The wanted columns of a CSV file whose rows are each one line with every cell, read by Arrow's parser.
 
-    None for any other file (a cell spanning lines, a row with too few or too many cells, a line of empty
-    cells): :func:`_read_any_csv` reads those row by row and says what is wrong with each.
+    ``data`` is the file's text in UTF-8. Each column is read as codes into its distinct texts, which
+    become Python strings once each: a text repeated on many rows is one string. Returns the columns,
+    the rows' line numbers and ``data``; None for any other file (a cell spanning lines, a row with too
+    few or too many cells, a line of empty cells): :func:`_read_any_csv` reads those row by row and says
+    what is wrong with each.
     """
-    physical = _physical_lines(text)
-    lines = np.array([number for number, line in enumerate(physical[1:], start=2) if line.strip()], dtype=np.int64)
-    if any(_separators(physical[number - 1]) != len(header) - 1 for number in lines.tolist()):
+    lines = _regular_lines(data, len(header) - 1)
+    if lines is None:
         return None
-    del physical  # as large as the text itself: not kept while pandas reads it
-    positions = [header.index(name) for name in keep]
+    names = [str(position) for position in range(len(header))]
     try:
-        frame = pd.read_csv(io.StringIO(text, newline=""), header=None, skiprows=1, usecols=positions, dtype=str,
-                            keep_default_na=False, skip_blank_lines=True,
-                            engine="c", names=list(range(len(header))))
-    except (pd.errors.ParserError, ValueError):
+        table = csv_arrow.read_csv(io.BytesIO(data),
+                                   read_options=csv_arrow.ReadOptions(skip_rows=1, column_names=names),
+                                   convert_options=csv_arrow.ConvertOptions(
+                                       include_columns=[names[header.index(name)] for name in keep],
+                                       column_types=dict.fromkeys(names, _CODED_TEXT), strings_can_be_null=False))
+    except pa.ArrowInvalid:
         return None
-    if len(frame) != len(lines):
+    if table.num_rows != len(lines):
         return None
     columns = {}
-    for position, name in zip(positions, keep):
-        cells = np.empty(len(frame), dtype=object)
-        cells[:] = [cell.strip() for cell in frame[position].to_numpy(dtype=object)]
-        columns[name] = cells
+    for name in keep:
+        coded = table.column(names[header.index(name)]).unify_dictionaries().combine_chunks()
+        if pc.any(pc.match_substring_regex(coded.dictionary, "[\r\n]")).as_py():
+            return None  # a quote left open at the end of the file: Arrow reads on to the end
+        distinct = np.empty(len(coded.dictionary), dtype=object)
+        distinct[:] = [text.strip() for text in coded.dictionary.to_pylist()]
+        columns[name] = distinct[coded.indices.to_numpy()]
     if columns and not np.logical_or.reduce([cells != "" for cells in columns.values()]).all():
         return None  # a line of empty cells, which the row-by-row reading skips
-    return columns, lines
+    return columns, lines, data
 
 
 def _separators(line: str) -> int:
