@@ -339,6 +339,11 @@ def _in(g: Gazetteer, indices, country: str | None, *, outside: bool = False) ->
     return [i for i in indices if (g.country[i] == country) != outside]
 
 
+def _written_articles(query: str) -> int:
+    """The articles a Latin query writes (an Arabic query is compared letter for letter instead)."""
+    return 0 if is_arabic(query) else article_count(query)
+
+
 def _missing_articles(g: Gazetteer, index: int, articles: int) -> int:
     """How many of a Latin query's ``articles`` a place's Arabic name lacks ("al-Dabaa" is الضبعة, not ضبعة)."""
     arabic = g.name_ar(index)
@@ -351,7 +356,7 @@ def _transliterations(g: Gazetteer, key: str, query: str, country: str | None,
     written = rasm(query) if is_arabic(query) or is_romanised(query) else None
     hits: dict[int, _Hit] = {}
     short = len(key.replace(" ", "")) <= MIN_SPELLING_LETTERS
-    articles = 0 if is_arabic(query) else article_count(query)
+    articles = _written_articles(query)
     for skeleton in query_skeleton_keys(query):
         floor = max(_min_similarity(skeleton), 0.9 if short else 0.0)  # "Fua" is Foah; "abc" is not Babka
         for tier in ("skeleton", "skeleton_alias"):
@@ -382,11 +387,11 @@ def _same_leading_word(g: Gazetteer, index: int, query: str) -> bool:
     return any(same_leading_word(query, name) for name in [*g.spellings(index), *([arabic] if arabic else [])])
 
 
-def _spelled_apart(g: Gazetteer, key: str, query: str, exact: int, namesake: int) -> bool:
-    """True if a Latin query's vowels fit the Arabic name of the place it names exactly better than its namesake's
-    ("Busayrah" is al-Busayrah, البصيرة, not Busayr, بصير)."""
+def _spelled_apart(g: Gazetteer, key: str, exact: int, namesake: int) -> bool:
+    """True if a plain Latin query's vowels fit the Arabic name of the place it names exactly better than its
+    namesake's ("Busayrah" is al-Busayrah, البصيرة, not Busayr, بصير)."""
     ours, theirs = g.name_ar(exact), g.name_ar(namesake)
-    if not ours or not theirs or is_arabic(query) or is_romanised(query):
+    if not ours or not theirs:
         return False
     return vowel_disagreement(key, theirs) > vowel_disagreement(key, ours)
 
@@ -413,14 +418,15 @@ def _matches(g: Gazetteer, query: str, key: str, country: str | None) -> _Matche
     for tier in ("exact", "alias"):
         found = _in(g, g.postings(tier)[key], country)
         if found:
-            articles = 0 if is_arabic(query) else article_count(query)
+            articles = _written_articles(query)
             hits = [_Hit(i, tier, 1.0, ARTICLE_DISAGREEMENT * _missing_articles(g, i, articles)) for i in found]
             # Places whose names differ only in transliteration compete with the exact one on prominence.
             exact = set(found)
+            plain_latin = not (is_arabic(query) or is_romanised(query))
             for index in found:
                 for other in g.namesakes(index):
                     if other not in exact and (country is None or g.country[other] == country) \
-                            and not _spelled_apart(g, key, query, index, other):
+                            and not (plain_latin and _spelled_apart(g, key, index, other)):
                         exact.add(other)
                         hits.append(_Hit(other, "transliteration", NAMESAKE_SIMILARITY))
             if tier == "alias" or all(g.kind[i] in _ADMIN_KINDS for i in found):

@@ -636,9 +636,7 @@ _AGREE_LATIN_CONSONANTS = {
     "k": "K", "q": "K", "c": "K", "K": "K", "s": "S", "C": "C", "z": "Z", "r": "R", "l": "L", "m": "M", "n": "N",
     "f": "F", "v": "F", "F": "F", "w": "W", "y": "Y", "x": "K",
 }
-_AGREE_LATIN_DIGRAPHS = [("tch", "C"), ("sch", "C"), ("sh", "C"), ("ch", "C"), ("kh", "K"), ("gh", "G"), ("th", "T"),
-                         ("dh", "D"), ("dj", "J"), ("zh", "J"), ("ph", "F"), ("ck", "K"), ("ou", "u"), ("oo", "u"),
-                         ("ee", "i")]
+_AGREE_LATIN_DIGRAPHS = [*_LATIN_DIGRAPHS, ("ou", "u"), ("oo", "u"), ("ee", "i")]
 _AGREE_QUALITIES = {"a": "A", "e": "AI", "i": "I", "y": "I", "o": "U", "u": "U", "w": "U"}
 _AGREE_ARABIC_CONSONANTS = {
     "ب": "B", "پ": "B", "ت": "T", "ط": "T", "ث": "TS", "ج": "JG", "ح": "H", "ه": "H", "خ": "K", "ك": "K", "ق": "K",
@@ -807,6 +805,7 @@ def vowel_disagreement(key: str, arabic: str) -> float:
     return min(costs, default=_alignment_cost(latin, []))
 
 
+@lru_cache(maxsize=1 << 16)
 def article_count(text: str) -> int:
     """How many words of a name carry the definite article ("Umm al-Kaif": 1, "الشيخ سعد": 1, "Douma": 0)."""
     if is_arabic(text):
