@@ -52,8 +52,8 @@ class _Postings:
 
         Most keys name one place: this answers them without slicing the postings (a column built on first use).
         """
-        k = bisect_left(self.keys, key)
-        if k == len(self.keys) or self.keys[k] != key:
+        k = self.position(key)
+        if k is None:
             return None
         if self._only is None:
             single = np.diff(self._offsets) == 1
