@@ -187,6 +187,16 @@ def test_an_ambiguous_name_is_refused_with_the_places_it_could_be():
     assert geocode("Deir Sunbul", min_confidence=0).country == "SY"
 
 
+def test_an_exact_latin_spelling_does_not_choose_between_places_of_one_arabic_name():
+    # OCHA writes خالدية "Khaldiyeh" in Aleppo and "Khalidiyah" in Homs: a query that happens to match one
+    # transliteration says nothing about which of the two is meant.
+    with pytest.raises(UnknownPlaceError) as caught:
+        geocode("Khaldiyeh")
+    assert caught.value.ambiguous
+    assert "Aleppo" in str(caught.value) and "Homs" in str(caught.value)
+    assert geocode("Khaldiyeh, Aleppo").admin1_code == "SY-HL"
+
+
 def test_country_bias_lebanon_picks_the_lebanese_douma():
     result = geocode("Douma", country="LB")
     assert result.country == "LB"

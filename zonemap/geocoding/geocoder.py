@@ -38,7 +38,11 @@ so is each article it writes ("al-Dabaa" is الضبعة rather than ضبعة;
 from the spelling's rank (not from its confidence), and each missing
 article 0.5 from an exact name's prominence. For the same reason a place
 of a near-identical name pools with an exact match only if the spelling's
-vowels fit it as well ("Busayrah" is al-Busayrah, not Busayr).
+vowels fit it as well ("Busayrah" is al-Busayrah, not Busayr). An exact
+spelling counts as 1.0 of prominence over a near-identical one, except
+when both places bear the same Arabic name: then the Latin difference is
+only how the source transliterated it (OCHA writes خالدية "Khaldiyeh" in
+Aleppo and "Khalidiyah" in Homs), and it does not choose between them.
 
 When another place of the same kind, more
 than 10 km away, comes within a margin of the best (0.5 of prominence; for
@@ -120,7 +124,8 @@ PROMINENCE_CAP = 2.0
 SIMILARITY_MARGIN = 0.05
 PROMINENCE_MARGIN = 0.5
 EXACT_BONUS = 1.0
-"""An exact spelling counts as this much prominence over a near-identical one (Hamidiyah / Hamidiyeh)."""
+"""An exact spelling counts as this much prominence over a near-identical one (Hamidiyah / Hamidiyeh) that is
+written otherwise in Arabic too."""
 RUNNERS_UP = 5
 DISAGREEMENT_WEIGHT = 0.2
 MAX_DISAGREEMENT = 2.0
@@ -260,6 +265,7 @@ class _Hit:
     tier: str
     similarity: float
     disagreement: float = 0.0  # of a Latin spelling (vowels, articles) with the place's Arabic name: ranks only
+    same_arabic: bool = False  # a namesake pooled with an exact hit of the same Arabic name
 
     @property
     def fit(self) -> float:
@@ -396,6 +402,11 @@ def _spelled_apart(g: Gazetteer, key: str, exact: int, namesake: int) -> bool:
     return vowel_disagreement(key, theirs) > vowel_disagreement(key, ours)
 
 
+def _same_arabic(g: Gazetteer, a: int, b: int) -> bool:
+    arabic_a, arabic_b = g.name_ar(a), g.name_ar(b)
+    return bool(arabic_a and arabic_b) and name_key(arabic_a) == name_key(arabic_b)
+
+
 def _abroad(g: Gazetteer, key: str, country: str) -> list[int]:
     """Places outside ``country`` that this key names outright: by their own name, or any name of a big place.
 
@@ -428,7 +439,8 @@ def _matches(g: Gazetteer, query: str, key: str, country: str | None) -> _Matche
                     if other not in exact and (country is None or g.country[other] == country) \
                             and not (plain_latin and _spelled_apart(g, key, index, other)):
                         exact.add(other)
-                        hits.append(_Hit(other, "transliteration", NAMESAKE_SIMILARITY))
+                        hits.append(_Hit(other, "transliteration", NAMESAKE_SIMILARITY,
+                                         same_arabic=_same_arabic(g, index, other)))
             if tier == "alias" or all(g.kind[i] in _ADMIN_KINDS for i in found):
                 # "Deir Ezzor" spells the governorate's name, "Efrin" a part of the village Abin - Efrin; the
                 # capital or district centre, spelled otherwise, competes with them on prominence.
@@ -505,7 +517,7 @@ def _strength(g: Gazetteer, hit: _Hit, pooled: bool) -> float:
     """Rank within a tier: prominence for exact names (and the near-identical spellings pooled with them,
     one step behind), spelling similarity plus a little prominence for transliterations and typos."""
     if pooled:
-        exact = EXACT_BONUS if hit.tier in ("exact", "alias") else 0.0
+        exact = EXACT_BONUS if hit.tier in ("exact", "alias") or hit.same_arabic else 0.0
         return g.prominence[hit.index] + exact - POOLED_DISAGREEMENT_WEIGHT * hit.disagreement
     return hit.fit + PROMINENCE_WEIGHT * min(g.prominence[hit.index], PROMINENCE_CAP)
 
