@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Mapping
+import sys
 from functools import lru_cache
 
 import numpy as np
@@ -21,11 +22,11 @@ from .index import FORMAT_VERSION, KINDS, TIERS, decode_lines
 
 
 class _Postings:
-    """Sorted keys of one tier with the places having each, searched by bisection.
+    """Sorted keys of one tier with the places having each, found through one dict per first letter.
 
-    Bisection in the sorted key list, rather than a dict, keeps loading fast:
-    building a dict of a quarter of a million keys would cost more than all
-    the rest of a cold start.
+    The dicts are made on first use of their letter: a dict of all quarter of a
+    million keys would cost more than all the rest of a cold start, and a
+    bisection of the sorted keys costs several times a dict lookup.
     """
 
     def __init__(self, arrays: Mapping[str, np.ndarray], tier: str):
@@ -33,11 +34,26 @@ class _Postings:
         self._offsets = arrays[f"{tier}_offsets"]
         self._places = arrays[f"{tier}_places"]
         self._only: list[int] | None = None
+        self._by_letter: dict[str, dict[str, int]] = {}
 
     def position(self, key: str) -> int | None:
         """Index of ``key`` in :attr:`keys`, or None."""
-        k = bisect_left(self.keys, key)
-        return k if k < len(self.keys) and self.keys[k] == key else None
+        letter = key[:1]
+        block = self._by_letter.get(letter)
+        if block is None:
+            block = self._by_letter[letter] = self._block(letter)
+        return block.get(key)
+
+    def _block(self, letter: str) -> dict[str, int]:
+        """Positions of the keys starting with ``letter`` (the empty key for ``""``): a run of the sorted keys."""
+        start = bisect_left(self.keys, letter)
+        if not letter:
+            end = bisect_right(self.keys, letter)
+        elif ord(letter) == sys.maxunicode:
+            end = len(self.keys)
+        else:
+            end = bisect_left(self.keys, chr(ord(letter) + 1), start)
+        return dict(zip(self.keys[start:end], range(start, end)))
 
     def __getitem__(self, key: str) -> list[int]:
         k = self.position(key)
@@ -126,6 +142,26 @@ class Gazetteer:
                 column = decode_codes(array) if array.dtype.kind == "S" else array.tolist()
             self._lazy[name] = column
         return column
+
+    def unrivalled_place(self, key: str) -> int | None:
+        """The place of an exact key when it alone bears the key, has no namesakes and is not an admin unit.
+
+        A name of such a place means that place and nothing else; admin units share their names with their
+        centres. The answers come from a column made on first use.
+        """
+        k = self.exact.position(key)
+        if k is None:
+            return None
+        column = self._lazy.get("unrivalled")
+        if column is None:
+            offsets, places = self.exact._offsets, self.exact._places
+            single = np.diff(offsets) == 1
+            place = np.where(single, places[np.minimum(offsets[:-1], len(places) - 1)], 0)
+            admin = np.isin(self._arrays["place_kind"], [KINDS.index(kind) for kind in ("admin1", "admin2", "admin3")])
+            namesakes = np.diff(self._arrays["namesake_offsets"]) > 0
+            column = self._lazy["unrivalled"] = np.where(single & ~admin[place] & ~namesakes[place], place, -1).tolist()
+        place = column[k]
+        return None if place < 0 else place
 
     def has_namesakes(self, index: int) -> bool:
         """True when other places of the country, far away, bear (nearly) this place's name."""

@@ -548,7 +548,7 @@ def _exact_result(g: Gazetteer, index: int, query: str) -> GeocodeResult:
     fields = cache.get(index)
     if fields is None:
         fields = cache[index] = (*_place_fields(g, index), "exact", 1.0, g.ref(index))
-    return GeocodeResult(*fields, query=query)
+    return GeocodeResult(*fields, query)
 
 
 def _place_fields(g: Gazetteer, index: int) -> tuple:
@@ -631,17 +631,16 @@ runners-up as ``(index, tier, score)``; each caller gets objects made from it (:
 def _answer(g: Gazetteer, query: str, bias: str | None, min_confidence: float) -> int | _Kept | UnknownPlaceError:
     """:func:`geocode`'s answer before it is made into objects: the place of a name only it bears, a kept ranked
     answer, or a kept refusal (without the frames it was raised in)."""
-    key, hint = analyse_name(query)
-    if not key:
-        raise GeocodeError(f"place name {query!r} has no letters or digits")
-    only = g.exact.only_place(key) if hint is None else None
-    if (only is not None and not g.has_namesakes(only) and g.kind[only] not in _ADMIN_KINDS
-            and (bias is None or g.country[only] == bias)):
-        return only  # the common case, kept short
     answers = g.memo("ranked_answers")
     asked = (query, bias, min_confidence)
     answer = answers.get(asked)
     if answer is None:
+        key, hint = analyse_name(query)
+        if not key:
+            raise GeocodeError(f"place name {query!r} has no letters or digits")
+        only = g.unrivalled_place(key) if hint is None else None
+        if only is not None and (bias is None or g.country[only] == bias):
+            return only  # the common case, kept short
         try:
             answer = _ranked(g, query, key, hint, bias, min_confidence)
         except UnknownPlaceError as error:

@@ -76,6 +76,7 @@ _APOSTROPHES = dict.fromkeys(map(ord, "'’‘`´ʿʾʼʻ′‛"), None)
 _LATIN_EXTRA = str.maketrans({"ı": "i", "ø": "o", "đ": "d", "ł": "l", "ħ": "h", "ß": "ss", "æ": "ae", "œ": "oe",
                               "þ": "th", "š": "sh", "č": "ch", "ž": "zh"})
 
+_ARABIC_SCRIPT = re.compile("[\u0600-\u06ff\u0750-\u077f]")
 _ARABIC_MARKS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
 _ARABIC_LETTERS = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ة": "ه", "ى": "ي", "ؤ": "و", "ئ": "ي", "ء": None,
                                  "ک": "ك", "ی": "ي"})
@@ -236,6 +237,8 @@ def name_key(text: str) -> str:
 
 def kind_hint(words: list[str]) -> str | None:
     """The kind of place folded words say they name: ``"admin1"``, ``"admin2"``, ``"admin3"``, ``"place"`` or None."""
+    if KIND_WORDS.keys().isdisjoint(words):
+        return None  # most names: no kind word, so no "district" after "sub" and no trailing "rif" either
     kinds = [KIND_WORDS.get(word) for word in words]
     if "sub" in words and "district" in words:
         return "admin3"
@@ -284,7 +287,7 @@ def has_admin_hint(text: str) -> bool:
 
 def is_arabic(text: str) -> bool:
     """True if ``text`` has Arabic letters."""
-    return any("\u0600" <= ch <= "\u06ff" or "\u0750" <= ch <= "\u077f" for ch in text)
+    return not text.isascii() and _ARABIC_SCRIPT.search(text) is not None
 
 
 def _latin_word_skeleton(word: str) -> str:
