@@ -112,6 +112,7 @@ class Gazetteer:
         self._namesake_places = arrays["namesake_places"]
         self.exact = _Postings(arrays, "exact")
         self._lazy: dict[str, object] = {}
+        self._memos: dict[str, dict] = {}
 
     def __len__(self) -> int:
         return len(self.names)
@@ -124,7 +125,10 @@ class Gazetteer:
 
     def memo(self, name: str) -> dict:
         """A dict kept with this gazetteer, for callers' caches of values derived from it."""
-        return self._cached(f"memo:{name}", dict)
+        memo = self._memos.get(name)
+        if memo is None:
+            memo = self._memos[name] = {}
+        return memo
 
     def postings(self, tier: str) -> _Postings:
         """The keys of a tier (:data:`~zonemap.geocoding.index.TIERS`)."""
@@ -142,6 +146,27 @@ class Gazetteer:
                 column = decode_codes(array) if array.dtype.kind == "S" else array.tolist()
             self._lazy[name] = column
         return column
+
+    def record(self, index: int) -> tuple:
+        """Everything known of a place, in one tuple (the hot path of answering a name the first time).
+
+        Returns
+        -------
+        tuple
+            ``(name, name_ar, lat, lon, kind, country, admin1 name, admin1 code, admin2 name, admin2 code,
+            admin3 name, admin3 code, pcode, geonameid, population)``, None where unknown (population 0).
+        """
+        columns = self._lazy.get("record")
+        if columns is None:
+            columns = self._lazy["record"] = (self._column("place_name_ar", "lines"), self._column("place_admin2"),
+                                              self._column("place_admin3"), self._column("place_pcode"),
+                                              self._column("place_geonameid"), self._admin)
+        names_ar, admin2s, admin3s, pcodes, geonameids, admin = columns
+        admin1, admin2, admin3 = self.admin1[index] or None, admin2s[index] or None, admin3s[index] or None
+        unit1, unit2, unit3 = admin.get(admin1), admin.get(admin2), admin.get(admin3)
+        return (self.names[index], names_ar[index] or None, self.lat[index], self.lon[index], self.kind[index],
+                self.country[index], unit1 and unit1[0], admin1, unit2 and unit2[0], admin2, unit3 and unit3[0],
+                admin3, pcodes[index] or None, geonameids[index] or None, self.population[index])
 
     def unrivalled_place(self, key: str) -> int | None:
         """The place of an exact key when it alone bears the key, has no namesakes and is not an admin unit.
@@ -199,14 +224,16 @@ class Gazetteer:
 
     @property
     def _admin(self) -> dict[str, tuple[str, str, int, str]]:
-        def make():
+        admin = self._lazy.get("admin")  # the hot path: no closure, one dict lookup
+        if admin is None:
             codes = decode_codes(self._arrays["admin_code"])
             names = decode_lines(self._arrays["admin_name"])
             names_ar = decode_lines(self._arrays["admin_name_ar"])
             levels = self._arrays["admin_level"].tolist()
             countries = decode_codes(self._arrays["admin_country"])
-            return {c: (n, a, lv, k) for c, n, a, lv, k in zip(codes, names, names_ar, levels, countries)}
-        return self._cached("admin", make)
+            admin = self._lazy["admin"] = {c: (n, a, lv, k) for c, n, a, lv, k in zip(codes, names, names_ar, levels,
+                                                                                      countries)}
+        return admin
 
     def admin_name(self, code: str | None, lang: str = "en") -> str | None:
         """Name of an admin unit from its ISO 3166-2 code or P-code."""

@@ -556,10 +556,7 @@ def _place_fields(g: Gazetteer, index: int) -> tuple:
     cache = g.memo("candidate_fields")
     fields = cache.get(index)
     if fields is None:
-        admin1, admin2, admin3 = g.admin_codes(index)
-        fields = cache[index] = (g.names[index], g.name_ar(index), g.lat[index], g.lon[index], g.kind[index],
-                                 g.country[index], g.admin_name(admin1), admin1, g.admin_name(admin2), admin2,
-                                 g.admin_name(admin3), admin3, g.pcode(index), g.geonameid(index), g.population[index])
+        fields = cache[index] = g.record(index)
     return fields
 
 
