@@ -820,16 +820,19 @@ def article_count(text: str) -> int:
 
 def _alignment_cost(latin: list[_Sound], written: list[_Sound]) -> float:
     n, m = len(latin), len(written)
+    latin_skips = [_latin_skip(sound) for sound in latin]  # each sound's skip cost once, not once per cell
+    arabic_skips = [_arabic_skip(sound) for sound in written]
     cost = [[0.0] * (m + 1) for _ in range(n + 1)]
     for i in range(1, n + 1):
-        cost[i][0] = cost[i - 1][0] + _latin_skip(latin[i - 1])
+        cost[i][0] = cost[i - 1][0] + latin_skips[i - 1]
     for j in range(1, m + 1):
-        cost[0][j] = cost[0][j - 1] + _arabic_skip(written[j - 1])
+        cost[0][j] = cost[0][j - 1] + arabic_skips[j - 1]
     for i in range(1, n + 1):
+        above, row, sound, skip = cost[i - 1], cost[i], latin[i - 1], latin_skips[i - 1]
         for j in range(1, m + 1):
-            best = min(cost[i - 1][j] + _latin_skip(latin[i - 1]), cost[i][j - 1] + _arabic_skip(written[j - 1]))
-            pair = _pair_cost(latin[i - 1], written[j - 1])
+            best = min(above[j] + skip, row[j - 1] + arabic_skips[j - 1])
+            pair = _pair_cost(sound, written[j - 1])
             if pair is not None:
-                best = min(best, cost[i - 1][j - 1] + pair)
-            cost[i][j] = best
+                best = min(best, above[j - 1] + pair)
+            row[j] = best
     return cost[n][m]
