@@ -371,6 +371,20 @@ def test_a_refused_name_asked_again_is_refused_alike_with_an_error_of_its_own():
     assert depth[2] == depth[0]
 
 
+@pytest.mark.parametrize("name", ["Reyhanli, Turkey", "Baalbek, Lebanon"])  # ranked there; the only Baalbek
+def test_a_name_with_its_country_asked_again_gets_an_equal_answer_of_its_own(name):
+    from zonemap.data import GeoData
+    from zonemap.geocoding import Gazetteer
+
+    g = Gazetteer(GeoData())
+    first = geocode(name, gazetteer=g)
+    expected = first.to_dict()
+    assert first.query == name.split(",")[0] and first.country != "SY"
+    first.name, first.candidates = "changed", ()
+    again = geocode(name, gazetteer=g)
+    assert again is not first and again.to_dict() == expected
+
+
 def test_answers_kept_for_names_asked_again_are_bounded(monkeypatch):
     from zonemap.data import GeoData
     from zonemap.geocoding import Gazetteer
