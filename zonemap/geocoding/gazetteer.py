@@ -180,11 +180,11 @@ class Gazetteer:
         column = self._lazy.get("unrivalled")
         if column is None:
             offsets, places = self.exact._offsets, self.exact._places
-            single = np.diff(offsets) == 1
-            place = np.where(single, places[np.minimum(offsets[:-1], len(places) - 1)], 0)
             admin = np.isin(self._arrays["place_kind"], [KINDS.index(kind) for kind in ("admin1", "admin2", "admin3")])
-            namesakes = np.diff(self._arrays["namesake_offsets"]) > 0
-            column = self._lazy["unrivalled"] = np.where(single & ~admin[place] & ~namesakes[place], place, -1).tolist()
+            plain = ~admin & (np.diff(self._arrays["namesake_offsets"]) == 0)
+            first = places[np.minimum(offsets[:-1], len(places) - 1)]
+            column = np.where((np.diff(offsets) == 1) & plain[first], first, -1)
+            column = self._lazy["unrivalled"] = column.tolist()
         place = column[k]
         return None if place < 0 else place
 
