@@ -3,18 +3,6 @@ import random
 from zonemap.geocoding import load_gazetteer
 
 
-def test_only_place_is_the_place_of_a_key_no_other_place_has():
-    g = load_gazetteer()
-    keys = random.Random(3).sample([k for k in g.exact.keys if k], 3000)
-    shared = 0
-    for key in keys:
-        places = g.exact[key]
-        shared += len(places) > 1
-        assert g.exact.only_place(key) == (places[0] if len(places) == 1 else None), key
-    assert 0 < shared < len(keys)  # the sample has keys of one place and keys of several
-    assert g.exact.only_place("zzzz no such place zzzz") is None
-
-
 def test_every_key_is_found_at_its_position_and_no_other_string_is():
     from zonemap.data import GeoData
     from zonemap.geocoding import Gazetteer
@@ -32,14 +20,14 @@ def test_an_unrivalled_place_is_one_that_alone_bears_its_key_without_namesakes_a
     kinds = {"unrivalled": 0, "admin": 0, "namesakes": 0, "shared": 0}
     for key in keys:
         places = g.exact[key]
-        plain = len(places) == 1 and not g.has_namesakes(places[0]) and not g.kind[places[0]].startswith("admin")
+        plain = len(places) == 1 and not g.namesakes(places[0]) and not g.kind[places[0]].startswith("admin")
         assert g.unrivalled_place(key) == (places[0] if plain else None), key
         if plain:
             kinds["unrivalled"] += 1
         elif len(places) > 1:
             kinds["shared"] += 1
         else:
-            kinds["namesakes" if g.has_namesakes(places[0]) else "admin"] += 1
+            kinds["namesakes" if g.namesakes(places[0]) else "admin"] += 1
     assert all(kinds.values()), kinds  # the sample has keys of each kind
     assert g.unrivalled_place("zzzz no such place zzzz") is None
 

@@ -339,7 +339,7 @@ def test_a_name_only_one_place_bears_is_answered_with_every_field_of_that_place(
     checked = 0
     for index in syrian[::20] + [i for i in syrian if g.ref(i)]:  # a sample of places, and every area
         name = g.names[index]
-        if g.exact.only_place(name_key(name)) == index and not g.has_namesakes(index) and g.kind[index] in PLAIN_KINDS:
+        if g.unrivalled_place(name_key(name)) == index and g.kind[index] in PLAIN_KINDS:
             checked += 1
             assert geocode(name, "SY") == candidate(g, index, cls=GeocodeResult, query=name)
     assert checked > 50

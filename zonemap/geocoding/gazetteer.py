@@ -7,9 +7,9 @@ blocks fuzzy matching uses, are built on first use.
 
 from __future__ import annotations
 
+import sys
 from bisect import bisect_left, bisect_right
 from collections.abc import Mapping
-import sys
 from functools import lru_cache
 
 import numpy as np
@@ -33,7 +33,6 @@ class _Postings:
         self.keys = decode_lines(arrays[f"{tier}_keys"])
         self._offsets = arrays[f"{tier}_offsets"]
         self._places = arrays[f"{tier}_places"]
-        self._only: list[int] | None = None
         self._by_letter: dict[str, dict[str, int]] = {}
 
     def position(self, key: str) -> int | None:
@@ -62,22 +61,6 @@ class _Postings:
     def places_of(self, k: int) -> list[int]:
         """Places of the ``k``-th key."""
         return self._places[self._offsets[k]:self._offsets[k + 1]].tolist()
-
-    def only_place(self, key: str) -> int | None:
-        """The place of ``key`` when no other place has that key; None when several or none have it.
-
-        Most keys name one place: this answers them without slicing the postings (a column built on first use).
-        """
-        k = self.position(key)
-        if k is None:
-            return None
-        if self._only is None:
-            single = np.diff(self._offsets) == 1
-            only = np.full(len(single), -1, dtype=np.int64)
-            only[single] = self._places[self._offsets[:-1][single]]
-            self._only = only.tolist()
-        only = self._only[k]
-        return None if only < 0 else only
 
 
 class Gazetteer:
@@ -187,10 +170,6 @@ class Gazetteer:
             column = self._lazy["unrivalled"] = column.tolist()
         place = column[k]
         return None if place < 0 else place
-
-    def has_namesakes(self, index: int) -> bool:
-        """True when other places of the country, far away, bear (nearly) this place's name."""
-        return self._namesake_offsets[index + 1] > self._namesake_offsets[index]
 
     def namesakes(self, index: int) -> list[int]:
         """The places of the country, far away, that bear (nearly) this place's name."""

@@ -86,7 +86,7 @@ if TYPE_CHECKING:
 
 MAX_NAME_LENGTH = 200
 ANSWERS_KEPT = 1 << 16
-"""Answers that needed ranking are kept with the gazetteer, this many at most (about 0.7 kB each), for names asked
+"""Answers that needed ranking are kept with the gazetteer, this many at most (about 0.6 kB each), for names asked
 again; when full, they are all dropped."""
 DEFAULT_MIN_CONFIDENCE = 0.5
 """Answers less sure than this are refused (an unknown place with suggestions) unless asked for."""
