@@ -7,6 +7,7 @@ blocks fuzzy matching uses, are built on first use.
 
 from __future__ import annotations
 
+import sys
 from bisect import bisect_left, bisect_right
 from collections.abc import Mapping
 from functools import lru_cache
@@ -21,23 +22,37 @@ from .index import FORMAT_VERSION, KINDS, TIERS, decode_lines
 
 
 class _Postings:
-    """Sorted keys of one tier with the places having each, searched by bisection.
+    """Sorted keys of one tier with the places having each, found through one dict per first letter.
 
-    Bisection in the sorted key list, rather than a dict, keeps loading fast:
-    building a dict of a quarter of a million keys would cost more than all
-    the rest of a cold start.
+    The dicts are made on first use of their letter: a dict of all quarter of a
+    million keys would cost more than all the rest of a cold start, and a
+    bisection of the sorted keys costs several times a dict lookup.
     """
 
     def __init__(self, arrays: Mapping[str, np.ndarray], tier: str):
         self.keys = decode_lines(arrays[f"{tier}_keys"])
         self._offsets = arrays[f"{tier}_offsets"]
         self._places = arrays[f"{tier}_places"]
-        self._only: list[int] | None = None
+        self._by_letter: dict[str, dict[str, int]] = {}
 
     def position(self, key: str) -> int | None:
         """Index of ``key`` in :attr:`keys`, or None."""
-        k = bisect_left(self.keys, key)
-        return k if k < len(self.keys) and self.keys[k] == key else None
+        letter = key[:1]
+        block = self._by_letter.get(letter)
+        if block is None:
+            block = self._by_letter[letter] = self._block(letter)
+        return block.get(key)
+
+    def _block(self, letter: str) -> dict[str, int]:
+        """Positions of the keys starting with ``letter`` (the empty key for ``""``): a run of the sorted keys."""
+        start = bisect_left(self.keys, letter)
+        if not letter:
+            end = bisect_right(self.keys, letter)
+        elif ord(letter) == sys.maxunicode:
+            end = len(self.keys)
+        else:
+            end = bisect_left(self.keys, chr(ord(letter) + 1), start)
+        return dict(zip(self.keys[start:end], range(start, end)))
 
     def __getitem__(self, key: str) -> list[int]:
         k = self.position(key)
@@ -46,22 +61,6 @@ class _Postings:
     def places_of(self, k: int) -> list[int]:
         """Places of the ``k``-th key."""
         return self._places[self._offsets[k]:self._offsets[k + 1]].tolist()
-
-    def only_place(self, key: str) -> int | None:
-        """The place of ``key`` when no other place has that key; None when several or none have it.
-
-        Most keys name one place: this answers them without slicing the postings (a column built on first use).
-        """
-        k = self.position(key)
-        if k is None:
-            return None
-        if self._only is None:
-            single = np.diff(self._offsets) == 1
-            only = np.full(len(single), -1, dtype=np.int64)
-            only[single] = self._places[self._offsets[:-1][single]]
-            self._only = only.tolist()
-        only = self._only[k]
-        return None if only < 0 else only
 
 
 class Gazetteer:
@@ -96,6 +95,7 @@ class Gazetteer:
         self._namesake_places = arrays["namesake_places"]
         self.exact = _Postings(arrays, "exact")
         self._lazy: dict[str, object] = {}
+        self._memos: dict[str, dict] = {}
 
     def __len__(self) -> int:
         return len(self.names)
@@ -108,7 +108,10 @@ class Gazetteer:
 
     def memo(self, name: str) -> dict:
         """A dict kept with this gazetteer, for callers' caches of values derived from it."""
-        return self._cached(f"memo:{name}", dict)
+        memo = self._memos.get(name)
+        if memo is None:
+            memo = self._memos[name] = {}
+        return memo
 
     def postings(self, tier: str) -> _Postings:
         """The keys of a tier (:data:`~zonemap.geocoding.index.TIERS`)."""
@@ -127,9 +130,46 @@ class Gazetteer:
             self._lazy[name] = column
         return column
 
-    def has_namesakes(self, index: int) -> bool:
-        """True when other places of the country, far away, bear (nearly) this place's name."""
-        return self._namesake_offsets[index + 1] > self._namesake_offsets[index]
+    def record(self, index: int) -> tuple:
+        """Everything known of a place, in one tuple (the hot path of answering a name the first time).
+
+        Returns
+        -------
+        tuple
+            ``(name, name_ar, lat, lon, kind, country, admin1 name, admin1 code, admin2 name, admin2 code,
+            admin3 name, admin3 code, pcode, geonameid, population)``, None where unknown (population 0).
+        """
+        columns = self._lazy.get("record")
+        if columns is None:
+            columns = self._lazy["record"] = (self._column("place_name_ar", "lines"), self._column("place_admin2"),
+                                              self._column("place_admin3"), self._column("place_pcode"),
+                                              self._column("place_geonameid"), self._admin)
+        names_ar, admin2s, admin3s, pcodes, geonameids, admin = columns
+        admin1, admin2, admin3 = self.admin1[index] or None, admin2s[index] or None, admin3s[index] or None
+        unit1, unit2, unit3 = admin.get(admin1), admin.get(admin2), admin.get(admin3)
+        return (self.names[index], names_ar[index] or None, self.lat[index], self.lon[index], self.kind[index],
+                self.country[index], unit1 and unit1[0], admin1, unit2 and unit2[0], admin2, unit3 and unit3[0],
+                admin3, pcodes[index] or None, geonameids[index] or None, self.population[index])
+
+    def unrivalled_place(self, key: str) -> int | None:
+        """The place of an exact key when it alone bears the key, has no namesakes and is not an admin unit.
+
+        A name of such a place means that place and nothing else; admin units share their names with their
+        centres. The answers come from a column made on first use.
+        """
+        k = self.exact.position(key)
+        if k is None:
+            return None
+        column = self._lazy.get("unrivalled")
+        if column is None:
+            offsets, places = self.exact._offsets, self.exact._places
+            admin = np.isin(self._arrays["place_kind"], [KINDS.index(kind) for kind in ("admin1", "admin2", "admin3")])
+            plain = ~admin & (np.diff(self._arrays["namesake_offsets"]) == 0)
+            first = places[np.minimum(offsets[:-1], len(places) - 1)]
+            column = np.where((np.diff(offsets) == 1) & plain[first], first, -1)
+            column = self._lazy["unrivalled"] = column.tolist()
+        place = column[k]
+        return None if place < 0 else place
 
     def namesakes(self, index: int) -> list[int]:
         """The places of the country, far away, that bear (nearly) this place's name."""
@@ -163,14 +203,16 @@ class Gazetteer:
 
     @property
     def _admin(self) -> dict[str, tuple[str, str, int, str]]:
-        def make():
+        admin = self._lazy.get("admin")  # the hot path: no closure, one dict lookup
+        if admin is None:
             codes = decode_codes(self._arrays["admin_code"])
             names = decode_lines(self._arrays["admin_name"])
             names_ar = decode_lines(self._arrays["admin_name_ar"])
             levels = self._arrays["admin_level"].tolist()
             countries = decode_codes(self._arrays["admin_country"])
-            return {c: (n, a, lv, k) for c, n, a, lv, k in zip(codes, names, names_ar, levels, countries)}
-        return self._cached("admin", make)
+            admin = self._lazy["admin"] = {c: (n, a, lv, k) for c, n, a, lv, k in zip(codes, names, names_ar, levels,
+                                                                                      countries)}
+        return admin
 
     def admin_name(self, code: str | None, lang: str = "en") -> str | None:
         """Name of an admin unit from its ISO 3166-2 code or P-code."""

@@ -67,13 +67,11 @@ builds; ``--strict`` makes them errors.
 
 from __future__ import annotations
 
-import copy
 import math
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from dataclasses import fields as dataclass_fields
-from operator import attrgetter
 from typing import TYPE_CHECKING
 
 from geopy.geocoders.base import Geocoder
@@ -92,7 +90,7 @@ if TYPE_CHECKING:
 
 MAX_NAME_LENGTH = 200
 ANSWERS_KEPT = 1 << 16
-"""Answers that needed ranking are kept with the gazetteer, this many at most (about 0.7 kB each), for names asked
+"""Answers that needed ranking are kept with the gazetteer, this many at most (about 0.6 kB each), for names asked
 again; when full, they are all dropped."""
 DEFAULT_MIN_CONFIDENCE = 0.5
 """Answers less sure than this are refused (an unknown place with suggestions) unless asked for."""
@@ -255,8 +253,6 @@ class GeocodeResult(Candidate):
 
 _CANDIDATE_FIELDS = tuple(f.name for f in dataclass_fields(Candidate))
 _RESULT_FIELDS = tuple(f.name for f in dataclass_fields(GeocodeResult))
-_candidate_values = attrgetter(*_CANDIDATE_FIELDS)
-_result_values = attrgetter(*_RESULT_FIELDS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -564,7 +560,7 @@ def _exact_result(g: Gazetteer, index: int, query: str) -> GeocodeResult:
     fields = cache.get(index)
     if fields is None:
         fields = cache[index] = (*_place_fields(g, index), "exact", 1.0, g.ref(index))
-    return GeocodeResult(*fields, query=query)
+    return GeocodeResult(*fields, query)
 
 
 def _place_fields(g: Gazetteer, index: int) -> tuple:
@@ -572,10 +568,7 @@ def _place_fields(g: Gazetteer, index: int) -> tuple:
     cache = g.memo("candidate_fields")
     fields = cache.get(index)
     if fields is None:
-        admin1, admin2, admin3 = g.admin_codes(index)
-        fields = cache[index] = (g.names[index], g.name_ar(index), g.lat[index], g.lon[index], g.kind[index],
-                                 g.country[index], g.admin_name(admin1), admin1, g.admin_name(admin2), admin2,
-                                 g.admin_name(admin3), admin3, g.pcode(index), g.geonameid(index), g.population[index])
+        fields = cache[index] = g.record(index)
     return fields
 
 
@@ -631,47 +624,62 @@ def geocode(name: str, country: str | None = "SY", *, gazetteer: Gazetteer | Non
     query = check_name(name)
     bias = check_country(country)
     g = gazetteer or load_gazetteer(geodata)
-    key, hint = analyse_name(query)
-    if not key:
-        raise GeocodeError(f"place name {query!r} has no letters or digits")
-    only = g.exact.only_place(key) if hint is None else None
-    if (only is not None and not g.has_namesakes(only) and g.kind[only] not in _ADMIN_KINDS
-            and (bias is None or g.country[only] == bias)):
-        return _exact_result(g, only, query)  # the common case, kept short
+    answer = _answer(g, query, bias, min_confidence)
+    if type(answer) is int:
+        return _exact_result(g, answer, query)
+    if type(answer) is tuple:
+        return _result_of(g, answer)
+    raise _copy_of_error(answer)
+
+
+_Kept = tuple
+"""A ranked answer as kept: ``(index, tier, score, query, confidence, outside_country, ambiguous, runners)``, the
+runners-up as ``(index, tier, score)``; each caller gets objects made from it (:func:`_result_of`)."""
+
+
+def _answer(g: Gazetteer, query: str, bias: str | None, min_confidence: float) -> int | _Kept | UnknownPlaceError:
+    """:func:`geocode`'s answer before it is made into objects: the place of a name only it bears, a kept ranked
+    answer, or a kept refusal (without the frames it was raised in)."""
     answers = g.memo("ranked_answers")
     asked = (query, bias, min_confidence)
     answer = answers.get(asked)
     if answer is None:
+        key, hint = analyse_name(query)
+        if not key:
+            raise GeocodeError(f"place name {query!r} has no letters or digits")
+        only = g.unrivalled_place(key) if hint is None else None
+        if only is not None and (bias is None or g.country[only] == bias):
+            return only  # the common case, kept short
         try:
             answer = _ranked(g, query, key, hint, bias, min_confidence)
         except UnknownPlaceError as error:
-            answer = error.with_traceback(None)  # kept without the frames it was raised in
+            answer = error.with_traceback(None)
         if len(answers) >= ANSWERS_KEPT:
             answers.clear()
         answers[asked] = answer
-    if isinstance(answer, UnknownPlaceError):
-        raise _copy_of(answer)
-    return _copy_of(answer)
+    return answer
 
 
-def _copy_of(answer: GeocodeResult | UnknownPlaceError) -> GeocodeResult | UnknownPlaceError:
-    """A new object equal to a kept answer (runners-up too), so that callers may change theirs and a raised error
-    gets its own traceback.
+def _result_of(g: Gazetteer, kept: _Kept) -> GeocodeResult:
+    """A new :class:`GeocodeResult` (with new runners-up) from a kept answer: callers may change theirs."""
+    index, tier, score, query, confidence, outside, ambiguous, runners = kept
+    return GeocodeResult(*_place_fields(g, index), tier, score, g.ref(index), query, confidence, outside, ambiguous,
+                         tuple([Candidate(*_place_fields(g, i), t, s, g.ref(i)) for i, t, s in runners]))
 
-    An error is copied without calling its constructor, which not every error's arguments allow.
+
+def _copy_of_error(error: UnknownPlaceError) -> UnknownPlaceError:
+    """A new error equal to a kept one, so that a raised error gets its own traceback and its catcher may change it.
+
+    Copied without calling its constructor, which not every error's arguments allow; its lists are copied too.
     """
-    if isinstance(answer, GeocodeResult):
-        result = GeocodeResult(*_result_values(answer))
-        result.candidates = tuple(Candidate(*_candidate_values(c)) for c in answer.candidates)
-        return result
-    error = type(answer).__new__(type(answer))
-    error.args = answer.args
-    error.__dict__.update(copy.deepcopy(answer.__dict__))
-    return error
+    copied = type(error).__new__(type(error))
+    copied.args = error.args
+    copied.__dict__.update({name: value[:] if type(value) is list else value for name, value in vars(error).items()})
+    return copied
 
 
 def _ranked(g: Gazetteer, query: str, key: str, hint: str | None, bias: str | None,
-            min_confidence: float) -> GeocodeResult:
+            min_confidence: float) -> _Kept:
     """:func:`geocode` for a name its fast path does not settle: the tiers, context and ranking of the module docstring."""
     context = _CONTEXT.match(query)
     units: set[str] = set()
@@ -680,7 +688,11 @@ def _ranked(g: Gazetteer, query: str, key: str, hint: str | None, bias: str | No
         named_country = _context_country(g, where)
         if named_country and named_country != bias:
             # "Reyhanli, Turkey": the name says which country to search.
-            return geocode(context["name"], named_country, gazetteer=g, min_confidence=min_confidence)
+            name = context["name"]
+            answer = _answer(g, name, named_country, min_confidence)
+            if isinstance(answer, UnknownPlaceError):
+                raise _copy_of_error(answer)
+            return (answer, "exact", 1.0, name, 1.0, False, False, ()) if type(answer) is int else answer
         units = _context_units(g, where, bias)
         if units:
             key, hint = analyse_name(context["name"])
@@ -732,10 +744,8 @@ def _ranked(g: Gazetteer, query: str, key: str, hint: str | None, bias: str | No
         raise UnknownPlaceError(query, listed, ambiguous=True)
     # Admin units that merely share a populated place's name are not runners-up worth listing.
     listed = [h for h in hits[1:] if g.kind[h.index] not in _ADMIN_KINDS or g.kind[best.index] in _ADMIN_KINDS]
-    runners = tuple(candidate(g, h.index, h.tier, h.similarity) for h in listed[:RUNNERS_UP])
-    return candidate(g, best.index, best.tier, best.similarity, GeocodeResult, query=query,
-                     confidence=round(confidence, 3), outside_country=outside, ambiguous=bool(rivals),
-                     candidates=runners)
+    runners = tuple((h.index, h.tier, round(h.similarity, 3)) for h in listed[:RUNNERS_UP])
+    return best.index, best.tier, round(best.similarity, 3), query, round(confidence, 3), outside, bool(rivals), runners
 
 
 def geocode_all(names: Iterable[str], country: str | None = "SY", *, gazetteer: Gazetteer | None = None,

@@ -76,6 +76,7 @@ _APOSTROPHES = dict.fromkeys(map(ord, "'’‘`´ʿʾʼʻ′‛"), None)
 _LATIN_EXTRA = str.maketrans({"ı": "i", "ø": "o", "đ": "d", "ł": "l", "ħ": "h", "ß": "ss", "æ": "ae", "œ": "oe",
                               "þ": "th", "š": "sh", "č": "ch", "ž": "zh"})
 
+_ARABIC_SCRIPT = re.compile("[\u0600-\u06ff\u0750-\u077f]")
 _ARABIC_MARKS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
 _ARABIC_LETTERS = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ة": "ه", "ى": "ي", "ؤ": "و", "ئ": "ي", "ء": None,
                                  "ک": "ك", "ی": "ي"})
@@ -236,6 +237,8 @@ def name_key(text: str) -> str:
 
 def kind_hint(words: list[str]) -> str | None:
     """The kind of place folded words say they name: ``"admin1"``, ``"admin2"``, ``"admin3"``, ``"place"`` or None."""
+    if KIND_WORDS.keys().isdisjoint(words):
+        return None  # most names: no kind word, so no "district" after "sub" and no trailing "rif" either
     kinds = [KIND_WORDS.get(word) for word in words]
     if "sub" in words and "district" in words:
         return "admin3"
@@ -284,7 +287,7 @@ def has_admin_hint(text: str) -> bool:
 
 def is_arabic(text: str) -> bool:
     """True if ``text`` has Arabic letters."""
-    return any("\u0600" <= ch <= "\u06ff" or "\u0750" <= ch <= "\u077f" for ch in text)
+    return not text.isascii() and _ARABIC_SCRIPT.search(text) is not None
 
 
 def _latin_word_skeleton(word: str) -> str:
@@ -817,16 +820,19 @@ def article_count(text: str) -> int:
 
 def _alignment_cost(latin: list[_Sound], written: list[_Sound]) -> float:
     n, m = len(latin), len(written)
+    latin_skips = [_latin_skip(sound) for sound in latin]  # each sound's skip cost once, not once per cell
+    arabic_skips = [_arabic_skip(sound) for sound in written]
     cost = [[0.0] * (m + 1) for _ in range(n + 1)]
     for i in range(1, n + 1):
-        cost[i][0] = cost[i - 1][0] + _latin_skip(latin[i - 1])
+        cost[i][0] = cost[i - 1][0] + latin_skips[i - 1]
     for j in range(1, m + 1):
-        cost[0][j] = cost[0][j - 1] + _arabic_skip(written[j - 1])
+        cost[0][j] = cost[0][j - 1] + arabic_skips[j - 1]
     for i in range(1, n + 1):
+        above, row, sound, skip = cost[i - 1], cost[i], latin[i - 1], latin_skips[i - 1]
         for j in range(1, m + 1):
-            best = min(cost[i - 1][j] + _latin_skip(latin[i - 1]), cost[i][j - 1] + _arabic_skip(written[j - 1]))
-            pair = _pair_cost(latin[i - 1], written[j - 1])
+            best = min(above[j] + skip, row[j - 1] + arabic_skips[j - 1])
+            pair = _pair_cost(sound, written[j - 1])
             if pair is not None:
-                best = min(best, cost[i - 1][j - 1] + pair)
-            cost[i][j] = best
+                best = min(best, above[j - 1] + pair)
+            row[j] = best
     return cost[n][m]
