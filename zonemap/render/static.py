@@ -490,7 +490,9 @@ def _draw_map(briefing: Briefing, ax: Axes, *, lang: str | None = None,
                    linewidth=0.6, linestyle=(0, (2, 2)), zorder=2)
     _draw_zones(ax, zones, outlines_only=shades is not None)
 
-    named = incidents.assign(name=place_names(briefing, lang)) if len(incidents) else incidents.assign(name=[])
+    # Only what is drawn: a copy of every column of a million incidents would take hundreds of MB.
+    drawn = incidents[["type", incidents.geometry.name]]
+    named = drawn.assign(name=place_names(briefing, lang)) if len(drawn) else drawn.assign(name=[])
     within = named.geometry.within(layout.box).to_numpy() if len(named) else np.zeros(0, dtype=bool)
     inside = named[within]
     ax.apply_aspect()
