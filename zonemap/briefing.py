@@ -85,7 +85,10 @@ class Briefing:
     incidents
         One row per incident: see :data:`zonemap.incidents.INCIDENT_COLUMNS`;
         ``zones`` is a tuple of zone ids, ``label`` a readable name of the
-        location, missing values are None (``fatalities``: ``pd.NA``).
+        location, missing values are None (``fatalities``: ``pd.NA``). Text
+        that repeats from row to row (``type``, ``label``, the admin units,
+        ``description``: :data:`zonemap.incidents.join.REPEATED_TEXT_COLUMNS`)
+        is held as pandas categoricals, whose missing values are NaN.
     countries
         Country outlines of the world (full detail around the scenario's
         country): ``iso_a2``, names, geometry.

@@ -107,7 +107,8 @@ def _flat(frame: pd.DataFrame) -> pd.DataFrame:
             continue
         if frame[column].dtype == bool:
             frame[column] = frame[column].astype("int32")
-        elif frame[column].map(lambda v: isinstance(v, (tuple, list))).any():
+        elif (not isinstance(frame[column].dtype, pd.CategoricalDtype)  # categoricals hold text
+              and frame[column].map(lambda v: isinstance(v, (tuple, list))).any()):
             frame[column] = ["; ".join(map(str, v)) for v in frame[column]]
     return frame
 

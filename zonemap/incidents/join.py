@@ -31,6 +31,12 @@ INCIDENT_COLUMNS = ["id", "date", "type", "place", "matched_place", "label", "co
 """Columns of the incidents table of a briefing, in order. ``category``, ``dataset_admin1``, ``notes`` and
 ``geo_precision`` come from imported datasets (see :mod:`zonemap.incidents.imports`)."""
 
+REPEATED_TEXT_COLUMNS = ("type", "label", "country", "admin1", "admin1_code", "admin2", "admin2_code", "admin3",
+                         "admin3_code", "description")
+"""Text columns of the incidents table held as pandas categoricals: each distinct text once and a small code per
+incident. A million events share a few thousand places, units and wordings; as plain text these columns would
+take about 180 MB. (``date`` stays text, so that ``min()`` and comparisons with a day work as on any text.)"""
+
 NEAR_PLACE_KM = 15.0
 """Incidents given by coordinates are labelled with the nearest known place within this distance."""
 
@@ -123,6 +129,29 @@ def incident_labels(points: gpd.GeoDataFrame, gazetteer: Gazetteer, country: str
                     for x, y, (name, km) in zip(xs[first], ys[first], nearest)]
         labels[unnamed] = texts[codes]
     return labels.tolist()
+
+
+def shared_points(xs: ArrayLike, ys: ArrayLike) -> gpd.array.GeometryArray:
+    """Points at these coordinates, each distinct point made once and shared by every row at it.
+
+    A shapely point takes about 200 bytes; events of an export are mostly at
+    a few thousand places, so a million of them hold a few thousand points
+    instead of a million (shapely geometries are immutable: sharing one is
+    safe).
+
+    Parameters
+    ----------
+    xs, ys
+        Longitudes and latitudes (float arrays of the same length).
+
+    Returns
+    -------
+    geopandas.array.GeometryArray
+        One point per row, equal to ``geopandas.points_from_xy(xs, ys)``.
+    """
+    xs, ys = np.asarray(xs, dtype=np.float64), np.asarray(ys, dtype=np.float64)
+    codes, first = _distinct_points(xs, ys)
+    return gpd.array.GeometryArray(shapely.points(xs[first], ys[first])[codes])
 
 
 def _distinct_points(xs: np.ndarray, ys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -247,7 +276,8 @@ def join_incidents(points: gpd.GeoDataFrame, labels: Sequence[str], locations: p
         ``points`` with ``label``, ``country``, ``admin1``, ``admin1_code``,
         ``admin2``, ``admin2_code``, ``admin3``, ``admin3_code`` (None where
         the data has no such level) and ``zones`` (tuple of zone ids) added; columns in
-        :data:`INCIDENT_COLUMNS` order, then any others ``points`` had.
+        :data:`INCIDENT_COLUMNS` order, then any others ``points`` had. The columns of
+        :data:`REPEATED_TEXT_COLUMNS` are categoricals (missing values are NaN, as in text columns).
     """
     result = points.copy(deep=False)  # copy on write: the new columns do not touch ``points``
     result["label"] = list(labels)
@@ -260,6 +290,9 @@ def join_incidents(points: gpd.GeoDataFrame, labels: Sequence[str], locations: p
         for column, source in ((level, f"{level}_name"), (f"{level}_code", f"{level}_code")):
             result[column] = locations[source].array if known else np.full(len(result), None, dtype=object)
     result["zones"] = _zones_of(result["id"], links)
+    for column in REPEATED_TEXT_COLUMNS:
+        if column in result:
+            result[column] = result[column].astype("category")
     return result[[c for c in INCIDENT_COLUMNS if c in result] + [c for c in result if c not in INCIDENT_COLUMNS]]
 
 
