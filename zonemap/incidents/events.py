@@ -224,7 +224,7 @@ def _imported_events(raw: RawTable, columns: Mapping[str, list[str]], sources: M
         "description": field("description"), "notes": texts_or_none(field("notes")), "source_outlet": outlet,
         "source_url": url, "source_date": source_date,
         "geo_precision": precision,
-    })
+    }, copy=False)  # the columns as made, not gathered into one block of a copy each
     return events, problems
 
 
