@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import InputError
+from ..memory import release_unused_memory
 from .formats import CHART_FORMATS, DEFAULT_FORMATS, FORMATS, STATIC_FORMATS
 from .publish import Content, publish
 
@@ -68,6 +69,7 @@ def write_outputs(briefing: Briefing, output_dir: str | Path, *, formats: Sequen
 
         step("rendering the interactive map")
         page = render_html(briefing, lang=lang, tiles=tiles, choropleth=choropleth)
+        release_unused_memory()  # the page's columns were encoded through Arrow
         if "html" in formats:
             files[f"{name}.html"] = page
         if "embed" in formats:

@@ -96,6 +96,33 @@ def incident_points(incidents: Sequence[Incident], resolver: PlaceResolver) -> g
     return frame
 
 
+def concat_points(frames: Sequence[gpd.GeoDataFrame]) -> gpd.GeoDataFrame:
+    """Incident points of several sources (a scenario, its tables) in one frame, rows in order.
+
+    Categorical columns stay categorical (their categories put together):
+    pandas would make them text, a copy of every row's text.
+
+    Parameters
+    ----------
+    frames
+        Outputs of :func:`incident_points` and
+        :func:`~zonemap.incidents.imports.place_events`.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        EPSG:4326, with a fresh index.
+    """
+    coded = [c for c in REPEATED_TEXT_COLUMNS
+             if any(c in f and isinstance(f[c].dtype, pd.CategoricalDtype) for f in frames)]
+    categories = {c: pd.Index(sorted({text for f in frames for text in f[c].dropna().unique()}), dtype="str")
+                  for c in coded}
+    # With the same categories everywhere, pandas keeps the columns categorical.
+    combined = pd.concat([f.assign(**{c: pd.Categorical(f[c], categories=categories[c]) for c in coded})
+                          for f in frames], ignore_index=True)
+    return gpd.GeoDataFrame(combined, geometry="geometry", crs="EPSG:4326")
+
+
 def incident_labels(points: gpd.GeoDataFrame, gazetteer: Gazetteer, country: str) -> list[str]:
     """A readable name for each incident's location.
 
@@ -242,8 +269,8 @@ def place_incidents(points: gpd.GeoDataFrame, zones: gpd.GeoDataFrame, locator: 
     Returns
     -------
     (pandas.DataFrame, pandas.DataFrame)
-        Each point's units, as :meth:`AdminLocator.locate` gives them, and
-        the links of :func:`zone_incident_links`.
+        Each point's units, as :meth:`AdminLocator.locate` gives them (as
+        categoricals), and the links of :func:`zone_incident_links`.
     """
     if engine == "dask":
         from .partitioned import partitioned_join
@@ -251,7 +278,8 @@ def place_incidents(points: gpd.GeoDataFrame, zones: gpd.GeoDataFrame, locator: 
         return partitioned_join(points, zones, locator, scheduler=scheduler)
     xs, ys = check_coordinates(points.geometry.x.to_numpy(), points.geometry.y.to_numpy())
     codes, first = _distinct_points(xs, ys)
-    locations = locator.locate(xs[first], ys[first]).take(codes).reset_index(drop=True)
+    # As categoricals before spreading them over the rows: a code per incident, not a copy of its units' names.
+    locations = locator.locate(xs[first], ys[first]).astype("category").take(codes).reset_index(drop=True)
     return locations, zone_incident_links(points, zones)
 
 
@@ -280,7 +308,7 @@ def join_incidents(points: gpd.GeoDataFrame, labels: Sequence[str], locations: p
         :data:`REPEATED_TEXT_COLUMNS` are categoricals (missing values are NaN, as in text columns).
     """
     result = points.copy(deep=False)  # copy on write: the new columns do not touch ``points``
-    result["label"] = list(labels)
+    result["label"] = pd.Categorical(labels)
     # Stored columns (Arrow text) are assigned as they are: no Python string per row, the same types.
     result["country"] = locations["country"].array
     result["admin1"] = locations["admin1_name"].array
@@ -292,7 +320,8 @@ def join_incidents(points: gpd.GeoDataFrame, labels: Sequence[str], locations: p
     result["zones"] = _zones_of(result["id"], links)
     for column in REPEATED_TEXT_COLUMNS:
         if column in result:
-            result[column] = result[column].astype("category")
+            coded = result[column].astype("category")
+            result[column] = coded.cat.reorder_categories(sorted(coded.cat.categories))  # as text sorts
     return result[[c for c in INCIDENT_COLUMNS if c in result] + [c for c in result if c not in INCIDENT_COLUMNS]]
 
 
