@@ -325,10 +325,22 @@ def join_incidents(points: gpd.GeoDataFrame, labels: Sequence[str], locations: p
     return result[[c for c in INCIDENT_COLUMNS if c in result] + [c for c in result if c not in INCIDENT_COLUMNS]]
 
 
-def _positions(texts: ArrayLike, among: ArrayLike) -> np.ndarray:
+def text_positions(texts: ArrayLike, among: ArrayLike) -> np.ndarray:
     """Where each text is among distinct texts (-1 where it is not), matched by Arrow.
 
     pandas would make a Python string of each of a million ids to look them up.
+
+    Parameters
+    ----------
+    texts
+        Texts to look up (e.g. the incident ids of the zone links).
+    among
+        Distinct texts (e.g. every incident's id).
+
+    Returns
+    -------
+    numpy.ndarray
+        ``int64`` positions in ``among``.
     """
     found = pc.index_in(pa.array(texts, pa.large_string()), value_set=pa.array(among, pa.large_string()))
     return found.fill_null(-1).to_numpy().astype(np.int64)
@@ -342,7 +354,7 @@ def _zones_of(ids: pd.Series, links: pd.DataFrame) -> np.ndarray:
     combination, combinations = pd.factorize(per_incident.to_numpy(dtype=object))
     tuples = np.empty(len(combinations) + 1, dtype=object)
     tuples[:] = [tuple(zone_ids[list(codes)]) for codes in combinations] + [()]
-    found = _positions(ids, linked_ids)
+    found = text_positions(ids, linked_ids)
     chosen = np.full(len(ids), len(combinations))
     chosen[found >= 0] = combination[found[found >= 0]]
     return tuples[chosen]
@@ -369,7 +381,7 @@ def zone_figures(zone_ids: Sequence[str], incidents: gpd.GeoDataFrame, links: pd
     if incidents["id"].duplicated().any():
         raise pd.errors.InvalidIndexError("Reindexing only valid with uniquely valued Index objects")
     dead = incidents["fatalities"].fillna(0).astype(int).to_numpy()
-    found = _positions(links["incident_id"], incidents["id"])
+    found = text_positions(links["incident_id"], incidents["id"])
     fatalities = np.full(len(found), np.nan)
     fatalities[found >= 0] = dead[found[found >= 0]]
     joined = links.assign(fatalities=fatalities)
