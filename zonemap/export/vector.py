@@ -40,7 +40,7 @@ GEOPACKAGE_LAYERS = {
 """Layers of the GeoPackage export and their columns (besides ``geometry``)."""
 
 
-GEOJSON_CHUNK_ROWS = 10_000
+GEOJSON_CHUNK_ROWS = 1_000
 """Features encoded at a time: a million incidents' features at once would take several GB."""
 
 
