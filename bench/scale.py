@@ -40,7 +40,15 @@ is written by another, so that generating it costs nothing here):
   interpreter, zonemap and its embedded boundaries and gazetteer (about
   300 MB before any incident), and ``prepare`` itself.
 
-Run: ``.venv/bin/python bench/scale.py [--sizes 1000,10000,100000,1000000] [--explore-max 100000]``
+And what a user meets: ``zonemap build`` (the command line, in a fresh
+process) of the example scenario with the same table in its
+``incident_files``, writing the default outputs (HTML, PNG, GeoJSON, MD):
+
+* zonemap build: its wall time, from start to exit;
+* peak RSS of zonemap build: that process's peak resident memory.
+
+Run: ``.venv/bin/python bench/scale.py [--sizes 1000,10000,100000,1000000] [--explore-max 100000]
+[--prepare-max 1000000]``
 """
 
 from __future__ import annotations
@@ -248,6 +256,29 @@ def prepare_from_table(n: int, folder: Path) -> dict:
     return written if "error" in written else run_child("prepare", n, folder)
 
 
+def scenario_with_table(folder: Path) -> Path:
+    """The example scenario, copied into ``folder`` with ``incidents.csv`` (beside it) in its ``incident_files``."""
+    text = EXAMPLE.read_text(encoding="utf-8")
+    scenario = folder / EXAMPLE.name
+    scenario.write_text(text.replace("\nincidents:\n", "\nincident_files: [incidents.csv]\n\nincidents:\n", 1),
+                        encoding="utf-8")
+    return scenario
+
+
+def build_from_table(folder: Path) -> dict:
+    """``zonemap build`` of :func:`scenario_with_table` (default outputs), as a user runs it: wall time and peak RSS."""
+    command = [sys.executable, "-m", "zonemap", "build", str(scenario_with_table(folder)), "-o", str(folder / "build"),
+               "-q"]
+    start = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - start
+    errors = process.stderr.read()
+    if os.waitstatus_to_exitcode(status) != 0:
+        return {"error": (errors.strip().splitlines() or ["failed"])[-1]}
+    return {"seconds": seconds, "rss_mb": usage.ru_maxrss / 1024}
+
+
 def time_to_interactive(browser, page_path: str, ready: str) -> float | None:
     """Seconds from navigation until the map is ready (``ready``: a JS condition) and a click on it is answered."""
     context = browser.new_context(viewport={"width": 1280, "height": 800})
@@ -299,21 +330,23 @@ def main() -> int:
         for n in sizes:
             work = Path(folder) / str(n)
             work.mkdir()
+            prepared = prepare_from_table(n, work) if n <= args.prepare_max else {"skipped": True}
             results[n] = (run_child("zonemap", n, work),
                           run_child("explore", n, work) if n <= args.explore_max else {"skipped": True},
-                          prepare_from_table(n, work) if n <= args.prepare_max else {"skipped": True})
-        for n, (ours, theirs, prepared) in results.items():
+                          prepared, build_from_table(work) if "seconds" in prepared else prepared)
+        for n, (ours, theirs, prepared, built) in results.items():
             if "page" in ours:
                 ours["interactive"] = time_to_interactive(browser, ours["page"], "document.querySelector('[data-zm-ready]')")
             if "page" in theirs:
                 theirs["interactive"] = time_to_interactive(browser, theirs["page"], "document.readyState === 'complete'")
-            rows += table_rows(n, ours, theirs, prepared)
+            rows += table_rows(n, ours, theirs, prepared, built)
         browser.close()
     print_table(("incidents", "measure", "zonemap", "geopandas.explore", "zonemap / explore"), rows)
     print(f"\nnot run: geopandas.explore above {args.explore_max:,} incidents (its page grows by about 0.8 KB per "
           f"incident, one SVG marker each), prepare() from a CSV table above {args.prepare_max:,}")
     print("targets at 100k: page <= 4 MB, build <= 3 s and no slower than explore, interactive <= 2 s; "
-          "at 1M: interactive <= 6 s, build <= 1 GB RSS (writing the page and prepare() from a CSV table)")
+          "at 1M: interactive <= 6 s, build <= 1 GB RSS (writing the page, prepare() from a CSV table and "
+          "zonemap build end to end)")
     return 0
 
 
@@ -331,7 +364,7 @@ def _ratio(ours: dict, theirs: dict, key: str) -> str:
     return f"{a / b:.2f}x" if a and b else ""
 
 
-def table_rows(n: int, ours: dict, theirs: dict, prepared: dict) -> list[tuple]:
+def table_rows(n: int, ours: dict, theirs: dict, prepared: dict, built: dict) -> list[tuple]:
     seconds = lambda value: f"{value:.2f} s"  # noqa: E731
     label = f"{n:,}"
     rows = [
@@ -346,7 +379,9 @@ def table_rows(n: int, ours: dict, theirs: dict, prepared: dict) -> list[tuple]:
     ]
     if not prepared.get("skipped"):
         rows += [("", "prepare() from a CSV table", _cell(prepared, "seconds", seconds), "-", ""),
-                 ("", "peak RSS of prepare()", _cell(prepared, "rss_mb", lambda v: f"{v:,.0f} MB"), "-", "")]
+                 ("", "peak RSS of prepare()", _cell(prepared, "rss_mb", lambda v: f"{v:,.0f} MB"), "-", ""),
+                 ("", "zonemap build (CLI, default outputs)", _cell(built, "seconds", seconds), "-", ""),
+                 ("", "peak RSS of zonemap build", _cell(built, "rss_mb", lambda v: f"{v:,.0f} MB"), "-", "")]
     return rows
 
 

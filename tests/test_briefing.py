@@ -210,3 +210,36 @@ def test_every_example_scenario_prepares_without_doubtful_names(path):
     assert len(briefing.zones) >= 3 and (briefing.zones["area_km2"] > 0).all()
     low = [r.describe() for r in briefing.resolutions if r.low_confidence]
     assert not low, low
+
+
+def test_a_100000_row_table_is_held_in_less_than_twice_its_file_size(tmp_path, example_briefing):
+    import gc
+    import tracemalloc
+
+    import numpy as np
+    import pyarrow as pa
+
+    rows = 100_000
+    rng = np.random.default_rng(10)
+    spots = rng.uniform([35.8, 32.8], [37.0, 36.3], (400, 2)).round(5)
+    at = rng.integers(0, len(spots), rows)
+    days = (np.datetime64("2017-01-01") + rng.integers(0, 1000, rows)).astype(str)
+    kinds = np.array(["shelling", "clashes", "air strike", "other"])[rng.integers(0, 4, rows)]
+    lines = [f"e{k},{day},{kind},{spots[p, 1]},{spots[p, 0]},{k % 7},Syrian army; civilians,{kind} near place {p}"
+             for k, (day, kind, p) in enumerate(zip(days, kinds, at))]
+    path = tmp_path / "events.csv"
+    path.write_text("id,date,type,lat,lon,fatalities,actors,description\n" + "\n".join(lines) + "\n", encoding="utf-8")
+    size = path.stat().st_size
+    gc.collect()
+    tracemalloc.start()
+    try:
+        python_before, arrow_before = tracemalloc.get_traced_memory()[0], pa.total_allocated_bytes()
+        briefing = zonemap.prepare(EXAMPLE, incident_files=[path], settings=zonemap.Settings(lenient=True))
+        gc.collect()
+        held = tracemalloc.get_traced_memory()[0] - python_before + pa.total_allocated_bytes() - arrow_before
+    finally:
+        tracemalloc.stop()
+    assert len(briefing.incidents) == rows + len(example_briefing.incidents)
+    # Places, units, types and wordings repeat: each is held once, with a code per incident, and incidents at
+    # one spot share one point (as plain text and a point each, the same briefing held four times the file).
+    assert held < 2 * size, held / size

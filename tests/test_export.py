@@ -164,3 +164,27 @@ def test_killed_builds_leave_the_previous_or_the_new_outputs(tmp_path):
             assert visible_state(folder) == new
             assert len(list((folder / ".map.builds").iterdir())) == 1
     assert "old" in outcomes
+
+
+def test_geojson_of_25000_incidents_is_written_a_piece_at_a_time(tmp_path, example_briefing):
+    import json
+    import tracemalloc
+
+    import numpy as np
+
+    incidents = example_briefing.incidents
+    many = incidents.iloc[np.resize(np.arange(len(incidents)), 25_000)].reset_index(drop=True)
+    briefing = replace(example_briefing, incidents=many)
+    tracemalloc.start()
+    try:
+        path = briefing.save(tmp_path, formats=["geojson"])["geojson"]
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    text = path.read_text(encoding="utf-8")
+    collection = json.loads(text)
+    assert len(collection["features"]) == len(briefing.zones) + len(briefing.provinces) + len(many)
+    # The pieces put together are exactly what one json.dumps of the whole collection writes.
+    assert text == json.dumps(collection, ensure_ascii=False, sort_keys=True, allow_nan=False) + "\n"
+    # Neither the features nor the text of the whole file are ever held at once.
+    assert peak < len(text.encode("utf-8")) / 2, peak / len(text.encode("utf-8"))

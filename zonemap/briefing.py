@@ -40,7 +40,9 @@ from .incidents import (EventTable, ImportReport, admin1_agreement, incident_lab
                         place_events, place_incidents, province_codes, read_events, zone_figures)
 from .incidents.analysis import DEFAULT_WINDOW_DAYS, before_after, check_window_days
 from .incidents.choropleth import ChoroplethSpec
+from .incidents.join import concat_points
 from .incidents.rejects import combine_rejects, empty_rejects
+from .memory import release_unused_memory
 from .scenario import DEFAULT_BUFFER_KM, Scenario, check_scenario, load_scenario
 from .scenario.model import IncidentFile
 from .scenario.files import resolve_scenario_path
@@ -85,7 +87,10 @@ class Briefing:
     incidents
         One row per incident: see :data:`zonemap.incidents.INCIDENT_COLUMNS`;
         ``zones`` is a tuple of zone ids, ``label`` a readable name of the
-        location, missing values are None (``fatalities``: ``pd.NA``).
+        location, missing values are None (``fatalities``: ``pd.NA``). Text
+        that repeats from row to row (``type``, ``label``, the admin units,
+        ``description``: :data:`zonemap.incidents.join.REPEATED_TEXT_COLUMNS`)
+        is held as pandas categoricals, whose missing values are NaN.
     countries
         Country outlines of the world (full detail around the scenario's
         country): ``iso_a2``, names, geometry.
@@ -485,12 +490,13 @@ def prepare(scenario: Scenario | Mapping | str | Path, *, incident_files: Sequen
     # A million events are hundreds of MB a copy: each step's input goes once the next has it, starting with
     # the tables' events and text.
     del tables
-    points = gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), geometry="geometry", crs="EPSG:4326")
+    points = concat_points(frames)
     del frames
     locations, links = place_incidents(points, zones, AdminLocator(country, provinces, countries, sub_districts, districts),
                                        engine=settings.engine, scheduler=settings.scheduler)
     located = join_incidents(points, incident_labels(points, resolver.gazetteer, country), locations, links)
     del points, locations
+    release_unused_memory()
     imports = _with_admin1_agreement(reports, located, provinces, PlaceResolver(country, resolver.gazetteer))
     _check_incidents_near_members(scenario, located, links, members, warnings, settings.lenient)
     warnings += [f"{r.field}: {r.describe()}" for r in resolver.resolutions if r.low_confidence]
@@ -512,6 +518,7 @@ def prepare(scenario: Scenario | Mapping | str | Path, *, incident_files: Sequen
     outlets = tuple(dict.fromkeys(s.outlet for s in scenario.sources))
     extent = tuple(float(v) for v in (zones.total_bounds if len(zones) else shapely.bounds(country_shape)))
     credits = credits_for(extent) + resolver.credits + ((f"Sources: {'; '.join(outlets)}",) if outlets else ())
+    release_unused_memory()  # what the counts and checks above took through Arrow
     return Briefing(scenario=scenario, zones=zones, provinces=provinces, districts=districts,
                     sub_districts=sub_districts, incidents=located, countries=countries,
                     zone_incidents=links, zone_provinces=parts, summary=_summary(zones),

@@ -13,8 +13,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import InputError
+from ..memory import release_unused_memory
 from .formats import CHART_FORMATS, DEFAULT_FORMATS, FORMATS, STATIC_FORMATS
-from .publish import publish
+from .publish import Content, publish
 
 if TYPE_CHECKING:
     from ..briefing import Briefing
@@ -61,13 +62,14 @@ def write_outputs(briefing: Briefing, output_dir: str | Path, *, formats: Sequen
         raise InputError(f"unknown output format {', '.join(map(repr, unknown))}; choose from {', '.join(FORMATS)}")
     step = progress or (lambda message: None)
     name = briefing.scenario.name
-    files: dict[str, str | bytes] = {}
+    files: dict[str, Content] = {}
     if "html" in formats or "embed" in formats:
         from ..render.interactive import render_html
         from .embed import embed_snippet
 
         step("rendering the interactive map")
         page = render_html(briefing, lang=lang, tiles=tiles, choropleth=choropleth)
+        release_unused_memory()  # the page's columns were encoded through Arrow
         if "html" in formats:
             files[f"{name}.html"] = page
         if "embed" in formats:
@@ -80,11 +82,11 @@ def write_outputs(briefing: Briefing, output_dir: str | Path, *, formats: Sequen
             step(f"drawing the static map ({fmt.upper()})")
             files[f"{name}.{fmt}"] = render_static(briefing, fmt, dpi=dpi, lang=lang, choropleth=choropleth)
     if {"geojson", "gpkg", "kml"} & set(formats):
-        from .vector import geojson_text, geopackage_bytes, kml_text
+        from .vector import geojson_chunks, geopackage_bytes, kml_text
 
         step("exporting " + ", ".join(f.upper() for f in ("geojson", "gpkg", "kml") if f in formats))
         if "geojson" in formats:
-            files[f"{name}.geojson"] = geojson_text(briefing)
+            files[f"{name}.geojson"] = geojson_chunks(briefing)  # written piece by piece
         if "gpkg" in formats:
             files[f"{name}.gpkg"] = geopackage_bytes(briefing)
         if "kml" in formats:

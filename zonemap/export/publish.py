@@ -11,15 +11,23 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from ..errors import InputError
 
 
-def _write_synced(path: Path, content: str | bytes) -> None:
+Content = str | bytes | Iterable[str]
+"""What a file is written from: text (UTF-8), bytes, or text in pieces made as they are written (a large export)."""
+
+
+def _write_synced(path: Path, content: Content) -> None:
     with open(path, "wb") as stream:
-        stream.write(content.encode("utf-8") if isinstance(content, str) else content)
+        if isinstance(content, (str, bytes)):
+            stream.write(content.encode("utf-8") if isinstance(content, str) else content)
+        else:
+            for piece in content:
+                stream.write(piece.encode("utf-8"))
         stream.flush()
         os.fsync(stream.fileno())
     os.chmod(path, 0o644)
@@ -76,7 +84,7 @@ def write_atomically(path: str | Path, content: str | bytes) -> Path:
     return path
 
 
-def publish(output_dir: str | Path, name: str, files: Mapping[str, str | bytes]) -> dict[str, Path]:
+def publish(output_dir: str | Path, name: str, files: Mapping[str, Content]) -> dict[str, Path]:
     """Write a build's files so that readers see all of the new ones or all of the old ones.
 
     The files are written (and synced) into a fresh folder
@@ -94,7 +102,9 @@ def publish(output_dir: str | Path, name: str, files: Mapping[str, str | bytes])
     name
         The scenario's output name (file stem).
     files
-        File name (e.g. ``"astana-2017.html"``) → content; text is written as UTF-8.
+        File name (e.g. ``"astana-2017.html"``) → content; text is written as UTF-8, an
+        iterable of texts piece by piece (made while written: an error making one
+        leaves nothing published, as any other failure).
 
     Returns
     -------

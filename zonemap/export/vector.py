@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import tempfile
 import xml.etree.ElementTree as ET
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -39,6 +40,10 @@ GEOPACKAGE_LAYERS = {
 """Layers of the GeoPackage export and their columns (besides ``geometry``)."""
 
 
+GEOJSON_CHUNK_ROWS = 1_000
+"""Features encoded at a time: a million incidents' features at once would take several GB."""
+
+
 def geojson_text(briefing: Briefing) -> str:
     """Zones, provinces and incidents as one GeoJSON FeatureCollection.
 
@@ -54,18 +59,44 @@ def geojson_text(briefing: Briefing) -> str:
     -------
     str
         GeoJSON text (RFC 7946: WGS 84, longitude first), keys sorted,
-        coordinates rounded to 6 decimals.
+        coordinates rounded to 6 decimals: :func:`geojson_chunks` joined.
     """
-    features = []
+    return "".join(geojson_chunks(briefing))
+
+
+def geojson_chunks(briefing: Briefing) -> Iterator[str]:
+    """The text of :func:`geojson_text` in pieces, a few thousand features each, made as they are asked for.
+
+    A million incidents make a GeoJSON file of about 700 MB: written piece by
+    piece (as the build does), it is never held whole in memory.
+
+    Parameters
+    ----------
+    briefing
+        A prepared briefing.
+
+    Yields
+    ------
+    str
+        Consecutive pieces of the text; joined, exactly what ``json.dumps`` gives for the whole
+        collection (keys sorted, so ``features`` comes before ``type``).
+    """
+    yield '{"features": ['
+    separator = ""
     for layer, frame in (("zone", briefing.zones), ("province", briefing.provinces), ("incident", briefing.incidents)):
         columns = [c for c in frame.columns if c != frame.geometry.name]
-        for record, geometry in zip(frame[columns].to_dict("records"), frame.geometry):
-            properties = {"layer": layer} | {k: plain(v) for k, v in record.items()}
-            rounded = shapely.set_precision(geometry, 10 ** -GEOJSON_DECIMALS) if geometry is not None else None
-            features.append({"type": "Feature", "properties": properties,
-                             "geometry": shapely.geometry.mapping(rounded) if rounded is not None else None})
-    collection = {"type": "FeatureCollection", "features": features}
-    return json.dumps(collection, ensure_ascii=False, sort_keys=True, allow_nan=False) + "\n"
+        for start in range(0, len(frame), GEOJSON_CHUNK_ROWS):
+            part = frame.iloc[start:start + GEOJSON_CHUNK_ROWS]
+            geometries = part.geometry.to_numpy()
+            present = pd.notna(geometries)
+            rounded = geometries.copy()
+            rounded[present] = shapely.set_precision(geometries[present], 10 ** -GEOJSON_DECIMALS)
+            features = [{"type": "Feature", "properties": {"layer": layer} | {k: plain(v) for k, v in record.items()},
+                         "geometry": shapely.geometry.mapping(geometry) if geometry is not None else None}
+                        for record, geometry in zip(part[columns].to_dict("records"), rounded)]
+            yield separator + json.dumps(features, ensure_ascii=False, sort_keys=True, allow_nan=False)[1:-1]
+            separator = ", "
+    yield '], "type": "FeatureCollection"}\n'
 
 
 def _flat(frame: pd.DataFrame) -> pd.DataFrame:
@@ -76,7 +107,8 @@ def _flat(frame: pd.DataFrame) -> pd.DataFrame:
             continue
         if frame[column].dtype == bool:
             frame[column] = frame[column].astype("int32")
-        elif frame[column].map(lambda v: isinstance(v, (tuple, list))).any():
+        elif (not isinstance(frame[column].dtype, pd.CategoricalDtype)  # categoricals hold text
+              and frame[column].map(lambda v: isinstance(v, (tuple, list))).any()):
             frame[column] = ["; ".join(map(str, v)) for v in frame[column]]
     return frame
 

@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
+from .join import text_positions
 
 if TYPE_CHECKING:
     from ..briefing import Briefing
@@ -162,11 +163,12 @@ def before_after(briefing: Briefing, window_days: int = DEFAULT_WINDOW_DAYS,
     names = dict(zip(briefing.zones["id"], briefing.zones["name"]))
     incidents = briefing.incidents
     counted = incidents["type"].isin(types).to_numpy()
-    day = np.asarray(incidents["date"], dtype="datetime64[D]").astype(np.int64)  # days since 1970-01-01
+    date_codes, dates = pd.factorize(incidents["date"], sort=False)  # each distinct date read once
+    day = np.asarray(dates, dtype="datetime64[D]").astype(np.int64)[date_codes]  # days since 1970-01-01
     dead = incidents["fatalities"].fillna(0).to_numpy(dtype=np.int64)
     # Each (zone, incident) link as the incident's row, kept when its type counts.
     links = briefing.zone_incidents
-    row_of = pd.Index(incidents["id"]).get_indexer(links["incident_id"])
+    row_of = text_positions(links["incident_id"], incidents["id"])
     kept = row_of >= 0
     kept[kept] = counted[row_of[kept]]
     link_zone, link_row = links["zone_id"].to_numpy(dtype=object)[kept], row_of[kept]

@@ -196,3 +196,19 @@ def source_fields(texts: np.ndarray, sources: Mapping[str, Source]) -> tuple[np.
 def texts_or_none(texts: np.ndarray) -> np.ndarray:
     """The cells with ``""`` made None (missing)."""
     return np.where(texts == "", None, texts).astype(object)
+
+
+def coded_texts(texts: np.ndarray) -> pd.Categorical:
+    """Text cells as a categorical: each distinct text once, in order of first appearance, and a code per row.
+
+    Factorized on the cells' own objects: ``pd.Categorical(texts)`` would
+    first copy every row's text into Arrow (a million descriptions: over 100 MB).
+    """
+    codes, distinct = pd.factorize(np.asarray(texts, dtype=object), sort=False)
+    return pd.Categorical.from_codes(codes, categories=pd.Index(distinct, dtype="str"))
+
+
+def no_numbers(rows: int) -> pd.arrays.IntegerArray:
+    """A nullable integer column of ``rows`` missing values."""
+    return pd.arrays.IntegerArray(np.zeros(rows, dtype=np.int64), np.ones(rows, dtype=bool))
+

@@ -24,7 +24,8 @@ import pandas as pd
 from ..errors import InputError
 from ..scenario.model import Source
 from ..settings import Settings
-from .cells import RowProblems, actor_lists, first_filled, numbers, source_fields, texts_or_none, whole_numbers
+from .cells import (RowProblems, actor_lists, coded_texts, first_filled, numbers, source_fields, texts_or_none,
+                    whole_numbers)
 from .formats import (IMPORTED_FORMATS, UCDP_VIOLENCE, check_format_name, detect_format, incident_types,
                       mapped_columns, parse_dates, resolve_columns)
 from .readers import RawTable, read_raw_table
@@ -34,9 +35,9 @@ from .tables import zonemap_columns, zonemap_events
 EVENT_COLUMNS = ["row", "line", "id", "date", "type", "category", "place", "dataset_admin1", "lat", "lon", "fatalities",
                  "actors", "description", "notes", "source_outlet", "source_url", "source_date", "geo_precision"]
 """Columns of :attr:`EventTable.events`: ``row`` (position in the file) and ``line`` (line, sheet row or
-feature number), ``id`` (None when the table has none), ``date`` (ISO), ``type`` (zonemap's), ``category``
+feature number), ``id`` (None when the table has none), ``date`` (ISO), ``type`` (zonemap's; categorical), ``category``
 (the dataset's own), ``place`` and ``dataset_admin1`` (as written), ``lat``/``lon`` (NaN without
-coordinates), ``fatalities`` (``Int64``), ``actors`` (tuples), ``description``, ``notes`` (the dataset's own account; None for zonemap tables), ``source_outlet``,
+coordinates), ``fatalities`` (``Int64``), ``actors`` (tuples), ``description`` (categorical), ``notes`` (the dataset's own account; None for zonemap tables), ``source_outlet``,
 ``source_url``, ``source_date``, ``geo_precision`` (the dataset's precision code, ``Int64``)."""
 
 FORMAT_LABELS = {"zonemap": "zonemap", "generic": "mapped columns"} | {f.name: f.label for f in IMPORTED_FORMATS.values()}
@@ -218,13 +219,13 @@ def _imported_events(raw: RawTable, columns: Mapping[str, list[str]], sources: M
     outlet, url, source_date, _ = source_fields(field("source"), sources)
     events = pd.DataFrame({
         "row": np.arange(rows), "line": raw.lines, "id": texts_or_none(ids), "date": dates,
-        "type": incident_types(categories), "category": categories, "place": texts_or_none(places),
+        "type": coded_texts(incident_types(categories)), "category": categories, "place": texts_or_none(places),
         "dataset_admin1": texts_or_none(field("admin1")), "lat": coordinates["lat"], "lon": coordinates["lon"],
         "fatalities": fatalities, "actors": actor_lists(raw.cells, columns.get("actors", []), rows),
-        "description": field("description"), "notes": texts_or_none(field("notes")), "source_outlet": outlet,
+        "description": coded_texts(field("description")), "notes": texts_or_none(field("notes")), "source_outlet": outlet,
         "source_url": url, "source_date": source_date,
         "geo_precision": precision,
-    })
+    }, copy=False)  # the columns as made, not gathered into one block of a copy each
     return events, problems
 
 

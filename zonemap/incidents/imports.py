@@ -23,6 +23,7 @@ from tqdm import tqdm
 from ..errors import GeocodeError, InputError, Origin
 from ..geocoding import DEFAULT_MIN_CONFIDENCE, LOW_CONFIDENCE, PlaceResolver, geocode_all
 from .events import EventTable
+from .join import shared_points
 
 PROGRESS_MIN_NAMES = 2000
 """Geocoding at least this many distinct names shows a progress bar (on a terminal)."""
@@ -148,7 +149,7 @@ def place_events(table: EventTable, resolver: PlaceResolver, *, first_number: in
         "matched_place": matched[kept],
         **{column: events[column].array for column in ("fatalities", "actors", "description", "source_outlet",
                                                        "source_url", "source_date", *EXTRA_COLUMNS)},
-    }, geometry=gpd.points_from_xy(lon[kept], lat[kept]), crs="EPSG:4326", copy=False)
+    }, geometry=shared_points(lon[kept], lat[kept]), crs="EPSG:4326", copy=False)
     return table, points
 
 

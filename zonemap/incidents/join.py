@@ -31,6 +31,12 @@ INCIDENT_COLUMNS = ["id", "date", "type", "place", "matched_place", "label", "co
 """Columns of the incidents table of a briefing, in order. ``category``, ``dataset_admin1``, ``notes`` and
 ``geo_precision`` come from imported datasets (see :mod:`zonemap.incidents.imports`)."""
 
+REPEATED_TEXT_COLUMNS = ("type", "label", "country", "admin1", "admin1_code", "admin2", "admin2_code", "admin3",
+                         "admin3_code", "description")
+"""Text columns of the incidents table held as pandas categoricals: each distinct text once and a small code per
+incident. A million events share a few thousand places, units and wordings; as plain text these columns would
+take about 180 MB. (``date`` stays text, so that ``min()`` and comparisons with a day work as on any text.)"""
+
 NEAR_PLACE_KM = 15.0
 """Incidents given by coordinates are labelled with the nearest known place within this distance."""
 
@@ -90,6 +96,33 @@ def incident_points(incidents: Sequence[Incident], resolver: PlaceResolver) -> g
     return frame
 
 
+def concat_points(frames: Sequence[gpd.GeoDataFrame]) -> gpd.GeoDataFrame:
+    """Incident points of several sources (a scenario, its tables) in one frame, rows in order.
+
+    Categorical columns stay categorical (their categories put together):
+    pandas would make them text, a copy of every row's text.
+
+    Parameters
+    ----------
+    frames
+        Outputs of :func:`incident_points` and
+        :func:`~zonemap.incidents.imports.place_events`.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        EPSG:4326, with a fresh index.
+    """
+    coded = [c for c in REPEATED_TEXT_COLUMNS
+             if any(c in f and isinstance(f[c].dtype, pd.CategoricalDtype) for f in frames)]
+    categories = {c: pd.Index(sorted({text for f in frames for text in f[c].dropna().unique()}), dtype="str")
+                  for c in coded}
+    # With the same categories everywhere, pandas keeps the columns categorical.
+    combined = pd.concat([f.assign(**{c: pd.Categorical(f[c], categories=categories[c]) for c in coded})
+                          for f in frames], ignore_index=True)
+    return gpd.GeoDataFrame(combined, geometry="geometry", crs="EPSG:4326")
+
+
 def incident_labels(points: gpd.GeoDataFrame, gazetteer: Gazetteer, country: str) -> list[str]:
     """A readable name for each incident's location.
 
@@ -123,6 +156,29 @@ def incident_labels(points: gpd.GeoDataFrame, gazetteer: Gazetteer, country: str
                     for x, y, (name, km) in zip(xs[first], ys[first], nearest)]
         labels[unnamed] = texts[codes]
     return labels.tolist()
+
+
+def shared_points(xs: ArrayLike, ys: ArrayLike) -> gpd.array.GeometryArray:
+    """Points at these coordinates, each distinct point made once and shared by every row at it.
+
+    A shapely point takes about 200 bytes; events of an export are mostly at
+    a few thousand places, so a million of them hold a few thousand points
+    instead of a million (shapely geometries are immutable: sharing one is
+    safe).
+
+    Parameters
+    ----------
+    xs, ys
+        Longitudes and latitudes (float arrays of the same length).
+
+    Returns
+    -------
+    geopandas.array.GeometryArray
+        One point per row, equal to ``geopandas.points_from_xy(xs, ys)``.
+    """
+    xs, ys = np.asarray(xs, dtype=np.float64), np.asarray(ys, dtype=np.float64)
+    codes, first = _distinct_points(xs, ys)
+    return gpd.array.GeometryArray(shapely.points(xs[first], ys[first])[codes])
 
 
 def _distinct_points(xs: np.ndarray, ys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -213,8 +269,8 @@ def place_incidents(points: gpd.GeoDataFrame, zones: gpd.GeoDataFrame, locator: 
     Returns
     -------
     (pandas.DataFrame, pandas.DataFrame)
-        Each point's units, as :meth:`AdminLocator.locate` gives them, and
-        the links of :func:`zone_incident_links`.
+        Each point's units, as :meth:`AdminLocator.locate` gives them (as
+        categoricals), and the links of :func:`zone_incident_links`.
     """
     if engine == "dask":
         from .partitioned import partitioned_join
@@ -222,7 +278,8 @@ def place_incidents(points: gpd.GeoDataFrame, zones: gpd.GeoDataFrame, locator: 
         return partitioned_join(points, zones, locator, scheduler=scheduler)
     xs, ys = check_coordinates(points.geometry.x.to_numpy(), points.geometry.y.to_numpy())
     codes, first = _distinct_points(xs, ys)
-    locations = locator.locate(xs[first], ys[first]).take(codes).reset_index(drop=True)
+    # As categoricals before spreading them over the rows: a code per incident, not a copy of its units' names.
+    locations = locator.locate(xs[first], ys[first]).astype("category").take(codes).reset_index(drop=True)
     return locations, zone_incident_links(points, zones)
 
 
@@ -247,10 +304,11 @@ def join_incidents(points: gpd.GeoDataFrame, labels: Sequence[str], locations: p
         ``points`` with ``label``, ``country``, ``admin1``, ``admin1_code``,
         ``admin2``, ``admin2_code``, ``admin3``, ``admin3_code`` (None where
         the data has no such level) and ``zones`` (tuple of zone ids) added; columns in
-        :data:`INCIDENT_COLUMNS` order, then any others ``points`` had.
+        :data:`INCIDENT_COLUMNS` order, then any others ``points`` had. The columns of
+        :data:`REPEATED_TEXT_COLUMNS` are categoricals (missing values are NaN, as in text columns).
     """
     result = points.copy(deep=False)  # copy on write: the new columns do not touch ``points``
-    result["label"] = list(labels)
+    result["label"] = pd.Categorical(labels)
     # Stored columns (Arrow text) are assigned as they are: no Python string per row, the same types.
     result["country"] = locations["country"].array
     result["admin1"] = locations["admin1_name"].array
@@ -260,13 +318,29 @@ def join_incidents(points: gpd.GeoDataFrame, labels: Sequence[str], locations: p
         for column, source in ((level, f"{level}_name"), (f"{level}_code", f"{level}_code")):
             result[column] = locations[source].array if known else np.full(len(result), None, dtype=object)
     result["zones"] = _zones_of(result["id"], links)
+    for column in REPEATED_TEXT_COLUMNS:
+        if column in result:
+            coded = result[column].astype("category")
+            result[column] = coded.cat.reorder_categories(sorted(coded.cat.categories))  # as text sorts
     return result[[c for c in INCIDENT_COLUMNS if c in result] + [c for c in result if c not in INCIDENT_COLUMNS]]
 
 
-def _positions(texts: ArrayLike, among: ArrayLike) -> np.ndarray:
+def text_positions(texts: ArrayLike, among: ArrayLike) -> np.ndarray:
     """Where each text is among distinct texts (-1 where it is not), matched by Arrow.
 
     pandas would make a Python string of each of a million ids to look them up.
+
+    Parameters
+    ----------
+    texts
+        Texts to look up (e.g. the incident ids of the zone links).
+    among
+        Distinct texts (e.g. every incident's id).
+
+    Returns
+    -------
+    numpy.ndarray
+        ``int64`` positions in ``among``.
     """
     found = pc.index_in(pa.array(texts, pa.large_string()), value_set=pa.array(among, pa.large_string()))
     return found.fill_null(-1).to_numpy().astype(np.int64)
@@ -280,7 +354,7 @@ def _zones_of(ids: pd.Series, links: pd.DataFrame) -> np.ndarray:
     combination, combinations = pd.factorize(per_incident.to_numpy(dtype=object))
     tuples = np.empty(len(combinations) + 1, dtype=object)
     tuples[:] = [tuple(zone_ids[list(codes)]) for codes in combinations] + [()]
-    found = _positions(ids, linked_ids)
+    found = text_positions(ids, linked_ids)
     chosen = np.full(len(ids), len(combinations))
     chosen[found >= 0] = combination[found[found >= 0]]
     return tuples[chosen]
@@ -307,7 +381,7 @@ def zone_figures(zone_ids: Sequence[str], incidents: gpd.GeoDataFrame, links: pd
     if incidents["id"].duplicated().any():
         raise pd.errors.InvalidIndexError("Reindexing only valid with uniquely valued Index objects")
     dead = incidents["fatalities"].fillna(0).astype(int).to_numpy()
-    found = _positions(links["incident_id"], incidents["id"])
+    found = text_positions(links["incident_id"], incidents["id"])
     fatalities = np.full(len(found), np.nan)
     fatalities[found >= 0] = dead[found[found >= 0]]
     joined = links.assign(fatalities=fatalities)

@@ -192,8 +192,9 @@ def partitioned_join(points: gpd.GeoDataFrame, zones: gpd.GeoDataFrame, locator:
         located = client.compute(join_partitions(partitioned, locator, zones, client=client)).result()
     zones_of = located.pop("zones").reset_index(drop=True)
     # Rebuild each column from its values so that pandas infers its type from the whole column, as the
-    # in-memory join does: a partition whose column is all None comes back as object, the others as str.
-    located = pd.DataFrame({name: located[name].to_numpy(dtype=object) for name in located.columns})
+    # in-memory join does: a partition whose column is all None comes back as object, the others as str;
+    # then as categoricals, as the in-memory join gives them.
+    located = pd.DataFrame({name: located[name].to_numpy(dtype=object) for name in located.columns}).astype("category")
     counts = np.fromiter((len(hit) for hit in zones_of), dtype=np.int64, count=len(zones_of))
     links = pd.DataFrame({"zone_id": np.array([z for hit in zones_of for z in hit], dtype=object),
                           "incident_id": np.repeat(points["id"].to_numpy(dtype=object), counts)})

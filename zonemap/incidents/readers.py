@@ -27,6 +27,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as csv_arrow
 
 from ..errors import InputError, ScenarioError
+from ..memory import release_unused_memory
 from ..scenario.files import read_text_file
 from ..settings import Settings
 
@@ -332,6 +333,8 @@ def _read_regular_csv(data: bytes, header: list[str], keep: list[str]) -> tuple[
         distinct = np.empty(len(coded.dictionary), dtype=object)
         distinct[:] = [text.strip() for text in coded.dictionary.to_pylist()]
         columns[name] = distinct[coded.indices.to_numpy()]
+    del table
+    release_unused_memory()  # the parse's hundreds of MB, for the steps that follow
     if columns and not np.logical_or.reduce([cells != "" for cells in columns.values()]).all():
         return None  # a line of empty cells, which the row-by-row reading skips
     return columns, lines, data

@@ -542,4 +542,6 @@ def render_html(briefing: Briefing, *, lang: str | None = None, tiles: str | Non
     fmap = render_map(briefing, lang=lang, tiles=tiles, choropleth=choropleth)
     root = fmap.get_root()
     number_elements(root)
-    return finalize_page(root.render())
+    html = root.render()
+    del fmap, root  # the map's elements hold the incidents' data: for a million incidents, tens of MB
+    return finalize_page(html)

@@ -42,7 +42,7 @@ def opening_bounds(briefing: Briefing) -> tuple[tuple[float, float], tuple[float
         xs, ys = shapely.get_x(points), shapely.get_y(points)
         nearby = ((xs >= minx - NEARBY_DEGREES) & (xs <= maxx + NEARBY_DEGREES)
                   & (ys >= miny - NEARBY_DEGREES) & (ys <= maxy + NEARBY_DEGREES))
-        shown = nearby | (incidents["country"].to_numpy(dtype=object) == briefing.scenario.country)
+        shown = nearby | (incidents["country"] == briefing.scenario.country).to_numpy(dtype=bool)
         if shown.any():
             minx, maxx = min(minx, float(xs[shown].min())), max(maxx, float(xs[shown].max()))
             miny, maxy = min(miny, float(ys[shown].min())), max(maxy, float(ys[shown].max()))

@@ -42,6 +42,7 @@ from typing import TYPE_CHECKING
 import geopandas as gpd
 import matplotlib
 import numpy as np
+import pandas as pd
 import shapely
 from matplotlib import patheffects
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -266,9 +267,9 @@ def _draw_incidents(ax, incidents: gpd.GeoDataFrame) -> list:
     if len(incidents) == 0:
         return []
     xs, ys = incidents.geometry.x.to_numpy(), incidents.geometry.y.to_numpy()
-    types = incidents["type"].to_numpy()
-    for kind in dict.fromkeys(types):
-        chosen = types == kind
+    codes, kinds = pd.factorize(incidents["type"], sort=False)  # codes: no Python string per incident
+    for code, kind in enumerate(kinds):
+        chosen = codes == code
         style = incident_style(kind)
         ax.scatter(xs[chosen], ys[chosen], s=MARKER_AREA_PT2, c=style.colour, edgecolors="white",
                    linewidths=MARKER_EDGE_PT, zorder=6, gid="incidents")
@@ -298,19 +299,24 @@ def place_names(briefing: Briefing, lang: str) -> list[str]:
     Returns
     -------
     list of str
-        One name per row of ``briefing.incidents``.
+        One name per row of ``briefing.incidents`` (worked out once per
+        distinct place and label: a million incidents share a few thousand).
     """
     found = {r.query: r.result for r in briefing.resolutions if r.result is not None}
     incidents = briefing.incidents
-    places = incidents["place"] if "place" in incidents else [None] * len(incidents)
+    places = incidents["place"] if "place" in incidents else pd.Series([None] * len(incidents), dtype=object)
+    place_codes, _ = pd.factorize(places, sort=False)
+    label_codes, _ = pd.factorize(incidents["label"], sort=False)
+    _, first, pair_codes = np.unique(place_codes.astype(np.int64) * (len(incidents) + 1) + label_codes,
+                                     return_index=True, return_inverse=True)
     names = []
-    for place, label in zip(places, incidents["label"]):
+    for place, label in zip(places.iloc[first], incidents["label"].iloc[first]):
         match = found.get(place) if isinstance(place, str) else None
         if match is None or is_arabic(place) == (lang == "ar"):
             names.append(label)
         else:
             names.append((match.name_ar if lang == "ar" else match.name) or label)
-    return names
+    return np.asarray(names, dtype=object)[pair_codes].tolist()
 
 
 def _label_candidates(inside: gpd.GeoDataFrame, layout: _Layout) -> list:
@@ -490,7 +496,9 @@ def _draw_map(briefing: Briefing, ax: Axes, *, lang: str | None = None,
                    linewidth=0.6, linestyle=(0, (2, 2)), zorder=2)
     _draw_zones(ax, zones, outlines_only=shades is not None)
 
-    named = incidents.assign(name=place_names(briefing, lang)) if len(incidents) else incidents.assign(name=[])
+    # Only what is drawn: a copy of every column of a million incidents would take hundreds of MB.
+    drawn = incidents[["type", incidents.geometry.name]]
+    named = drawn.assign(name=pd.Categorical(place_names(briefing, lang))) if len(drawn) else drawn.assign(name=[])
     within = named.geometry.within(layout.box).to_numpy() if len(named) else np.zeros(0, dtype=bool)
     inside = named[within]
     ax.apply_aspect()
@@ -629,7 +637,7 @@ def _legend(ax, zones, incidents, labels, lang, end) -> _Furniture | None:
         handles.append(Patch(facecolor="none", edgecolor="#444444", linewidth=1.2, alpha=NOT_IN_EFFECT_FADE * 2,
                              linestyle=(0, (1, 2.5))))
         names.append(labels["not_in_effect_on"].format(date=ltr(end.isoformat())))
-    for kind in dict.fromkeys(incidents["type"]) if len(incidents) else []:
+    for kind in incidents["type"].unique() if len(incidents) else []:
         style = incident_style(kind)
         disc = Line2D([], [], linestyle="none", marker="o", markersize=11, markerfacecolor=style.colour,
                       markeredgecolor="white")
