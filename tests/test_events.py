@@ -172,3 +172,49 @@ def test_blank_lines_and_lines_of_empty_cells_are_skipped(tmp_path):
     table = read_events(tmp_path / "gaps.csv")
     assert len(table.events) == 15 and len(table.rejects) == 0
     assert list(table.events["line"][:4]) == [2, 3, 6, 7]
+
+
+HXL_TAGS = {"event_id_cnty": "#event+code", "event_date": "#date+occurred", "event_type": "#event+type",
+            "sub_event_type": "#event+type+sub", "admin1": "#adm1+name", "location": "#loc+name",
+            "latitude": "#geo+lat", "longitude": "#geo+lon", "notes": "#description", "fatalities": "#affected+killed"}
+
+
+def hdx_rows(path: Path) -> list[list[str]]:
+    """A table's rows as the Humanitarian Data Exchange serves it: HXL hashtags under the header (some columns untagged)."""
+    with open(path, newline="", encoding="utf-8") as f:
+        rows = list(csv.reader(f))
+    return [rows[0], [HXL_TAGS.get(column, "") for column in rows[0]], *rows[1:]]
+
+
+@pytest.mark.parametrize("name", ["acled-syria.csv", "acled-bad-rows.csv"])
+def test_an_hdx_download_reads_as_its_export_without_the_hashtag_row(tmp_path, name):
+    with open(tmp_path / name, "w", newline="", encoding="utf-8") as f:
+        csv.writer(f).writerows(hdx_rows(EVENTS / name))
+    tagged, plain = read_events(tmp_path / name), read_events(EVENTS / name)
+    assert (tagged.raw.tag_line, plain.raw.tag_line) == (2, None)
+    assert tagged.rows == plain.rows
+    pd.testing.assert_frame_equal(tagged.events.drop(columns="line"), plain.events.drop(columns="line"))
+    assert (tagged.events["line"] == plain.events["line"] + 1).all()
+    # Rejected rows keep their reasons and original cells, each on the line it is on in the tagged file.
+    pd.testing.assert_frame_equal(tagged.rejects.drop(columns=["file", "line"]), plain.rejects.drop(columns=["file", "line"]))
+    assert (tagged.rejects["line"] == plain.rejects["line"] + 1).all()
+
+
+def test_an_hdx_spreadsheet_loses_its_hashtag_row_too(tmp_path):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    for row in hdx_rows(EVENTS / "acled-syria.csv"):
+        book.active.append(row)
+    book.save(tmp_path / "acled.xlsx")
+    table = read_events(tmp_path / "acled.xlsx")
+    assert table.raw.tag_line == 2 and table.rows == read_events(EVENTS / "acled-syria.csv").rows
+    assert table.rejects.empty
+
+
+def test_a_first_event_with_a_hash_in_some_cells_is_an_event(tmp_path):
+    path = tmp_path / "events.csv"
+    path.write_text("id,date,type,lat,lon,description\na1,2017-07-04,shelling,33.57,36.40,#Douma #shelling\n",
+                    encoding="utf-8")
+    table = read_events(path)
+    assert table.raw.tag_line is None and list(table.events["description"]) == ["#Douma #shelling"]

@@ -109,6 +109,20 @@ def test_build_writes_rejects_reports_them_and_keeps_extra_columns_out_of_the_pa
     assert "Air raids on Ariha" not in page and "A latitude off the globe" not in page
 
 
+def test_build_says_it_skipped_an_hdx_hashtag_row(tmp_path, capsys):
+    table = tmp_path / "acled-hdx.csv"
+    lines = (EVENTS / "acled-syria.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    header = lines[0].rstrip("\n").split(",")
+    tags = ",".join({"event_date": "#date+occurred", "latitude": "#geo+lat", "longitude": "#geo+lon"}.get(c, "")
+                    for c in header)
+    table.write_text(lines[0] + tags + "\n" + "".join(lines[1:]), encoding="utf-8")
+    assert main(["build", str(EXAMPLE), "-o", str(tmp_path / "out"), "--formats", "html", "--incidents", str(table)]) == 0
+    log = capsys.readouterr().out
+    assert "acled-hdx.csv (ACLED): 15 rows, 15 placed" in log and "0 rejected" in log
+    assert "its HXL hashtag row (line 2) is not an event and was skipped" in log
+    assert not (tmp_path / "out" / "astana-2017.rejects.csv").exists()
+
+
 def test_cli_format_and_mapping_options(tmp_path, capsys):
     (tmp_path / "log.csv").write_text("Day,Town,Killed\n2017-07-04,Douma,3\n2017-07-05,Zzyzx Fawqani,1\n",
                                       encoding="utf-8")

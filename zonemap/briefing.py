@@ -543,7 +543,7 @@ def _place_tables(tables: Sequence[EventTable], resolver: PlaceResolver, frames:
 def _placed_report(table: EventTable, placed: gpd.GeoDataFrame) -> ImportReport:
     """What became of a table's rows once placed (the provinces are compared after the join)."""
     return ImportReport(table.file, table.label, table.rows, len(placed), int(placed["matched_place"].notna().sum()),
-                        len(table.rejects), int(placed["fatalities"].fillna(0).sum()))
+                        len(table.rejects), int(placed["fatalities"].fillna(0).sum()), tag_line=table.raw.tag_line)
 
 
 def _with_admin1_agreement(reports: Sequence[tuple[int, ImportReport]], located: gpd.GeoDataFrame,

@@ -59,6 +59,8 @@ class ImportReport:
         Placed events whose dataset names a province the gazetteer knows.
     admin1_agreeing
         Of those, events that fall in that province.
+    tag_line
+        Where the table's HXL hashtag row was (skipped), if it had one.
     """
 
     file: str
@@ -70,11 +72,14 @@ class ImportReport:
     fatalities: int
     admin1_compared: int = 0
     admin1_agreeing: int = 0
+    tag_line: int | None = None
 
     def describe(self) -> str:
         """One line for the build report."""
         text = (f"{self.file} ({self.format}): {self.rows:,} rows, {self.placed:,} placed "
                 f"({self.geocoded:,} by place name), {self.rejected:,} rejected, {self.fatalities:,} fatalities")
+        if self.tag_line is not None:
+            text += f"; its HXL hashtag row (line {self.tag_line}) is not an event and was skipped"
         if self.admin1_compared:
             text += (f"; province agrees with the dataset's own for {self.admin1_agreeing:,} of "
                      f"{self.admin1_compared:,} ({100 * self.admin1_agreeing / self.admin1_compared:.1f}%)")

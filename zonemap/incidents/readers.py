@@ -63,6 +63,9 @@ class RawTable:
     points
         GeoJSON only: longitude and latitude of each feature's point (NaN
         for a feature without geometry), shape ``(rows, 2)``.
+    tag_line
+        The line (CSV) or sheet row (XLSX) of an HXL hashtag row under the
+        header, which is not an event and was skipped; None if there was none.
     """
 
     file: str
@@ -72,6 +75,7 @@ class RawTable:
     lines: np.ndarray
     problems: np.ndarray
     points: np.ndarray | None = None
+    tag_line: int | None = None
     _originals: Callable[[np.ndarray], list[dict]] | None = field(default=None, repr=False)
 
     def __len__(self) -> int:
@@ -148,7 +152,35 @@ def read_raw_table(path: Path, wanted: Callable[[list[str]], Sequence[str]], set
     """
     kind = table_kind(path)
     reader = {"csv": _read_csv, "xlsx": _read_xlsx, "geojson": _read_geojson}[kind]
-    return reader(path, wanted, settings)
+    return _without_tag_row(reader(path, wanted, settings))
+
+
+def is_hxl_tag(text: str) -> bool:
+    """True if a cell holds an HXL hashtag (``#adm1+name``), as the second row of HDX downloads does."""
+    return bool(_HXL_TAG.fullmatch(text.strip()))
+
+
+_HXL_TAG = re.compile(r"#[A-Za-z][A-Za-z0-9_]*(\s*\+\s*[A-Za-z][A-Za-z0-9_]*)*")
+
+
+def _without_tag_row(table: RawTable) -> RawTable:
+    """The table without its first row if that row is HXL hashtags (every cell a tag or empty), not an event.
+
+    Tables from the Humanitarian Data Exchange carry such a row under their header (``#date+occurred``,
+    ``#geo+lat``…).
+    """
+    if table.kind == "geojson" or not len(table) or table._originals is None:
+        return table
+    first = [cells[0] for cells in table.cells.values()]
+    if not any(first) or not all(cell == "" or is_hxl_tag(cell) for cell in first):
+        return table
+    row = table.originals(np.array([0])).pop().values()
+    if not all(cell.strip() == "" or is_hxl_tag(cell) for cell in row):
+        return table
+    originals = table._originals
+    return replace(table, cells={name: cells[1:] for name, cells in table.cells.items()}, lines=table.lines[1:],
+                   problems=table.problems[1:], tag_line=int(table.lines[0]),
+                   _originals=lambda selected: originals(np.asarray(selected) + 1))
 
 
 def _too_many(file: str, settings: Settings, line: int, word: str) -> ScenarioError:
