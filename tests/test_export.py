@@ -188,3 +188,27 @@ def test_geojson_of_25000_incidents_is_written_a_piece_at_a_time(tmp_path, examp
     assert text == json.dumps(collection, ensure_ascii=False, sort_keys=True, allow_nan=False) + "\n"
     # Neither the features nor the text of the whole file are ever held at once.
     assert peak < len(text.encode("utf-8")) / 2, peak / len(text.encode("utf-8"))
+
+
+def test_geojson_properties_are_each_incidents_values():
+    import json
+
+    import pandas as pd
+
+    from zonemap import prepare
+    from zonemap.export.vector import geojson_text
+    from zonemap.missing import plain
+
+    events = Path(__file__).parent / "data" / "events"
+    briefing = prepare(EXAMPLE, incident_files=[events / "acled-syria.csv", events / "ucdp-ged-syria.csv"])
+    frame = briefing.incidents
+    assert any(isinstance(dtype, pd.CategoricalDtype) for dtype in frame.dtypes)  # coded text, as imports make it
+    assert frame["fatalities"].isna().any() or frame["geo_precision"].isna().any()
+    features = [f for f in json.loads(geojson_text(briefing))["features"] if f["properties"]["layer"] == "incident"]
+    columns = [c for c in frame.columns if c != frame.geometry.name]
+    expected = [{"layer": "incident"} | {c: plain(v) for c, v in zip(columns, row)}
+                for row in frame[columns].itertuples(index=False)]
+    assert [f["properties"] for f in features] == json.loads(json.dumps(expected))
+    for feature, point in zip(features, frame.geometry):
+        assert feature["geometry"]["type"] == "Point"
+        assert feature["geometry"]["coordinates"] == pytest.approx([point.x, point.y], abs=1e-6)
