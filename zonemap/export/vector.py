@@ -86,13 +86,16 @@ def geojson_chunks(briefing: Briefing) -> Iterator[str]:
     separator = ""
     for layer, frame in (("zone", briefing.zones), ("province", briefing.provinces), ("incident", briefing.incidents)):
         columns = [c for c in frame.columns if c != frame.geometry.name]
+        categories = {column: [plain(value) for value in frame[column].cat.categories] for column in columns
+                      if isinstance(frame[column].dtype, pd.CategoricalDtype)}
         for start in range(0, len(frame), GEOJSON_CHUNK_ROWS):
             part = frame.iloc[start:start + GEOJSON_CHUNK_ROWS]
             geometries = part.geometry.to_numpy()
             present = pd.notna(geometries)
             rounded = geometries.copy()
             rounded[present] = shapely.set_precision(geometries[present], 10 ** -GEOJSON_DECIMALS)
-            rows = zip(*(_plain_values(part[column]) for column in columns)) if columns else iter(lambda: (), None)
+            rows = (zip(*(_plain_values(part[column], categories.get(column)) for column in columns)) if columns
+                    else iter(lambda: (), None))
             features = [{"type": "Feature", "properties": {"layer": layer, **dict(zip(columns, row))}, "geometry": geometry}
                         for row, geometry in zip(rows, _geometry_mappings(rounded))]
             yield separator + json.dumps(features, ensure_ascii=False, sort_keys=True, allow_nan=False)[1:-1]
@@ -100,12 +103,12 @@ def geojson_chunks(briefing: Briefing) -> Iterator[str]:
     yield '], "type": "FeatureCollection"}\n'
 
 
-def _plain_values(column: pd.Series) -> list:
-    """:func:`~zonemap.missing.plain` of each cell of a column, worked out once per category or per column where
-    its type allows (a million incidents' cells one by one take most of a minute)."""
+def _plain_values(column: pd.Series, categories: list | None = None) -> list:
+    """:func:`~zonemap.missing.plain` of each cell of a column, worked out a column at a time where its type allows
+    (a million incidents' cells one by one take most of a minute); a categorical column's ``categories`` are given
+    as plain values, made once for the whole table."""
     dtype = column.dtype
     if isinstance(dtype, pd.CategoricalDtype):
-        categories = [plain(value) for value in dtype.categories]
         return [categories[code] if code >= 0 else None for code in column.cat.codes.to_numpy().tolist()]
     if isinstance(dtype, np.dtype) and dtype.kind == "f":
         return [None if value != value else value for value in column.to_numpy().tolist()]
