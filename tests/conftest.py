@@ -21,6 +21,22 @@ SEED_ARTICLE = ROOT.parent / "shared" / "seed" / "astana-talks-article.txt"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
 
+def write_event_table(path: Path, rows: int = 100_000, seed: int = 10) -> int:
+    """A zonemap incident table of ``rows`` events at 400 spots in Syria, with text that repeats as exports' does;
+    returns its size in bytes."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    spots = rng.uniform([35.8, 32.8], [37.0, 36.3], (400, 2)).round(5)
+    at = rng.integers(0, len(spots), rows)
+    days = (np.datetime64("2017-01-01") + rng.integers(0, 1000, rows)).astype(str)
+    kinds = np.array(["shelling", "clashes", "air strike", "other"])[rng.integers(0, 4, rows)]
+    lines = [f"e{k},{day},{kind},{spots[p, 1]},{spots[p, 0]},{k % 7},Syrian army; civilians,{kind} near place {p}"
+             for k, (day, kind, p) in enumerate(zip(days, kinds, at))]
+    path.write_text("id,date,type,lat,lon,fatalities,actors,description\n" + "\n".join(lines) + "\n", encoding="utf-8")
+    return path.stat().st_size
+
+
 def require_tool(path: str | None, what: str) -> str:
     """``path`` if the tool exists; otherwise skip the test, or fail it under ``CI=true``."""
     if path is None:

@@ -5,7 +5,7 @@ import textwrap
 
 import pytest
 import yaml
-from conftest import EXAMPLE
+from conftest import EXAMPLE, write_event_table
 
 import zonemap
 from zonemap import Briefing, GeoData, Incident, ProvincePart, Scenario, Source, Zone
@@ -216,20 +216,11 @@ def test_a_100000_row_table_is_held_in_less_than_twice_its_file_size(tmp_path, e
     import gc
     import tracemalloc
 
-    import numpy as np
     import pyarrow as pa
 
     rows = 100_000
-    rng = np.random.default_rng(10)
-    spots = rng.uniform([35.8, 32.8], [37.0, 36.3], (400, 2)).round(5)
-    at = rng.integers(0, len(spots), rows)
-    days = (np.datetime64("2017-01-01") + rng.integers(0, 1000, rows)).astype(str)
-    kinds = np.array(["shelling", "clashes", "air strike", "other"])[rng.integers(0, 4, rows)]
-    lines = [f"e{k},{day},{kind},{spots[p, 1]},{spots[p, 0]},{k % 7},Syrian army; civilians,{kind} near place {p}"
-             for k, (day, kind, p) in enumerate(zip(days, kinds, at))]
     path = tmp_path / "events.csv"
-    path.write_text("id,date,type,lat,lon,fatalities,actors,description\n" + "\n".join(lines) + "\n", encoding="utf-8")
-    size = path.stat().st_size
+    size = write_event_table(path, rows)
     gc.collect()
     tracemalloc.start()
     try:

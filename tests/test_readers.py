@@ -7,6 +7,7 @@ import tracemalloc
 
 import numpy as np
 import pytest
+from conftest import write_event_table
 
 from zonemap.errors import ScenarioError
 from zonemap.incidents import read_events
@@ -60,16 +61,8 @@ def test_a_quote_left_open_at_the_end_is_malformed_csv(tmp_path):
 
 def test_importing_100000_rows_holds_about_the_size_of_the_file(tmp_path):
     rows = 100_000
-    rng = np.random.default_rng(10)
-    spots = rng.uniform([35.0, 32.5], [37.5, 36.5], (400, 2)).round(5)
-    at = rng.integers(0, len(spots), rows)
-    days = (np.datetime64("2017-01-01") + rng.integers(0, 1000, rows)).astype(str)
-    kinds = np.array(["shelling", "clashes", "air strike", "other"])[rng.integers(0, 4, rows)]
-    lines = [f"e{k},{day},{kind},{spots[p, 1]},{spots[p, 0]},{k % 7},Syrian army; civilians,{kind} near place {p}"
-             for k, (day, kind, p) in enumerate(zip(days, kinds, at))]
     path = tmp_path / "events.csv"
-    path.write_text("id,date,type,lat,lon,fatalities,actors,description\n" + "\n".join(lines) + "\n", encoding="utf-8")
-    size = path.stat().st_size
+    size = write_event_table(path, rows)
     tracemalloc.start()
     try:
         table = read_events(path)
