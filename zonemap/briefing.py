@@ -40,6 +40,7 @@ from .incidents import (EventTable, ImportReport, admin1_agreement, incident_lab
                         place_events, place_incidents, province_codes, read_events, zone_figures)
 from .incidents.analysis import DEFAULT_WINDOW_DAYS, before_after, check_window_days
 from .incidents.choropleth import ChoroplethSpec
+from .incidents.formats import day_numbers
 from .incidents.join import concat_points
 from .incidents.rejects import combine_rejects, empty_rejects
 from .memory import release_unused_memory
@@ -195,12 +196,12 @@ class Briefing:
             return self
         if start is not None and end is not None and end < start:
             raise InputError(f"the window ends ({end}) before it starts ({start})")
-        days = np.asarray(self.incidents["date"], dtype="datetime64[D]")
+        days = day_numbers(self.incidents["date"])
         keep = np.ones(len(days), dtype=bool)
         if start is not None:
-            keep &= days >= np.datetime64(start, "D")
+            keep &= days >= np.datetime64(start, "D").astype(np.int64)
         if end is not None:
-            keep &= days <= np.datetime64(end, "D")
+            keep &= days <= np.datetime64(end, "D").astype(np.int64)
         incidents = self.incidents[keep].reset_index(drop=True)
         links = self.zone_incidents[self.zone_incidents["incident_id"].isin(incidents["id"])].reset_index(drop=True)
         figures = zone_figures(self.zones["id"], incidents, links)

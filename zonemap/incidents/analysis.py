@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
+from .formats import day_numbers
 from .join import text_positions
 
 if TYPE_CHECKING:
@@ -163,8 +164,7 @@ def before_after(briefing: Briefing, window_days: int = DEFAULT_WINDOW_DAYS,
     names = dict(zip(briefing.zones["id"], briefing.zones["name"]))
     incidents = briefing.incidents
     counted = incidents["type"].isin(types).to_numpy()
-    date_codes, dates = pd.factorize(incidents["date"], sort=False)  # each distinct date read once
-    day = np.asarray(dates, dtype="datetime64[D]").astype(np.int64)[date_codes]  # days since 1970-01-01
+    day = day_numbers(incidents["date"])
     dead = incidents["fatalities"].fillna(0).to_numpy(dtype=np.int64)
     # Each (zone, incident) link as the incident's row, kept when its type counts.
     links = briefing.zone_incidents

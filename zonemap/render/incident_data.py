@@ -28,6 +28,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import shapely
 
+from ..incidents.formats import day_numbers
 from .style import INCIDENT_STYLES
 
 COORDINATE_SCALE = 100_000
@@ -114,17 +115,6 @@ def _place_text(label: str, matched: str, admin3: str, admin2: str, admin1: str,
     units = [words[0].format(name=admin3) if admin3 else "", words[1].format(name=admin2) if admin2 else "",
              admin1 if admin1 != label else ""]
     return ", ".join(part for part in (place, *units, country) if part)
-
-
-def day_numbers(dates: pd.Series | np.ndarray | Sequence) -> np.ndarray:
-    """Days since 1970-01-01 of ISO dates (or date objects); -1 for a missing date."""
-    if not isinstance(dates, (pd.Series, pd.Index, pd.api.extensions.ExtensionArray)):
-        dates = np.asarray(dates, dtype=object)
-    codes, uniques = pd.factorize(dates, sort=False)  # each distinct date parsed once
-    days = pd.to_datetime(pd.Series(np.asarray(uniques, dtype=object), dtype=object),
-                          format="ISO8601").to_numpy().astype("datetime64[D]")
-    table = np.append(np.where(np.isnat(days), -1, days.astype(np.int64)), -1)
-    return table[codes]
 
 
 def _string_array(values: pd.Series) -> pa.Array:

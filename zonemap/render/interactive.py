@@ -40,7 +40,8 @@ from ..geometry.admin import SPECIAL_AREAS
 from ..incidents.choropleth import ChoroplethSpec, choropleth as count_by_unit
 from .before_after import before_after_panel_html
 from .choropleth import choropleth_layer, choropleth_title
-from .incident_data import COORDINATE_SCALE, TYPE_ORDER, day_numbers, encode_columns, incident_columns
+from ..incidents.formats import day_numbers
+from .incident_data import COORDINATE_SCALE, TYPE_ORDER, encode_columns, incident_columns
 from .opening_view import opening_bounds
 from .page import finalize_page, number_elements
 from .place_names import incident_labels_in_language, label_in_language
