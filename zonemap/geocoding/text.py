@@ -813,7 +813,7 @@ def article_count(text: str) -> int:
     """How many words of a name carry the definite article ("Umm al-Kaif": 1, "الشيخ سعد": 1, "Douma": 0)."""
     if is_arabic(text):
         words = _NON_WORD.sub(" ", _ARABIC_MARKS.sub("", text)).replace("_", " ").split()
-        return sum(word.startswith("ال") and len(word) > 3 for word in words)
+        return sum(_strip_article(word) != word for word in words)
     words = fold_words(text)
     return sum(word in LATIN_ARTICLES for word in words[:-1])
 

@@ -211,4 +211,3 @@ def coded_texts(texts: np.ndarray) -> pd.Categorical:
 def no_numbers(rows: int) -> pd.arrays.IntegerArray:
     """A nullable integer column of ``rows`` missing values."""
     return pd.arrays.IntegerArray(np.zeros(rows, dtype=np.int64), np.ones(rows, dtype=bool))
-
