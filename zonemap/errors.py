@@ -38,8 +38,10 @@ class InputError(ZonemapError, ValueError):
         super().__init__(self.__str__())
 
     def __str__(self) -> str:
+        if not (self.source or self.location):
+            return self.message
         where = ": ".join(part for part in (self.source, self.location) if part)
-        return f"{where}: {self.message}" if where else self.message
+        return f"{where}: {self.message}"
 
 
 class GeocodeError(InputError):

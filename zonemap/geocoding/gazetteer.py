@@ -1,12 +1,14 @@
 """The in-memory gazetteer: places, their keys and admin names, read from ``gazetteer.npz``.
 
 Only the exact keys are decoded when a :class:`Gazetteer` is made (most
-queries need nothing else); the alias and skeleton keys, and the per-country
-blocks fuzzy matching uses, are built on first use.
+queries need nothing else); the alias and skeleton keys, the answers stored
+for names several places share, places' records (a run of places at a time)
+and the per-country blocks fuzzy matching uses are built on first use.
 """
 
 from __future__ import annotations
 
+import array as array_module
 import sys
 from bisect import bisect_left, bisect_right
 from collections.abc import Mapping
@@ -18,7 +20,7 @@ from rapidfuzz import fuzz, process
 from ..data import GeoData, default_geodata
 from ..errors import GeodataError
 from ..geometry.distance import distance_km
-from .index import FORMAT_VERSION, KINDS, TIERS, decode_lines
+from .index import ANSWER_TIERS, FORMAT_VERSION, KINDS, SCORE_SCALE, STORED_ARRAYS, TIERS, decode_lines
 
 
 class _Postings:
@@ -30,10 +32,11 @@ class _Postings:
     """
 
     def __init__(self, arrays: Mapping[str, np.ndarray], tier: str):
-        self.keys = decode_lines(arrays[f"{tier}_keys"])
+        self.keys = tuple(decode_lines(arrays[f"{tier}_keys"]))
         self._offsets = arrays[f"{tier}_offsets"]
         self._places = arrays[f"{tier}_places"]
         self._by_letter: dict[str, dict[str, int]] = {}
+        self._lists: tuple[array_module.array, array_module.array] | None = None
 
     def position(self, key: str) -> int | None:
         """Index of ``key`` in :attr:`keys`, or None."""
@@ -62,6 +65,19 @@ class _Postings:
         """Places of the ``k``-th key."""
         return self._places[self._offsets[k]:self._offsets[k + 1]].tolist()
 
+    def first_place(self, k: int) -> int:
+        """The first place of the ``k``-th key (a key has one at least)."""
+        lists = self._lists
+        if lists is None:
+            lists = self._lists = (_int_array(self._offsets), _int_array(self._places))
+        return lists[1][lists[0][k]]
+
+
+RECORD_BLOCK_BITS = 8
+RECORD_BLOCK_MASK = (1 << RECORD_BLOCK_BITS) - 1
+"""Places' records are made a run of 256 at a time: neighbours in the index are neighbours in memory, so a run
+costs a few times one place read alone, and a table naming a place tends to name others of its country."""
+
 
 class Gazetteer:
     """The place index of a :class:`~zonemap.data.GeoData`.
@@ -74,24 +90,44 @@ class Gazetteer:
     Attributes
     ----------
     names, lat, lon, kind, country, admin1, population, prominence
-        One entry per place (Python lists: element access is the hot path);
+        One entry per place (Python tuples: element access is the hot path, and the garbage collector stops
+        scanning a tuple of plain values, where it would scan a list again at each full collection);
         other attributes are read on demand (:meth:`name_ar`, :meth:`admin_codes`…).
     """
 
     def __init__(self, geodata: GeoData | None = None):
-        arrays = (geodata or default_geodata()).gazetteer_arrays
+        self._load((geodata or default_geodata()).gazetteer_arrays)
+
+    @classmethod
+    def from_arrays(cls, arrays: Mapping[str, np.ndarray]) -> Gazetteer:
+        """The gazetteer of arrays in :mod:`~zonemap.geocoding.index`'s format, not read from a file.
+
+        Parameters
+        ----------
+        arrays
+            The arrays, by name; those of stored answers may be missing (the index is being built).
+
+        Returns
+        -------
+        Gazetteer
+        """
+        gazetteer = cls.__new__(cls)
+        gazetteer._load(arrays)
+        return gazetteer
+
+    def _load(self, arrays: Mapping[str, np.ndarray]) -> None:
         if "format" not in arrays or int(arrays["format"][0]) != FORMAT_VERSION:
             raise GeodataError("gazetteer.npz is from another version of zonemap; run `make geodata` to rebuild it")
         self._arrays = arrays
-        self.names = decode_lines(arrays["place_name"])
-        self.lat = arrays["place_lat"].tolist()
-        self.lon = arrays["place_lon"].tolist()
-        self.kind = [KINDS[code] for code in arrays["place_kind"].tolist()]
-        self.country = decode_codes(arrays["place_country"])
-        self.admin1 = decode_codes(arrays["place_admin1"])
-        self.population = arrays["place_population"].tolist()
-        self.prominence = arrays["place_prominence"].tolist()
-        self._namesake_offsets = arrays["namesake_offsets"].tolist()
+        self.names = tuple(decode_lines(arrays["place_name"]))
+        self.lat = tuple(arrays["place_lat"].tolist())
+        self.lon = tuple(arrays["place_lon"].tolist())
+        self.kind = tuple([KINDS[code] for code in arrays["place_kind"].tolist()])
+        self.country = tuple(decode_codes(arrays["place_country"]))
+        self.admin1 = tuple(decode_codes(arrays["place_admin1"]))
+        self.population = tuple(arrays["place_population"].tolist())
+        self.prominence = tuple(arrays["place_prominence"].tolist())
+        self._namesake_offsets = tuple(arrays["namesake_offsets"].tolist())
         self._namesake_places = arrays["namesake_places"]
         self.exact = _Postings(arrays, "exact")
         self._lazy: dict[str, object] = {}
@@ -127,6 +163,7 @@ class Gazetteer:
                 column = decode_lines(array)
             else:
                 column = decode_codes(array) if array.dtype.kind == "S" else array.tolist()
+            column = tuple(column)
             self._lazy[name] = column
         return column
 
@@ -139,37 +176,67 @@ class Gazetteer:
             ``(name, name_ar, lat, lon, kind, country, admin1 name, admin1 code, admin2 name, admin2 code,
             admin3 name, admin3 code, pcode, geonameid, population)``, None where unknown (population 0).
         """
-        columns = self._lazy.get("record")
-        if columns is None:
-            columns = self._lazy["record"] = (self._column("place_name_ar", "lines"), self._column("place_admin2"),
-                                              self._column("place_admin3"), self._column("place_pcode"),
-                                              self._column("place_geonameid"), self._admin)
-        names_ar, admin2s, admin3s, pcodes, geonameids, admin = columns
-        admin1, admin2, admin3 = self.admin1[index] or None, admin2s[index] or None, admin3s[index] or None
-        unit1, unit2, unit3 = admin.get(admin1), admin.get(admin2), admin.get(admin3)
-        return (self.names[index], names_ar[index] or None, self.lat[index], self.lon[index], self.kind[index],
-                self.country[index], unit1 and unit1[0], admin1, unit2 and unit2[0], admin2, unit3 and unit3[0],
-                admin3, pcodes[index] or None, geonameids[index] or None, self.population[index])
+        blocks = self._lazy.get("records")
+        if blocks is None:
+            blocks = self._lazy["records"] = {}
+        block = blocks.get(index >> RECORD_BLOCK_BITS)
+        if block is None:
+            block = blocks[index >> RECORD_BLOCK_BITS] = self._records(index >> RECORD_BLOCK_BITS)
+        return block[index & RECORD_BLOCK_MASK]
+
+    def _records(self, block: int) -> tuple[tuple, ...]:
+        """The records of a run of places (see :data:`RECORD_BLOCK_BITS`), column by column."""
+        run = slice(block << RECORD_BLOCK_BITS, (block + 1) << RECORD_BLOCK_BITS)
+        unit_names = self._cached("unit_names", lambda: {code: unit[0] for code, unit in self._admin.items()})
+        name_ar, admin1, admin2, admin3, pcode, geonameid = (
+            self._column("place_name_ar", "lines")[run], self.admin1[run], self._column("place_admin2")[run],
+            self._column("place_admin3")[run], self._column("place_pcode")[run], self._column("place_geonameid")[run])
+        return tuple(zip(self.names[run], _or_none(name_ar), self.lat[run], self.lon[run], self.kind[run],
+                         self.country[run], map(unit_names.get, admin1), _or_none(admin1), map(unit_names.get, admin2),
+                         _or_none(admin2), map(unit_names.get, admin3), _or_none(admin3), _or_none(pcode),
+                         _or_none(geonameid), self.population[run]))
 
     def unrivalled_place(self, key: str) -> int | None:
         """The place of an exact key when it alone bears the key, has no namesakes and is not an admin unit.
 
         A name of such a place means that place and nothing else; admin units share their names with their
-        centres. The answers come from a column made on first use.
+        centres.
         """
         k = self.exact.position(key)
         if k is None:
             return None
-        column = self._lazy.get("unrivalled")
-        if column is None:
-            offsets, places = self.exact._offsets, self.exact._places
-            admin = np.isin(self._arrays["place_kind"], [KINDS.index(kind) for kind in ("admin1", "admin2", "admin3")])
-            plain = ~admin & (np.diff(self._arrays["namesake_offsets"]) == 0)
-            first = places[np.minimum(offsets[:-1], len(places) - 1)]
-            column = np.where((np.diff(offsets) == 1) & plain[first], first, -1)
-            column = self._lazy["unrivalled"] = column.tolist()
-        place = column[k]
-        return None if place < 0 else place
+        flags = self._lazy.get("exact_unrivalled")
+        if flags is None:
+            flags = self._lazy["exact_unrivalled"] = self._arrays["exact_unrivalled"].tobytes()
+        return self.exact.first_place(k) if flags[k] else None
+
+    def stored_answer(self, key: str, country: str, writing: int) -> tuple | None:
+        """The answer the index stores for an exact key asked in a country, if it stores one.
+
+        Parameters
+        ----------
+        key
+            An exact key.
+        country
+            The ISO alpha-2 code asked in.
+        writing
+            How the query is written: a position in :data:`~zonemap.geocoding.index.STORED_WRITINGS`.
+
+        Returns
+        -------
+        tuple or None
+            ``(place, tier, score, confidence, ambiguous, runners, refusal, spelled)``: the runners-up as
+            ``(place, tier, score)``; for a refused name, place -1 and the places it could be as text
+            (``refusal``); ``spelled`` when the answer holds only for a query of the key's own words; None when
+            the name is answered at once or ranked when asked (see :mod:`~zonemap.geocoding.index`).
+        """
+        k = self.exact.position(key)
+        if k is None or "stored_key_step" not in self._arrays:
+            return None
+        stored = self._lazy.get("stored")
+        if stored is None:
+            stored = self._lazy["stored"] = _StoredAnswers(self._arrays)
+        return stored.find(k, country, writing)
 
     def namesakes(self, index: int) -> list[int]:
         """The places of the country, far away, that bear (nearly) this place's name."""
@@ -233,15 +300,20 @@ class Gazetteer:
 
     def country_places(self, country: str) -> np.ndarray:
         """Indices of the places of a country (cached per country)."""
-        return self._cached(f"country:{country}", lambda: np.flatnonzero(self._arrays["place_country"] == country.encode()))
+        return self._cached(f"country:{country}", lambda: np.flatnonzero(self._country_codes == country.encode()))
 
-    def keys_of_country(self, country: str | None) -> dict[str, tuple[list[str], list[int]]]:
+    @property
+    def _country_codes(self) -> np.ndarray:
+        # Kept: the archive decompresses an array each time it is read.
+        return self._cached("place_country", lambda: self._arrays["place_country"])
+
+    def keys_of_country(self, country: str | None) -> dict[str, tuple[tuple[str, ...], tuple[int, ...]]]:
         """Exact keys grouped by first letter and sorted by length (with the lengths), of one country's places or all."""
         def make():
             keys = self.exact.keys
             if country is not None:
                 key_of_posting = np.repeat(np.arange(len(keys)), np.diff(self.exact._offsets))
-                in_country = self._arrays["place_country"][self._arrays["exact_places"]] == country.encode()
+                in_country = self._country_codes[self.exact._places] == country.encode()
                 named = np.zeros(len(keys), dtype=bool)
                 named[key_of_posting[in_country]] = True
                 keys = [keys[k] for k in np.flatnonzero(named).tolist()]
@@ -252,8 +324,8 @@ class Gazetteer:
             while start < len(keys):
                 letter = keys[start][0]
                 end = bisect_left(keys, chr(ord(letter) + 1), start)
-                block = sorted(keys[start:end], key=len)
-                blocks[letter] = (block, list(map(len, block)))
+                block = tuple(sorted(keys[start:end], key=len))
+                blocks[letter] = (block, tuple(map(len, block)))
                 start = end
             return blocks
         return self._cached(f"blocks:{country}", make)
@@ -323,6 +395,82 @@ class Gazetteer:
             if km <= max_km:
                 found[q] = (self.names[index], km)
         return found
+
+
+class _StoredAnswers:
+    """The answers an index stores (format: :mod:`~zonemap.geocoding.index`), decoded a run at a time.
+
+    A cold start answering one name reads the arrays, without converting them all.
+    """
+
+    def __init__(self, arrays: Mapping[str, np.ndarray]):
+        self._source = arrays
+        self._arrays: dict[str, np.ndarray] = {}
+        self._keys = _int_array(np.cumsum(arrays["stored_key_step"]))
+        self._countries = arrays["stored_country"].tobytes()  # two letters a row
+        self._answers = _int_array(arrays["stored_answer"])
+        self._writings = arrays["stored_answer"].shape[1]
+        self._blocks: dict[int, tuple[tuple, ...]] = {}
+        self._refusals: list[str] | None = None
+
+    def find(self, key: int, country: str, writing: int) -> tuple | None:
+        """The answer stored for the ``key``-th exact key (see :meth:`Gazetteer.stored_answer`)."""
+        keys, countries, code = self._keys, self._countries, country.encode()
+        row, end = bisect_left(keys, key), len(keys)
+        while row < end and keys[row] == key:
+            if countries[2 * row:2 * row + 2] == code:
+                answer = self._answers[row * self._writings + writing]
+                break
+            row += 1
+        else:
+            return None
+        if answer < 0:
+            return None
+        block = self._blocks.get(answer >> RECORD_BLOCK_BITS)
+        if block is None:
+            block = self._blocks[answer >> RECORD_BLOCK_BITS] = self._decode(answer >> RECORD_BLOCK_BITS)
+        return block[answer & RECORD_BLOCK_MASK]
+
+    def _decode(self, block: int) -> tuple[tuple, ...]:
+        arrays = self._arrays
+        if not arrays:
+            arrays |= {name: self._source[name] for name in STORED_ARRAYS if name.startswith(("answer_", "runner_"))}
+        run = slice(block << RECORD_BLOCK_BITS, (block + 1) << RECORD_BLOCK_BITS)
+        offsets = arrays["answer_runner_offsets"][run.start:run.stop + 1].tolist()
+        first = offsets[0]
+        runners = slice(first, offsets[-1])
+        runner_places = arrays["runner_place"][runners].tolist()
+        runner_tiers = [ANSWER_TIERS[t] for t in arrays["runner_tier"][runners].tolist()]
+        runner_scores = (arrays["runner_score"][runners] / SCORE_SCALE).tolist()
+        answers = []
+        for j, (place, tier, score, confidence, ambiguous, spelled) in enumerate(zip(
+                arrays["answer_place"][run].tolist(), arrays["answer_tier"][run].tolist(),
+                (arrays["answer_score"][run] / SCORE_SCALE).tolist(),
+                (arrays["answer_confidence"][run] / SCORE_SCALE).tolist(), arrays["answer_ambiguous"][run].tolist(),
+                arrays["answer_spelled"][run].tolist())):
+            if place < 0:
+                if self._refusals is None:
+                    self._refusals = decode_lines(self._source["refusal_places"])
+                answers.append((-1, "", 0.0, 0.0, True, (), tuple(self._refusals[-place - 1].split("\t")), spelled))
+                continue
+            start, end = offsets[j] - first, offsets[j + 1] - first
+            answers.append((place, ANSWER_TIERS[tier], score, confidence, ambiguous,
+                            tuple(zip(runner_places[start:end], runner_tiers[start:end], runner_scores[start:end])),
+                            (), spelled))
+        return tuple(answers)
+
+
+_NONE_FOR_EMPTY = {"": None, 0: None}
+
+
+def _or_none(values):
+    """Each value, None for an empty one ("" or 0), as ``value or None`` gives them."""
+    return map(_NONE_FOR_EMPTY.get, values, values)
+
+
+def _int_array(array: np.ndarray) -> array_module.array:
+    """The integers of an array, in a Python ``array``: made by one copy, and indexed about as fast as a list."""
+    return array_module.array("i", array.astype(np.intc, copy=False).tobytes())
 
 
 def decode_codes(array: np.ndarray) -> list[str]:

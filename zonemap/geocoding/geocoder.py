@@ -72,26 +72,28 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from dataclasses import fields as dataclass_fields
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
+import numpy as np
 from geopy.geocoders.base import Geocoder
-from rapidfuzz import fuzz
 from geopy.location import Location
+from rapidfuzz import fuzz
 
 from ..errors import GeocodeError, UnknownPlaceError
 from ..geometry.distance import EARTH_RADIUS_KM
 from .gazetteer import Gazetteer, load_gazetteer
-from .index import NAMESAKE_SIMILARITY
-from .text import (analyse_name, article_count, is_arabic, is_qualified, is_romanised, name_key, query_skeleton_keys,
-                   rasm, romanize, same_leading_word, similarity, skeleton_keys, vowel_disagreement)
+from .index import ANSWER_TIERS, NAMESAKE_SIMILARITY, SCORE_SCALE, STORED_WRITINGS, text_array
+from .text import (analyse_name, article_count, fold_words, is_arabic, is_qualified, is_romanised, name_key,
+                   query_skeleton_keys, rasm, romanize, same_leading_word, similarity, skeleton_keys,
+                   vowel_disagreement)
 
 if TYPE_CHECKING:
     from ..data import GeoData
 
 MAX_NAME_LENGTH = 200
 ANSWERS_KEPT = 1 << 16
-"""Answers that needed ranking are kept with the gazetteer, this many at most (about 0.6 kB each), for names asked
-again; when full, they are all dropped."""
+"""Answers to names several places share are kept with the gazetteer, this many at most (about 0.6 kB each), for
+names asked again; when full, they are all dropped."""
 DEFAULT_MIN_CONFIDENCE = 0.5
 """Answers less sure than this are refused (an unknown place with suggestions) unless asked for."""
 LOW_CONFIDENCE = 0.7
@@ -346,6 +348,17 @@ def _written_articles(query: str) -> int:
     return 0 if is_arabic(query) else article_count(query)
 
 
+class _Writing(NamedTuple):
+    """What ranking an exact name reads of how the query is written, besides its key."""
+
+    articles: int  # :func:`_written_articles`
+    plain_latin: bool  # neither Arabic script nor romanised with marks
+
+
+def _writing(query: str) -> _Writing:
+    return _Writing(_written_articles(query), not (is_arabic(query) or is_romanised(query)))
+
+
 def _missing_articles(g: Gazetteer, index: int, articles: int) -> int:
     """How many of a Latin query's ``articles`` a place's Arabic name lacks ("al-Dabaa" is الضبعة, not ضبعة)."""
     arabic = g.name_ar(index)
@@ -420,16 +433,18 @@ class _Matches:
     contested_by: list[int] = field(default_factory=list)  # places abroad that make the answer doubtful
 
 
-def _matches(g: Gazetteer, query: str, key: str, country: str | None) -> _Matches:
-    """Hits of the first tier that finds any, whether they lie outside ``country``, and rivals abroad."""
+def _matches(g: Gazetteer, query: str, key: str, country: str | None, writing: _Writing) -> _Matches:
+    """Hits of the first tier that finds any, whether they lie outside ``country``, and rivals abroad.
+
+    Exact and alias hits of places other than admin units depend on the query only through its ``writing``.
+    """
     for tier in ("exact", "alias"):
         found = _in(g, g.postings(tier)[key], country)
         if found:
-            articles = _written_articles(query)
-            hits = [_Hit(i, tier, 1.0, ARTICLE_DISAGREEMENT * _missing_articles(g, i, articles)) for i in found]
+            hits = [_Hit(i, tier, 1.0, ARTICLE_DISAGREEMENT * _missing_articles(g, i, writing.articles)) for i in found]
             # Places whose names differ only in transliteration compete with the exact one on prominence.
             exact = set(found)
-            plain_latin = not (is_arabic(query) or is_romanised(query))
+            plain_latin = writing.plain_latin
             for index in found:
                 for other in g.namesakes(index):
                     if other not in exact and (country is None or g.country[other] == country) \
@@ -550,7 +565,7 @@ def candidate(g: Gazetteer, index: int, tier: str = "exact", score: float = 1.0,
     -------
     Candidate
     """
-    fields = _place_fields(g, index)
+    fields = g.record(index)
     return cls(*fields, tier, round(score, 3), g.ref(index), **extra)
 
 
@@ -559,17 +574,8 @@ def _exact_result(g: Gazetteer, index: int, query: str) -> GeocodeResult:
     cache = g.memo("exact_result_fields")
     fields = cache.get(index)
     if fields is None:
-        fields = cache[index] = (*_place_fields(g, index), "exact", 1.0, g.ref(index))
+        fields = cache[index] = (*g.record(index), "exact", 1.0, g.ref(index))
     return GeocodeResult(*fields, query)
-
-
-def _place_fields(g: Gazetteer, index: int) -> tuple:
-    """The fields of a :class:`Candidate` that depend on the place only (cached: common names recur)."""
-    cache = g.memo("candidate_fields")
-    fields = cache.get(index)
-    if fields is None:
-        fields = cache[index] = g.record(index)
-    return fields
 
 
 def geocode(name: str, country: str | None = "SY", *, gazetteer: Gazetteer | None = None,
@@ -608,10 +614,14 @@ def geocode(name: str, country: str | None = "SY", *, gazetteer: Gazetteer | Non
 
     Notes
     -----
-    A name only one place bears is answered at once; the answers that took
-    ranking (and the refusals) are kept with the gazetteer, up to
-    :data:`ANSWERS_KEPT`, so that a name asked again costs a dictionary
-    lookup. Each call gets its own result or error object.
+    A name only one place bears is answered at once. A name several places
+    share was ranked when the index was written, and its answer stored
+    (:func:`stored_answer_arrays`), unless the query carries context, a kind
+    word or two articles, or asks for another ``min_confidence``: such
+    queries are ranked when asked. The answers to names several places share
+    (and refusals) are kept with the gazetteer, up to :data:`ANSWERS_KEPT`,
+    so that a name asked again costs a dictionary lookup. Each call gets its
+    own result or error object.
 
     Examples
     --------
@@ -647,25 +657,142 @@ def _answer(g: Gazetteer, query: str, bias: str | None, min_confidence: float) -
         key, hint = analyse_name(query)
         if not key:
             raise GeocodeError(f"place name {query!r} has no letters or digits")
-        only = g.unrivalled_place(key) if hint is None else None
-        if only is not None and (bias is None or g.country[only] == bias):
-            return only  # the common case, kept short
-        try:
-            answer = _ranked(g, query, key, hint, bias, min_confidence)
-        except UnknownPlaceError as error:
-            answer = error.with_traceback(None)
+        answer = g.unrivalled_place(key) if hint is None else None
+        if answer is not None and (bias is None or g.country[answer] == bias):
+            return answer  # the common case, not kept: found again faster than a kept answer is added
+        answer = _stored(g, query, key, hint, bias, min_confidence)
+        if answer is None:
+            try:
+                answer = _ranked(g, query, key, hint, bias, min_confidence)
+            except UnknownPlaceError as error:
+                answer = error.with_traceback(None)
         if len(answers) >= ANSWERS_KEPT:
             answers.clear()
         answers[asked] = answer
     return answer
 
 
+_STORED_WRITING = {_Writing(articles, not marked): j for j, (articles, marked) in enumerate(STORED_WRITINGS)}
+_PLAIN_LATIN, _MARKED = _Writing(0, True), _Writing(0, False)
+
+
+def _stored(g: Gazetteer, query: str, key: str, hint: str | None, bias: str | None,
+            min_confidence: float) -> _Kept | UnknownPlaceError | None:
+    """The answer the index stores for an exact name (:func:`stored_answer_arrays`), when it holds one for this query.
+
+    It does for a name asked in a country at the default confidence, without context ("Douma, Rif Dimashq") or
+    kind word, and with at most one article: ranking such a name reads nothing of the query but its key, script
+    and articles, except where the name is an admin unit's: its spelling is then compared with centres', so the
+    answer holds only for a query spelled as the key (its words in plain Latin; the key itself in Arabic).
+    """
+    if hint is not None or bias is None or min_confidence != DEFAULT_MIN_CONFIDENCE or "," in query or "(" in query:
+        return None
+    as_key = query.isascii() and query.lower() == key  # most queries: plain Latin letters, spelled as their key
+    writing = _STORED_WRITING.get(_PLAIN_LATIN if as_key else _writing(query))
+    if writing is None:
+        return None
+    stored = g.stored_answer(key, bias, writing)
+    if stored is None:
+        return None
+    place, tier, score, confidence, ambiguous, runners, refusal, spelled = stored
+    if spelled and not as_key and (query != key if STORED_WRITINGS[writing][1] else " ".join(fold_words(query)) != key):
+        return None
+    if place < 0:
+        return UnknownPlaceError(query, list(refusal), ambiguous=True)
+    return place, tier, score, query, confidence, False, ambiguous, runners
+
+
+
+def stored_answer_arrays(g: Gazetteer) -> dict[str, np.ndarray]:
+    """The answers of exact names that need ranking, for the index to store (format: :mod:`.index`).
+
+    Every exact key that is not a plain place's own (those are answered at once) is ranked in each country of its
+    places, for each writing of :data:`~zonemap.geocoding.index.STORED_WRITINGS` (plain Latin or marked, with no
+    article or one). Where the key names only admin units, their names are weighed against centres spelled
+    alike: that reads the query's spelling, so only the answer to the key itself is stored (in plain Latin, or
+    in Arabic script for an Arabic key), flagged as holding for a query spelled so. Refusals of ambiguous names
+    are stored too; a name answered only abroad is not.
+
+    Parameters
+    ----------
+    g
+        The index, without stored answers.
+
+    Returns
+    -------
+    dict of str to numpy.ndarray
+        The arrays :data:`~zonemap.geocoding.index.STORED_ARRAYS`.
+    """
+    rows, countries, columns = [], [], []
+    answers: dict[tuple, int] = {}
+    refusals: dict[str, int] = {}
+    for k, key in enumerate(g.exact.keys):
+        if key and g.unrivalled_place(key) is None:
+            places = g.exact.places_of(k)
+            for country in sorted({g.country[i] for i in places}):
+                spelled = all(g.kind[i] in _ADMIN_KINDS for i in places if g.country[i] == country)
+                found = []
+                for writing in _STORED_WRITING:
+                    # An Arabic query writes no Latin article; a plain Latin one cannot have an Arabic key.
+                    arabic = is_arabic(key)
+                    possible = not arabic or (writing.articles == 0 and not writing.plain_latin)
+                    if possible and (not spelled or writing == (_MARKED if arabic else _PLAIN_LATIN)):
+                        found.append(_stored_answer(g, key, country, writing, spelled, answers, refusals))
+                    else:
+                        found.append(-1)
+                if max(found) >= 0:
+                    rows.append(k)
+                    countries.append(country)
+                    columns.append(found)
+    ordered = list(answers)
+    runners = [answer[5] for answer in ordered]
+    return {
+        # Steps rather than numbers: they compress to half the size.
+        "stored_key_step": np.diff(np.array(rows, dtype=np.int32), prepend=0).astype(np.int32),
+        "stored_country": np.array(countries, dtype="S2"),
+        # Answer numbers take two bytes while they fit: the index stays under 5 MB.
+        "stored_answer": np.array(columns, dtype=np.int16 if len(answers) < 1 << 15 else np.int32).reshape(
+            -1, len(STORED_WRITINGS)),
+        "answer_place": np.array([answer[0] for answer in ordered], dtype=np.int32),
+        "answer_tier": np.array([ANSWER_TIERS.index(answer[1]) for answer in ordered], dtype=np.int8),
+        "answer_score": np.array([round(answer[2] * SCORE_SCALE) for answer in ordered], dtype=np.int16),
+        "answer_confidence": np.array([round(answer[3] * SCORE_SCALE) for answer in ordered], dtype=np.int16),
+        "answer_ambiguous": np.array([answer[4] for answer in ordered], dtype=bool),
+        "answer_spelled": np.array([answer[6] for answer in ordered], dtype=bool),
+        "answer_runner_offsets": np.concatenate([[0], np.cumsum([len(r) for r in runners])]).astype(np.int32),
+        "runner_place": np.array([i for r in runners for i, _, _ in r], dtype=np.int32),
+        "runner_tier": np.array([ANSWER_TIERS.index(t) for r in runners for _, t, _ in r], dtype=np.int8),
+        "runner_score": np.array([round(score * SCORE_SCALE) for r in runners for _, _, score in r], dtype=np.int16),
+        "refusal_places": text_array(list(refusals)),
+    }
+
+
+def _stored_answer(g: Gazetteer, key: str, country: str, writing: _Writing, spelled: bool,
+                   answers: dict[tuple, int], refusals: dict[str, int]) -> int:
+    """The number of the answer to store for a key asked in a country with a writing, -1 for none."""
+    try:
+        place, tier, score, _, confidence, outside, ambiguous, runners = _ranked(
+            g, key, key, None, country, DEFAULT_MIN_CONFIDENCE, writing)
+    except UnknownPlaceError as error:
+        if error.abroad or not error.ambiguous:
+            return -1
+        listed = "\t".join(error.suggestions)
+        if any("\t" in suggestion for suggestion in error.suggestions):
+            raise ValueError(f"a place listed for a refusal has a tab: {error.suggestions!r}") from None
+        place = -1 - refusals.setdefault(listed, len(refusals))
+        tier, score, confidence, ambiguous, runners = "exact", 0.0, 0.0, True, ()
+    else:
+        if outside:
+            return -1
+    return answers.setdefault((place, tier, score, confidence, ambiguous, runners, spelled), len(answers))
+
+
 def _result_of(g: Gazetteer, kept: _Kept) -> GeocodeResult:
     """A new :class:`GeocodeResult` (with new runners-up) from a kept answer: callers may change theirs."""
     index, tier, score, query, confidence, outside, ambiguous, runners = kept
     # Made here rather than by candidate(): its keyword call costs a repeated name about 30% more (measured).
-    return GeocodeResult(*_place_fields(g, index), tier, score, g.ref(index), query, confidence, outside, ambiguous,
-                         tuple([Candidate(*_place_fields(g, i), t, s, g.ref(i)) for i, t, s in runners]))
+    return GeocodeResult(*g.record(index), tier, score, g.ref(index), query, confidence, outside, ambiguous,
+                         tuple([Candidate(*g.record(i), t, s, g.ref(i)) for i, t, s in runners]))
 
 
 def _copy_of_error(error: UnknownPlaceError) -> UnknownPlaceError:
@@ -680,8 +807,12 @@ def _copy_of_error(error: UnknownPlaceError) -> UnknownPlaceError:
 
 
 def _ranked(g: Gazetteer, query: str, key: str, hint: str | None, bias: str | None,
-            min_confidence: float) -> _Kept:
-    """:func:`geocode` for a name its fast path does not settle: the tiers, context and ranking of the module docstring."""
+            min_confidence: float, writing: _Writing | None = None) -> _Kept:
+    """:func:`geocode` for a name its fast path does not settle: the tiers, context and ranking of the module docstring.
+
+    ``writing`` is the query's (:func:`_writing`) unless given: the index's stored answers are ranked for writings
+    of their own.
+    """
     context = _CONTEXT.match(query)
     units: set[str] = set()
     if context:
@@ -697,7 +828,8 @@ def _ranked(g: Gazetteer, query: str, key: str, hint: str | None, bias: str | No
         units = _context_units(g, where, bias)
         if units:
             key, hint = analyse_name(context["name"])
-    found = _matches(g, context["name"] if units else query, key, bias)
+    searched = context["name"] if units else query
+    found = _matches(g, searched, key, bias, writing or _writing(searched))
     hits, outside = found.hits, found.outside
     if units:
         # The context may point past the first tier: "Hazzeh, Rif Dimashq" is Hezzeh in Ghouta, not the

@@ -27,6 +27,24 @@ format, in one place (all arrays of one ``.npz``; text as UTF-8 lines):
 ``admin_*``
     Every admin unit: ``code`` (ISO 3166-2, or a P-code), ``name``,
     ``name_ar``, ``level`` (1, 2, 3) and ``country``.
+``exact_unrivalled``
+    For each exact key, 1 when its one place alone bears it, has no
+    namesakes and is not an admin unit, so that the key means that place
+    and nothing else; else 0.
+``stored_*``, ``answer_*``, ``runner_*``, ``refusal_places``
+    The answers of names that need ranking, computed when the index is
+    written (:func:`~zonemap.geocoding.geocoder.stored_answer_arrays`), so
+    that asking one costs a lookup. Rows, sorted by the number of their exact
+    key (``stored_key_step``: by how much it exceeds the previous row's, or
+    0 for the first row): a ``country`` asked in, and the answers (-1 for none
+    stored) to queries of each writing of :data:`STORED_WRITINGS`, one
+    column each (``stored_answer``). An answer has a
+    ``place`` (-1 - r for a refusal, whose listed places are line r of
+    ``refusal_places``, tab-separated), a ``tier`` (code into
+    :data:`ANSWER_TIERS`), ``score`` and ``confidence`` (in thousandths),
+    ``ambiguous``, ``spelled`` (it holds only for a query of the key's own
+    words), and runners-up (``answer_runner_offsets`` into ``runner_place``,
+    ``runner_tier``, ``runner_score``).
 """
 
 from __future__ import annotations
@@ -43,11 +61,21 @@ import numpy as np
 from ..geometry.distance import distance_km
 from .text import is_arabic, name_aliases, name_key, similarity, skeleton_keys
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 NAMESAKE_KM = 10.0
 NAMESAKE_SIMILARITY = 0.9
 KINDS = ("country", "admin1", "admin2", "admin3", "named_area", "place", "neighbourhood")
 TIERS = ("exact", "alias", "skeleton", "skeleton_alias")
+ANSWER_TIERS = ("exact", "alias", "transliteration", "fuzzy")
+SCORE_SCALE = 1000
+"""Stored scores and confidences are in thousandths: the geocoder rounds them to three decimals."""
+STORED_WRITINGS = ((0, False), (0, True), (1, False), (1, True))
+"""How the queries answers are stored for are written: (Latin articles written, marked), where marked is in Arabic
+script or romanised with marks (Ḩarastā), and unmarked is plain Latin letters."""
+STORED_ARRAYS = ("stored_key_step", "stored_country", "stored_answer", "answer_place", "answer_tier",
+                 "answer_score", "answer_confidence", "answer_ambiguous", "answer_spelled", "answer_runner_offsets",
+                 "runner_place",
+                 "runner_tier", "runner_score", "refusal_places")
 
 
 def is_useful_script(text: str) -> bool:
@@ -163,7 +191,7 @@ class GazetteerBuilder:
         offsets = np.zeros(len(keys) + 1, dtype=np.int32)
         offsets[1:] = np.cumsum([len(postings[k]) for k in keys])
         items = np.fromiter((i for k in keys for i in postings[k]), dtype=np.int32, count=int(offsets[-1]))
-        return _text_array(keys), offsets, items
+        return text_array(keys), offsets, items
 
     def save(self, path: Path) -> dict:
         """Write the index.
@@ -195,8 +223,8 @@ class GazetteerBuilder:
         namesake_offsets, namesake_places = _lists(namesakes(places, exact, skeleton, spellings))
         arrays: dict[str, np.ndarray] = {
             "format": np.array([FORMAT_VERSION], dtype=np.int32),
-            "place_name": _text_array([p.name for p in places]),
-            "place_name_ar": _text_array([p.name_ar for p in places]),
+            "place_name": text_array([p.name for p in places]),
+            "place_name_ar": text_array([p.name_ar for p in places]),
             "place_lat": np.array([p.lat for p in places], dtype=np.float64),
             "place_lon": np.array([p.lon for p in places], dtype=np.float64),
             "place_kind": np.array([KINDS.index(p.kind) for p in places], dtype=np.int8),
@@ -210,7 +238,7 @@ class GazetteerBuilder:
             "place_prominence": np.array([p.prominence for p in places], dtype=np.float32),
             "namesake_offsets": namesake_offsets, "namesake_places": namesake_places,
             "place_ref": np.array([p.ref for p in places], dtype="S40"),
-            "place_spellings": _text_array(spellings),
+            "place_spellings": text_array(spellings),
         }
         counts = {"places": len(places)}
         for tier, keys in zip(TIERS, (exact, alias, skeleton, skeleton_alias)):
@@ -220,13 +248,32 @@ class GazetteerBuilder:
         units = sorted(self.admin_units)
         arrays |= {
             "admin_code": np.array([u[0] for u in units], dtype="S12"),
-            "admin_name": _text_array([u[1] for u in units]),
-            "admin_name_ar": _text_array([u[2] for u in units]),
+            "admin_name": text_array([u[1] for u in units]),
+            "admin_name_ar": text_array([u[2] for u in units]),
             "admin_level": np.array([u[3] for u in units], dtype=np.int8),
             "admin_country": np.array([u[4] for u in units], dtype="S2"),
         }
-        write_npz(path, arrays)
+        arrays["exact_unrivalled"] = _unrivalled(arrays)
+        # Imported here: the gazetteer and the geocoder read this module's format.
+        from .gazetteer import Gazetteer
+        from .geocoder import stored_answer_arrays
+
+        stored = stored_answer_arrays(Gazetteer.from_arrays(arrays))
+        counts["stored answers"] = len(stored["answer_place"])
+        write_npz(path, arrays | stored)
         return counts
+
+
+def _unrivalled(arrays: dict[str, np.ndarray]) -> np.ndarray:
+    """For each exact key, whether its one place alone bears it, has no namesakes and is not an admin unit.
+
+    A name of such a place means that place and nothing else; admin units share their names with their centres.
+    """
+    offsets, places = arrays["exact_offsets"], arrays["exact_places"]
+    admin = np.isin(arrays["place_kind"], [KINDS.index(kind) for kind in ("admin1", "admin2", "admin3")])
+    plain = ~admin & (np.diff(arrays["namesake_offsets"]) == 0)
+    first = places[np.minimum(offsets[:-1], len(places) - 1)]
+    return ((np.diff(offsets) == 1) & plain[first]).astype(np.int8)
 
 
 def _lists(lists: list[list[int]]) -> tuple[np.ndarray, np.ndarray]:
@@ -268,7 +315,14 @@ def namesakes(places: list[PlaceRecord], exact: list[set[str]], skeletons: list[
     return [sorted(items) for items in found]
 
 
-def _text_array(values: list[str]) -> np.ndarray:
+def text_array(values: list[str]) -> np.ndarray:
+    """A text array of the format: UTF-8 lines (read back by :func:`decode_lines`).
+
+    Raises
+    ------
+    ValueError
+        If a value has a line break.
+    """
     for value in values:
         if "\n" in value:
             raise ValueError(f"a gazetteer text may not contain a line break: {value!r}")

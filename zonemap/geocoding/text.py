@@ -99,6 +99,8 @@ KIND_WORDS = {
 }
 # "Rif Dimashq" and "Rif Halab" are names: "rif" is only generic at the end ("Idlib countryside").
 GENERIC_WORDS = frozenset(word for word in KIND_WORDS if word not in ("rif", "ريف"))
+# A Latin name without any of these words is its own key, with no kind hint.
+_PLAIN_WORDS_UNLESS = LATIN_ARTICLES | KIND_WORDS.keys() | {"sub"}
 ADMIN_HINT_WORDS = frozenset(word for word, kind in KIND_WORDS.items() if kind and kind.startswith("admin"))
 
 # Words that begin many names and say little on their own ("Kafr X", "Tall Y"): a name is not
@@ -140,15 +142,26 @@ _ARABIC_CLASSES: dict[str, tuple[str, ...]] = {
 _MAX_VARIANTS = 16
 
 
+# The combining diacritical marks (U+0300-U+036F) that NFKD splits off Latin letters.
+_LATIN_MARKS = re.compile("[" + "".join(chr(c) for c in range(0x300, 0x370) if unicodedata.combining(chr(c))) + "]")
+
+
 def _fold_latin(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).casefold().translate(_APOSTROPHES).translate(_LATIN_EXTRA)
-    return "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = _LATIN_MARKS.sub("", decomposed)
+    if stripped.isascii():
+        return stripped  # most names: no other mark can be left
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 def fold_words(text: str) -> list[str]:
     """The words of :func:`fold`, as a list."""
     if text.isascii():
-        text = text.lower().translate(_APOSTROPHES)
+        text = text.lower()
+        if text.replace(" ", "").isalnum():
+            return text.split()  # most names: letters and spaces only, nothing for the expression below to do
+        text = text.translate(_APOSTROPHES)
     else:
         text = _ARABIC_MARKS.sub("", _fold_latin(text)).translate(_ARABIC_LETTERS)
     return _NON_WORD.sub(" ", text).replace("_", " ").split()
@@ -250,7 +263,6 @@ def kind_hint(words: list[str]) -> str | None:
     return None
 
 
-@lru_cache(maxsize=1 << 16)
 def analyse_name(text: str) -> tuple[str, str | None]:
     """Return ``(name_key(text), kind_hint(...))`` with one pass of folding.
 
@@ -267,6 +279,8 @@ def analyse_name(text: str) -> tuple[str, str | None]:
         sub-district").
     """
     words = fold_words(text)
+    if _PLAIN_WORDS_UNLESS.isdisjoint(words) and text.isascii():
+        return " ".join(words), None  # most names: no article, generic or kind word to take out
     return " ".join(_significant(words)), kind_hint(words)
 
 
