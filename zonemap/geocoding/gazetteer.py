@@ -73,10 +73,10 @@ class _Postings:
         return lists[1][lists[0][k]]
 
 
-RECORD_BLOCK_BITS = 8
-RECORD_BLOCK_MASK = (1 << RECORD_BLOCK_BITS) - 1
-"""Places' records are made a run of 256 at a time: neighbours in the index are neighbours in memory, so a run
-costs a few times one place read alone, and a table naming a place tends to name others of its country."""
+RUN_BITS = 8
+RUN_MASK = (1 << RUN_BITS) - 1
+"""Places' records and stored answers are decoded a run of 256 at a time: neighbours in the index are neighbours
+in memory, so a run costs a few times one read alone, and a cold start answering one name decodes one run."""
 
 
 class Gazetteer:
@@ -179,14 +179,14 @@ class Gazetteer:
         blocks = self._lazy.get("records")
         if blocks is None:
             blocks = self._lazy["records"] = {}
-        block = blocks.get(index >> RECORD_BLOCK_BITS)
+        block = blocks.get(index >> RUN_BITS)
         if block is None:
-            block = blocks[index >> RECORD_BLOCK_BITS] = self._records(index >> RECORD_BLOCK_BITS)
-        return block[index & RECORD_BLOCK_MASK]
+            block = blocks[index >> RUN_BITS] = self._records(index >> RUN_BITS)
+        return block[index & RUN_MASK]
 
     def _records(self, block: int) -> tuple[tuple, ...]:
-        """The records of a run of places (see :data:`RECORD_BLOCK_BITS`), column by column."""
-        run = slice(block << RECORD_BLOCK_BITS, (block + 1) << RECORD_BLOCK_BITS)
+        """The records of a run of places (see :data:`RUN_BITS`), made column by column."""
+        run = slice(block << RUN_BITS, (block + 1) << RUN_BITS)
         unit_names = self._cached("unit_names", lambda: {code: unit[0] for code, unit in self._admin.items()})
         name_ar, admin1, admin2, admin3, pcode, geonameid = (
             self._column("place_name_ar", "lines")[run], self.admin1[run], self._column("place_admin2")[run],
@@ -227,8 +227,8 @@ class Gazetteer:
         tuple or None
             ``(place, tier, score, confidence, ambiguous, runners, refusal, spelled)``: the runners-up as
             ``(place, tier, score)``; for a refused name, place -1 and the places it could be as text
-            (``refusal``); ``spelled`` when the answer holds only for a query of the key's own words; None when
-            the name is answered at once or ranked when asked (see :mod:`~zonemap.geocoding.index`).
+            (``refusal``); ``spelled`` when the answer holds only for a query spelled as the key; None when the
+            name is answered at once or ranked when asked (see :mod:`~zonemap.geocoding.index`).
         """
         k = self.exact.position(key)
         if k is None or "stored_key_step" not in self._arrays:
@@ -398,10 +398,7 @@ class Gazetteer:
 
 
 class _StoredAnswers:
-    """The answers an index stores (format: :mod:`~zonemap.geocoding.index`), decoded a run at a time.
-
-    A cold start answering one name reads the arrays, without converting them all.
-    """
+    """The answers an index stores (format: :mod:`~zonemap.geocoding.index`), decoded a run at a time."""
 
     def __init__(self, arrays: Mapping[str, np.ndarray]):
         self._source = arrays
@@ -426,16 +423,16 @@ class _StoredAnswers:
             return None
         if answer < 0:
             return None
-        block = self._blocks.get(answer >> RECORD_BLOCK_BITS)
+        block = self._blocks.get(answer >> RUN_BITS)
         if block is None:
-            block = self._blocks[answer >> RECORD_BLOCK_BITS] = self._decode(answer >> RECORD_BLOCK_BITS)
-        return block[answer & RECORD_BLOCK_MASK]
+            block = self._blocks[answer >> RUN_BITS] = self._decode(answer >> RUN_BITS)
+        return block[answer & RUN_MASK]
 
     def _decode(self, block: int) -> tuple[tuple, ...]:
         arrays = self._arrays
         if not arrays:
             arrays |= {name: self._source[name] for name in STORED_ARRAYS if name.startswith(("answer_", "runner_"))}
-        run = slice(block << RECORD_BLOCK_BITS, (block + 1) << RECORD_BLOCK_BITS)
+        run = slice(block << RUN_BITS, (block + 1) << RUN_BITS)
         offsets = arrays["answer_runner_offsets"][run.start:run.stop + 1].tolist()
         first = offsets[0]
         runners = slice(first, offsets[-1])
