@@ -42,8 +42,8 @@ format, in one place (all arrays of one ``.npz``; text as UTF-8 lines):
     ``place`` (-1 - r for a refusal, whose listed places are line r of
     ``refusal_places``, tab-separated), a ``tier`` (code into
     :data:`ANSWER_TIERS`), ``score`` and ``confidence`` (in thousandths),
-    ``ambiguous``, ``spelled`` (it holds only for a query of the key's own
-    words), and runners-up (``answer_runner_offsets`` into ``runner_place``,
+    ``ambiguous``, ``spelled`` (it holds only for a query spelled as the
+    key), and runners-up (``answer_runner_offsets`` into ``runner_place``,
     ``runner_tier``, ``runner_score``).
 """
 
@@ -70,11 +70,10 @@ ANSWER_TIERS = ("exact", "alias", "transliteration", "fuzzy")
 SCORE_SCALE = 1000
 """Stored scores and confidences are in thousandths: the geocoder rounds them to three decimals."""
 STORED_WRITINGS = ((0, False), (0, True), (1, False), (1, True))
-"""How the queries answers are stored for are written: (Latin articles written, marked), where marked is in Arabic
-script or romanised with marks (Ḩarastā), and unmarked is plain Latin letters."""
-STORED_ARRAYS = ("stored_key_step", "stored_country", "stored_answer", "answer_place", "answer_tier",
-                 "answer_score", "answer_confidence", "answer_ambiguous", "answer_spelled", "answer_runner_offsets",
-                 "runner_place",
+"""The writings of the queries answers are stored for: (Latin articles written, marked), where marked means Arabic
+script or Latin romanised with marks (Ḩarastā), and unmarked plain Latin letters."""
+STORED_ARRAYS = ("stored_key_step", "stored_country", "stored_answer", "answer_place", "answer_tier", "answer_score",
+                 "answer_confidence", "answer_ambiguous", "answer_spelled", "answer_runner_offsets", "runner_place",
                  "runner_tier", "runner_score", "refusal_places")
 
 
