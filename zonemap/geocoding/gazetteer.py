@@ -20,7 +20,8 @@ from rapidfuzz import fuzz, process
 from ..data import GeoData, default_geodata
 from ..errors import GeodataError
 from ..geometry.distance import distance_km
-from .index import ANSWER_TIERS, FORMAT_VERSION, KINDS, SCORE_SCALE, STORED_ARRAYS, TIERS, decode_lines
+from .index import (ANSWER_TIERS, FORMAT_VERSION, KINDS, SCORE_SCALE, STORED_ARRAYS, TIERS, decode_lines,
+                    posting_offsets)
 
 
 class _Postings:
@@ -33,7 +34,7 @@ class _Postings:
 
     def __init__(self, arrays: Mapping[str, np.ndarray], tier: str):
         self.keys = tuple(decode_lines(arrays[f"{tier}_keys"]))
-        self._offsets = arrays[f"{tier}_offsets"]
+        self._offsets = posting_offsets(arrays[f"{tier}_counts"])
         self._places = arrays[f"{tier}_places"]
         self._by_letter: dict[str, dict[str, int]] = {}
         self._lists: tuple[array_module.array, array_module.array] | None = None

@@ -18,9 +18,11 @@ format, in one place (all arrays of one ``.npz``; text as UTF-8 lines):
     For each place, the other populated places of its country, more than
     10 km away, that bear the same or nearly the same name (see
     :func:`namesakes`).
-``<tier>_keys``, ``<tier>_offsets``, ``<tier>_places``
-    For each tier of :data:`TIERS`, the sorted keys and, for each, the
-    places having it: ``exact`` (a :func:`~zonemap.geocoding.text.name_key`
+``<tier>_keys``, ``<tier>_counts``, ``<tier>_places``
+    For each tier of :data:`TIERS`, the sorted keys and, for each, how many
+    places have it, those places following the previous key's in
+    ``places`` (counts rather than offsets: they compress to a tenth):
+    ``exact`` (a :func:`~zonemap.geocoding.text.name_key`
     of one of the place's names), ``alias`` (of a shorter name, see
     :func:`~zonemap.geocoding.text.name_aliases`), ``skeleton`` and
     ``skeleton_alias`` (their :func:`~zonemap.geocoding.text.skeleton_keys`).
@@ -61,7 +63,7 @@ import numpy as np
 from ..geometry.distance import distance_km
 from .text import is_arabic, name_aliases, name_key, similarity, skeleton_keys
 
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 NAMESAKE_KM = 10.0
 NAMESAKE_SIMILARITY = 0.9
 KINDS = ("country", "admin1", "admin2", "admin3", "named_area", "place", "neighbourhood")
@@ -187,10 +189,9 @@ class GazetteerBuilder:
                 if key:
                     postings[key].append(index)
         keys = sorted(postings)
-        offsets = np.zeros(len(keys) + 1, dtype=np.int32)
-        offsets[1:] = np.cumsum([len(postings[k]) for k in keys])
-        items = np.fromiter((i for k in keys for i in postings[k]), dtype=np.int32, count=int(offsets[-1]))
-        return text_array(keys), offsets, items
+        counts = np.array([len(postings[k]) for k in keys], dtype=np.int64)
+        items = np.fromiter((i for k in keys for i in postings[k]), dtype=np.int32, count=int(counts.sum()))
+        return text_array(keys), counts.astype(smallest_unsigned(counts)), items
 
     def save(self, path: Path) -> dict:
         """Write the index.
@@ -241,9 +242,9 @@ class GazetteerBuilder:
         }
         counts = {"places": len(places)}
         for tier, keys in zip(TIERS, (exact, alias, skeleton, skeleton_alias)):
-            blob, offsets, items = self._postings(keys)
-            arrays |= {f"{tier}_keys": blob, f"{tier}_offsets": offsets, f"{tier}_places": items}
-            counts[f"{tier} keys"] = len(offsets) - 1
+            blob, places_per_key, items = self._postings(keys)
+            arrays |= {f"{tier}_keys": blob, f"{tier}_counts": places_per_key, f"{tier}_places": items}
+            counts[f"{tier} keys"] = len(places_per_key)
         units = sorted(self.admin_units)
         arrays |= {
             "admin_code": np.array([u[0] for u in units], dtype="S12"),
@@ -268,11 +269,22 @@ def _unrivalled(arrays: dict[str, np.ndarray]) -> np.ndarray:
 
     A name of such a place means that place and nothing else; admin units share their names with their centres.
     """
-    offsets, places = arrays["exact_offsets"], arrays["exact_places"]
+    counts, places = arrays["exact_counts"], arrays["exact_places"]
     admin = np.isin(arrays["place_kind"], [KINDS.index(kind) for kind in ("admin1", "admin2", "admin3")])
     plain = ~admin & (np.diff(arrays["namesake_offsets"]) == 0)
-    first = places[np.minimum(offsets[:-1], len(places) - 1)]
-    return ((np.diff(offsets) == 1) & plain[first]).astype(np.int8)
+    first = places[np.minimum(posting_offsets(counts)[:-1], len(places) - 1)]
+    return ((counts == 1) & plain[first]).astype(np.int8)
+
+
+def posting_offsets(counts: np.ndarray) -> np.ndarray:
+    """Where each key's places start in a tier's ``places`` (and, last, where they end), from its ``counts``."""
+    return np.concatenate([[0], np.cumsum(counts, dtype=np.int64)])
+
+
+def smallest_unsigned(values: np.ndarray) -> type:
+    """The narrowest unsigned integer type that holds every value (0 or more)."""
+    top = int(values.max(initial=0))
+    return next(kind for kind in (np.uint8, np.uint16, np.uint32, np.uint64) if top <= np.iinfo(kind).max)
 
 
 def _lists(lists: list[list[int]]) -> tuple[np.ndarray, np.ndarray]:
