@@ -12,6 +12,7 @@ import json
 import tempfile
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
+from itertools import repeat
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -95,7 +96,7 @@ def geojson_chunks(briefing: Briefing) -> Iterator[str]:
             rounded = geometries.copy()
             rounded[present] = shapely.set_precision(geometries[present], 10 ** -GEOJSON_DECIMALS)
             rows = (zip(*(_plain_values(part[column], categories.get(column)) for column in columns)) if columns
-                    else iter(lambda: (), None))
+                    else repeat(()))
             features = [{"type": "Feature", "properties": {"layer": layer, **dict(zip(columns, row))}, "geometry": geometry}
                         for row, geometry in zip(rows, _geometry_mappings(rounded))]
             yield separator + json.dumps(features, ensure_ascii=False, sort_keys=True, allow_nan=False)[1:-1]

@@ -729,12 +729,12 @@ def stored_answer_arrays(g: Gazetteer) -> dict[str, np.ndarray]:
     for k, key in enumerate(g.exact.keys):
         if key and g.unrivalled_place(key) is None:
             places = g.exact.places_of(k)
+            # An Arabic query writes no Latin article; a plain Latin one cannot have an Arabic key.
+            arabic = is_arabic(key)
             for country in sorted({g.country[i] for i in places}):
                 spelled = all(g.kind[i] in _ADMIN_KINDS for i in places if g.country[i] == country)
                 found = []
                 for writing in _STORED_WRITING:
-                    # An Arabic query writes no Latin article; a plain Latin one cannot have an Arabic key.
-                    arabic = is_arabic(key)
                     possible = not arabic or (writing.articles == 0 and not writing.plain_latin)
                     if possible and (not spelled or writing == (_MARKED if arabic else _PLAIN_LATIN)):
                         found.append(_stored_answer(g, key, country, writing, spelled, answers, refusals))

@@ -38,9 +38,9 @@ from ..errors import InputError
 from ..escaping import html_text, link_html, script_json
 from ..geometry.admin import SPECIAL_AREAS
 from ..incidents.choropleth import ChoroplethSpec, choropleth as count_by_unit
+from ..incidents.formats import day_numbers
 from .before_after import before_after_panel_html
 from .choropleth import choropleth_layer, choropleth_title
-from ..incidents.formats import day_numbers
 from .incident_data import COORDINATE_SCALE, TYPE_ORDER, encode_columns, incident_columns
 from .opening_view import opening_bounds
 from .page import finalize_page, number_elements
